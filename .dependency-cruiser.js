@@ -1,0 +1,25 @@
+/** Boundaries checked by a machine (STYLE.md): a rule that breaks fails `npm run lint`. */
+module.exports = {
+  forbidden: [
+    {
+      name: 'pure-core',
+      comment: 'projections/ is the pure core: no Nest, no I/O, nothing from src/.',
+      severity: 'error',
+      from: { path: '^projections/' },
+      to: { path: ['^src/', '@nestjs', 'better-sqlite3', 'mongodb', '@eventstore', '^node:fs', '^fs$', '^node:net', '^net$', '^node:http', '^http$'] },
+    },
+    {
+      name: 'adapters-behind-ports',
+      comment: 'Vendor drivers are used only inside their adapter folders.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/(event-store|read-store)/(sqlite|eventstoredb|mongodb)/', '^src/common/sqlite'] },
+      to: { path: ['node_modules/(better-sqlite3|mongodb|@eventstore/db-client)/'] },
+    },
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

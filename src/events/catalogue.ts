@@ -1,0 +1,103 @@
+import type { IdentityRef, NamespaceSetting } from '../../projections/model';
+
+/**
+ * Every event the log holds, with its schema version. Payloads are plain JSON. Times inside payloads are ISO-8601
+ * UTC strings with milliseconds. An item's `itemId` is the client's idempotency key; the log's eventId is derived
+ * from (kind, source, itemId) so a retry lands on the same eventId.
+ *
+ * Adding a version: bump CURRENT_VERSIONS, keep the old payload type, and add an upcaster in codec.ts.
+ */
+/** What every item (record, event, link) carries for the identity graph. */
+export interface ItemIdentities {
+  itemId: string;
+  source: string;
+  /** When the source observed the item: links it observes are stamped with this time. */
+  timestamp: string;
+  /** Normalised (trimmed, email lower-cased), blocked values already dropped. */
+  identities: IdentityRef[];
+  /**
+   * Identities of this item left out of its links by the batch fan-out guard (an identity linked to more than the
+   * configured number of others within one ingestion batch). They still count as the item's identities.
+   */
+  unlinked?: IdentityRef[];
+}
+
+export interface RecordIngestedV1 extends ItemIdentities {
+  primary: IdentityRef;
+  attributes: Record<string, unknown>;
+}
+
+export interface ExperienceEventIngestedV1 extends ItemIdentities {
+  type: string;
+  primary: IdentityRef;
+  data: Record<string, unknown>;
+}
+
+export type LinkObservedV1 = ItemIdentities;
+
+export interface IdentitySettingsChangedV1 {
+  /** Priority order, first = highest. */
+  namespaces: NamespaceSetting[];
+  graphCap: number;
+  /** Monotonic settings version, 1 for the first change on top of the defaults' version 0. */
+  version: number;
+}
+
+export type AttributeMerge = { type: 'timestampOrdered' } | { type: 'sourcePrecedence'; order: string[] };
+
+export interface MergePolicySavedV1 {
+  policyId: string;
+  attributeMerge: AttributeMerge;
+  identityStitching: 'graph' | 'none';
+  default: boolean;
+}
+
+export interface MergePolicyDeletedV1 {
+  policyId: string;
+}
+
+export interface LinkRejectedV1 {
+  rejectionId: string;
+  from: IdentityRef;
+  to: IdentityRef;
+  reason: string;
+}
+
+export interface LinkRejectionWithdrawnV1 {
+  rejectionId: string;
+}
+
+export interface EventPayloads {
+  RecordIngested: RecordIngestedV1;
+  ExperienceEventIngested: ExperienceEventIngestedV1;
+  LinkObserved: LinkObservedV1;
+  IdentitySettingsChanged: IdentitySettingsChangedV1;
+  MergePolicySaved: MergePolicySavedV1;
+  MergePolicyDeleted: MergePolicyDeletedV1;
+  LinkRejected: LinkRejectedV1;
+  LinkRejectionWithdrawn: LinkRejectionWithdrawnV1;
+}
+
+export type EventType = keyof EventPayloads;
+
+export const CURRENT_VERSIONS: { [K in EventType]: number } = {
+  RecordIngested: 1,
+  ExperienceEventIngested: 1,
+  LinkObserved: 1,
+  IdentitySettingsChanged: 1,
+  MergePolicySaved: 1,
+  MergePolicyDeleted: 1,
+  LinkRejected: 1,
+  LinkRejectionWithdrawn: 1,
+};
+
+export const EVENT_TYPES = Object.keys(CURRENT_VERSIONS) as EventType[];
+
+/** A decoded event of one type, as projections and handlers see it. */
+export type DomainEvent<K extends EventType = EventType> = K extends EventType
+  ? { type: K; data: EventPayloads[K] }
+  : never;
+
+/** The three item kinds that carry identities and so feed the identity graph. */
+export type ItemEventType = 'RecordIngested' | 'ExperienceEventIngested' | 'LinkObserved';
+export const ITEM_EVENT_TYPES: readonly ItemEventType[] = ['RecordIngested', 'ExperienceEventIngested', 'LinkObserved'];

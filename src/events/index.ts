@@ -1,0 +1,3 @@
+export * from './catalogue';
+export * from './codec';
+export * from './event-id';
