@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
  * Shaped as a version-5-style UUID (SHA-1 based) so EventStoreDB accepts it as an event id.
  */
 export function deriveEventId(kind: string, source: string, itemId: string): string {
-  const h = createHash('sha1').update(`tessera\u0000${kind}\u0000${source}\u0000${itemId}`).digest();
+  const h = createHash('sha1').update(JSON.stringify(['tessera', kind, source, itemId])).digest();
   h[6] = (h[6] & 0x0f) | 0x50;
   h[8] = (h[8] & 0x3f) | 0x80;
   const hex = h.subarray(0, 16).toString('hex');
