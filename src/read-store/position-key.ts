@@ -1,0 +1,14 @@
+import { isPosition, type Position } from '../event-store/position';
+
+/**
+ * Positions compare numerically part by part; databases compare strings byte by byte. Padding both parts to a fixed
+ * width makes the two orders agree, so guards (`pos < batch`) and sorts run inside the database. A one-part
+ * position is its commit part with prepare 0, matching comparePositions.
+ */
+const WIDTH = 20;
+
+export function positionKey(position: Position): string {
+  if (!isPosition(position)) throw new TypeError(`Not a position: ${position}`);
+  const [commit, prepare = '0'] = position.split('/');
+  return commit.padStart(WIDTH, '0') + prepare.padStart(WIDTH, '0');
+}

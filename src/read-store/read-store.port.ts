@@ -1,0 +1,145 @@
+import type { IdentityKey, IdentityNode, LinkState } from '../../projections/model';
+import type { Position } from '../event-store/position';
+
+/**
+ * The read models, as the projector writes them and the query handlers read them. Two adapters implement it
+ * (sqlite, mongodb) and one contract suite (test/contract/read-store.contract.ts) holds both to these promises:
+ * - `commit` applies a whole batch and then the projector's checkpoint. SQLite does it in one transaction; MongoDB
+ *   cannot, so every stored document carries the position of the batch that last wrote it and a write only lands
+ *   on a document written at an older position. Either way, re-applying a batch (after a crash between the writes
+ *   and the checkpoint) changes nothing, and a batch at or before the checkpoint is ignored whole.
+ * - Documents (`doc` fields) are opaque JSON: the projections own their shapes, the store only keys and indexes
+ *   them. Identity keys are used as database keys here; adapters never log them.
+ * - Times are epoch milliseconds.
+ */
+export type JsonDocument = Record<string, unknown>;
+
+/** The record fragment one source holds for one primary identity (per-leaf timestamps live inside `doc`). */
+export interface FragmentKey {
+  source: string;
+  primaryKey: IdentityKey;
+}
+
+export interface Fragment extends FragmentKey {
+  doc: JsonDocument;
+}
+
+/** The unified profile of one graph, for the default merge policy, plus what browsing sorts and shows. */
+export interface ProfileRecord {
+  graphId: IdentityKey;
+  doc: JsonDocument;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One experience event in the timeline of its primary identity. Timeline events are immutable once stored. */
+export interface TimelineEvent {
+  /** The log's event id: storing the same one twice keeps the first. */
+  eventId: string;
+  primaryKey: IdentityKey;
+  /** The event's own time (what timelines sort and filter by). */
+  timestamp: number;
+  type: string;
+  source: string;
+  position: Position;
+  /** Log time. */
+  recordedAt: number;
+  doc: JsonDocument;
+}
+
+/** Maintained by the store as timeline events land: the number of distinct events and the latest event time. */
+export interface EventStats {
+  primaryKey: IdentityKey;
+  count: number;
+  lastEventAt: number;
+}
+
+/**
+ * Everything one projector step changes. A key appears at most once per kind; if it is both upserted and deleted,
+ * the delete wins. Every part is optional.
+ */
+export interface ReadModelBatch {
+  nodes?: { upsert?: IdentityNode[]; delete?: IdentityKey[] };
+  links?: { upsert?: LinkState[]; delete?: string[] };
+  fragments?: { upsert?: Fragment[]; delete?: FragmentKey[] };
+  /** `delete`: graph ids whose profile is gone (merged into another graph, or emptied). */
+  profiles?: { upsert?: ProfileRecord[]; delete?: IdentityKey[] };
+  events?: TimelineEvent[];
+}
+
+export interface Checkpoint {
+  projector: string;
+  /** The last log position the batch covers; it also stamps every document the batch writes. */
+  position: Position;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; absent on the last page. */
+  nextCursor?: string;
+}
+
+export interface ListProfilesQuery {
+  /** 1..1000. */
+  limit: number;
+  cursor?: string;
+}
+
+export interface EventsQuery {
+  /** The graph's identities now: a timeline is the union of their events. */
+  primaryKeys: IdentityKey[];
+  /** Inclusive. */
+  from?: number;
+  /** Exclusive. */
+  to?: number;
+  /** Any of these types; absent or empty: every type. */
+  types?: string[];
+  /** By event timestamp, ties by eventId. */
+  order: 'asc' | 'desc';
+  /** 1..1000. */
+  limit: number;
+  /** From a previous page of the same query; a cursor from another order is rejected (READ_STORE_BAD_CURSOR). */
+  cursor?: string;
+}
+
+export interface GraphView {
+  nodes: IdentityNode[];
+  /** Every link touching a node of the graph, active or removed. */
+  links: LinkState[];
+}
+
+export interface ReadStore {
+  getCheckpoint(projector: string): Promise<Position | undefined>;
+  commit(batch: ReadModelBatch, checkpoint: Checkpoint): Promise<void>;
+
+  /** Loads for the projector: only the affected part of the models. Missing keys are left out. */
+  getNodes(keys: IdentityKey[]): Promise<IdentityNode[]>;
+  getNodesOfGraphs(graphIds: IdentityKey[]): Promise<IdentityNode[]>;
+  /** Links with either end in `keys`, active and removed. */
+  getLinksTouching(keys: IdentityKey[]): Promise<LinkState[]>;
+  getFragmentsOfPrimaries(primaryKeys: IdentityKey[]): Promise<Fragment[]>;
+  getEventStats(primaryKeys: IdentityKey[]): Promise<EventStats[]>;
+
+  /** Queries. */
+  getNode(key: IdentityKey): Promise<IdentityNode | undefined>;
+  getProfile(graphId: IdentityKey): Promise<ProfileRecord | undefined>;
+  /** Profiles in graphId order. */
+  listProfiles(query: ListProfilesQuery): Promise<Page<ProfileRecord>>;
+  queryEvents(query: EventsQuery): Promise<Page<TimelineEvent>>;
+  /** Nodes whose graphId is `graphId`, and the links touching them; empty when the graph is unknown. */
+  getGraph(graphId: IdentityKey): Promise<GraphView>;
+
+  close(): Promise<void>;
+}
+
+export interface ReadStoreOptions {
+  /**
+   * Names the read models (table / collection prefix `${modelVersion}_`), so a rebuild writes beside the live
+   * models and the service swaps later. Lower-case letters, digits and '_'; default 'v1'.
+   */
+  modelVersion?: string;
+}
+
+export const DEFAULT_MODEL_VERSION = 'v1';
+
+export const READ_STORE = Symbol('ReadStore');
