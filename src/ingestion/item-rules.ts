@@ -1,0 +1,126 @@
+import { AppError, ErrorDetail, unprocessable } from '../common/app-error';
+import { identityKey, IdentityRef, IdentitySettings } from '../../projections/model';
+import { isBlockedValue, normaliseIdentityValue } from '../identity/identity-values';
+
+/** The pure rules every ingested item obeys (API.md "Rules for every item"): no I/O, no clock. */
+export type ItemKind = 'record' | 'event' | 'link';
+export const ITEM_KINDS: readonly ItemKind[] = ['record', 'event', 'link'];
+export const MAX_IDENTITIES = 20;
+export const MAX_VALUE_LENGTH = 1024;
+
+export interface IdentityInput {
+  namespace: string;
+  id: string;
+  primary?: boolean;
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+  path?: string;
+}
+
+export interface ResolvedIdentities {
+  /** Normalised, blocked values dropped, repeats removed, in the item's order. */
+  identities: IdentityRef[];
+  primary: IdentityRef;
+  warnings: Warning[];
+}
+
+interface Candidate extends IdentityRef {
+  primary: boolean;
+  rank: number;
+}
+
+export function resolveIdentities(kind: ItemKind, inputs: IdentityInput[], settings: IdentitySettings): ResolvedIdentities {
+  if (inputs.length > MAX_IDENTITIES) {
+    throw unprocessable('TOO_MANY_IDENTITIES', `An item holds at most ${MAX_IDENTITIES} identities, got ${inputs.length}`);
+  }
+  const { candidates, warnings } = normaliseAll(inputs, settings);
+  if (candidates.length === 0) {
+    throw unprocessable('NO_IDENTITY', 'The item has no identity left once blocked values are dropped', warnings);
+  }
+  checkUniqueNamespaces(candidates, settings);
+  if (kind === 'link' && candidates.length < 2) {
+    throw unprocessable('LINK_NEEDS_TWO_IDENTITIES', 'A link needs at least two distinct identities', warnings);
+  }
+  const identities = candidates.map(({ namespace, id }) => ({ namespace, id }));
+  return { identities, primary: choosePrimary(kind, candidates), warnings };
+}
+
+function normaliseAll(inputs: IdentityInput[], settings: IdentitySettings) {
+  const ranks = new Map(settings.namespaces.map((n, i) => [n.code, { rank: i + 1, type: n.type }]));
+  const problems: ErrorDetail[] = [];
+  const warnings: Warning[] = [];
+  const byKey = new Map<string, Candidate>();
+  inputs.forEach((input, i) => {
+    const path = `identities[${i}]`;
+    const ns = ranks.get(input.namespace);
+    if (!ns) {
+      problems.push({ path: `${path}.namespace`, code: 'UNKNOWN_NAMESPACE', message: `Namespace ${input.namespace} is not registered` });
+      return;
+    }
+    if (isBlockedValue(input.id)) {
+      warnings.push({ path, code: 'BLOCKED_VALUE_DROPPED', message: `A blocked ${input.namespace} value was dropped` });
+      return;
+    }
+    const id = normaliseIdentityValue(ns.type, input.id);
+    if (id.length > MAX_VALUE_LENGTH) {
+      problems.push({ path: `${path}.id`, code: 'IDENTITY_VALUE_TOO_LONG', message: `Identity values hold at most ${MAX_VALUE_LENGTH} characters` });
+      return;
+    }
+    const key = identityKey({ namespace: input.namespace, id });
+    const seen = byKey.get(key);
+    if (seen) seen.primary ||= input.primary === true;
+    else byKey.set(key, { namespace: input.namespace, id, primary: input.primary === true, rank: ns.rank });
+  });
+  if (problems.length > 0) throw new AppError(problems[0].code!, 422, problems[0].message, problems);
+  return { candidates: [...byKey.values()], warnings };
+}
+
+function checkUniqueNamespaces(candidates: Candidate[], settings: IdentitySettings): void {
+  for (const ns of settings.namespaces.filter((n) => n.unique)) {
+    if (candidates.filter((c) => c.namespace === ns.code).length > 1) {
+      throw unprocessable('UNIQUE_NAMESPACE_CONFLICT', `The item holds two different values of the unique namespace ${ns.code}`, [
+        { path: 'identities', code: 'UNIQUE_NAMESPACE_CONFLICT', message: `Namespace ${ns.code} is unique`, namespace: ns.code },
+      ]);
+    }
+  }
+}
+
+/** Records: the identity marked primary, else the highest-priority one; events and links: the highest-priority one. */
+function choosePrimary(kind: ItemKind, candidates: Candidate[]): IdentityRef {
+  if (kind === 'record') {
+    const marked = candidates.filter((c) => c.primary);
+    if (marked.length > 1) throw unprocessable('MULTIPLE_PRIMARY_IDENTITIES', 'At most one identity may be marked primary');
+    if (marked.length === 1) return { namespace: marked[0].namespace, id: marked[0].id };
+  }
+  const best = candidates.reduce((a, b) => (b.rank < a.rank ? b : a));
+  return { namespace: best.namespace, id: best.id };
+}
+
+const ZONED_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)$/i;
+
+/**
+ * An ISO-8601 timestamp with a zone (a zoneless time is ambiguous across sources), as ISO UTC with milliseconds.
+ * `now` is used when the timestamp is optional and absent; it is passed in so the rule stays pure.
+ */
+export function parseItemTimestamp(value: unknown, required: boolean, now: Date): string {
+  if (value === undefined || value === null) {
+    if (required) throw unprocessable('TIMESTAMP_REQUIRED', 'timestamp is required', [{ path: 'timestamp', message: 'required' }]);
+    return now.toISOString();
+  }
+  const m = typeof value === 'string' ? ZONED_TIMESTAMP.exec(value) : null;
+  if (!m || !validCalendar(+m[1], +m[2], +m[3], +m[4], +m[5], +(m[6] ?? 0)) || Number.isNaN(Date.parse(value as string))) {
+    throw unprocessable('TIMESTAMP_INVALID', 'timestamp must be ISO-8601 with a zone, e.g. 2024-05-01T12:00:00Z', [
+      { path: 'timestamp', message: 'not an ISO-8601 timestamp with a zone' },
+    ]);
+  }
+  return new Date(Date.parse(value as string)).toISOString();
+}
+
+function validCalendar(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth && h <= 23 && mi <= 59 && s <= 59;
+}
