@@ -1,0 +1,2 @@
+export { openSqliteEventStore, SqliteEventStore } from './sqlite-event-store.adapter';
+export type { SqliteEventStoreOptions, SqliteEventStoreStats } from './sqlite-event-store.adapter';

@@ -1,0 +1,212 @@
+import Database from 'better-sqlite3';
+import { badRequest } from '../../common/app-error';
+import type {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  LogSubscription,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+} from '../event-store.port';
+import { isPosition, type Position } from '../position';
+import { AppendSignal } from './append-signal';
+import { GroupCommitter, type Outcome } from './group-commit';
+import { appendInTransaction, type AppendRequest } from './sqlite-append';
+import { translateSqliteError } from './sqlite-errors';
+import { SqliteLogSubscription } from './sqlite-log-subscription';
+import { prepareDatabase } from './sqlite-schema';
+import { prepareStatements, toRecordedEvent, type Statements } from './sqlite-statements';
+
+export interface SqliteEventStoreOptions {
+  /** Appends coalesced into one transaction, at most (default 512). */
+  maxBatchAppends?: number;
+  /** Events written by one transaction, at most, unless one append alone is larger (default 8192). */
+  maxBatchEvents?: number;
+  /** readAll page size when no limit is given, and its cap (default 1000). */
+  maxPageSize?: number;
+  /** Page a subscription reads at a time (default 256). */
+  subscriptionPageSize?: number;
+  /** How often an idle subscription looks for appends made by another process (default 200 ms). */
+  pollIntervalMs?: number;
+  /** How long to wait for another process's write lock before failing (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+export interface SqliteEventStoreStats {
+  /** Transactions committed by group commit (one fsync each). */
+  transactions: number;
+  /** Append calls served (stored, duplicate or failed). */
+  appends: number;
+  /** Events newly stored (duplicates not counted). */
+  eventsAppended: number;
+  /** Most append calls one transaction served. */
+  largestBatch: number;
+}
+
+/** The embedded event log: one SQLite file in WAL mode, appends coalesced by group commit. */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly statements: Statements;
+  private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
+  private readonly signal = new AppendSignal();
+  private readonly subscriptions = new Set<SqliteLogSubscription>();
+  private readonly options: Required<SqliteEventStoreOptions>;
+  private readonly appendOne: (request: AppendRequest, recordedAt: number) => AppendResult;
+  private lastRecordedAt: number;
+  private eventsAppended = 0;
+  private open = true;
+
+  constructor(file: string, options: SqliteEventStoreOptions = {}) {
+    this.options = {
+      maxBatchAppends: 512,
+      maxBatchEvents: 8192,
+      maxPageSize: 1000,
+      subscriptionPageSize: 256,
+      pollIntervalMs: 200,
+      busyTimeoutMs: 5000,
+      ...options,
+    };
+    this.db = new Database(file);
+    prepareDatabase(this.db, this.options.busyTimeoutMs);
+    this.statements = prepareStatements(this.db);
+    this.lastRecordedAt = this.statements.head.get()?.recorded_at ?? 0;
+    // Nested inside the batch transaction this runs in a savepoint: a failed append rolls back alone.
+    this.appendOne = this.db.transaction((request: AppendRequest, recordedAt: number) =>
+      appendInTransaction(this.statements, request, recordedAt),
+    );
+    this.committer = new GroupCommitter((batch) => this.commitBatch(batch), {
+      maxRequests: this.options.maxBatchAppends,
+      maxWeight: this.options.maxBatchEvents,
+    });
+  }
+
+  append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision = 'any'): Promise<AppendResult> {
+    try {
+      this.assertOpen();
+      validateAppend(stream, events, expectedRevision);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.committer.submit({ stream, events, expectedRevision }, Math.max(1, events.length));
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const from = Math.max(0, options.fromRevision ?? 0);
+    const limit = options.limit ?? -1;
+    return this.statements.readStream.all(stream, from, limit).map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const limit = Math.min(Math.max(1, options.limit ?? this.options.maxPageSize), this.options.maxPageSize);
+    return this.readAfter(parseAfter(options.after), limit);
+  }
+
+  subscribeToAll(options: { after?: Position } = {}): LogSubscription {
+    this.assertOpen();
+    const source = {
+      readAfter: (position: number, limit: number) => this.readAfter(position, limit),
+      headNumber: () => this.statements.head.get()?.position ?? 0,
+      signal: this.signal,
+      isOpen: () => this.open,
+    };
+    const subscription = new SqliteLogSubscription(
+      source,
+      parseAfter(options.after),
+      { pageSize: this.options.subscriptionPageSize, pollIntervalMs: this.options.pollIntervalMs },
+      (s) => this.subscriptions.delete(s),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    this.assertOpen();
+    const head = this.statements.head.get();
+    return head ? String(head.position) : undefined;
+  }
+
+  stats(): SqliteEventStoreStats {
+    const { transactions, requests, largestBatch } = this.committer.stats();
+    return { transactions, appends: requests, eventsAppended: this.eventsAppended, largestBatch };
+  }
+
+  /** Finishes the appends already submitted, ends every subscription, then closes the file. */
+  async close(): Promise<void> {
+    if (!this.open) return;
+    await this.committer.drained();
+    this.open = false;
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.db.close();
+  }
+
+  private readAfter(position: number, limit: number): RecordedEvent[] {
+    return this.statements.readAfter.all(position, limit).map(toRecordedEvent);
+  }
+
+  private commitBatch(batch: AppendRequest[]): Outcome<AppendResult>[] {
+    const recordedAt = this.nextRecordedAt();
+    const run = this.db.transaction(() =>
+      batch.map((request): Outcome<AppendResult> => {
+        try {
+          return { ok: true, value: this.appendOne(request, recordedAt) };
+        } catch (error) {
+          return { ok: false, error: translateSqliteError(error) };
+        }
+      }),
+    );
+    let outcomes: Outcome<AppendResult>[];
+    try {
+      outcomes = run.immediate();
+    } catch (error) {
+      throw translateSqliteError(error);
+    }
+    const stored = outcomes.reduce((n, o) => n + (o.ok ? o.value.events.filter((e) => !e.duplicate).length : 0), 0);
+    this.eventsAppended += stored;
+    if (stored > 0) this.signal.fire();
+    return outcomes;
+  }
+
+  /** Log time, shared by one transaction, never earlier than the previous commit's (positions and time agree). */
+  private nextRecordedAt(): number {
+    this.lastRecordedAt = Math.max(Date.now(), this.lastRecordedAt);
+    return this.lastRecordedAt;
+  }
+
+  private assertOpen(): void {
+    if (!this.open) throw closedError();
+  }
+}
+
+export function openSqliteEventStore(file: string, options?: SqliteEventStoreOptions): SqliteEventStore {
+  return new SqliteEventStore(file, options);
+}
+
+function closedError() {
+  return new Error('The event store is closed');
+}
+
+function parseAfter(after: Position | undefined): number {
+  if (after === undefined) return 0;
+  if (!isPosition(after) || after.includes('/')) {
+    throw badRequest('INVALID_POSITION', `Not a position of this event log: ${String(after)}`);
+  }
+  return Number(after);
+}
+
+function validateAppend(stream: string, events: EventToAppend[], expected: ExpectedRevision): void {
+  if (typeof stream !== 'string' || stream.length === 0) throw badRequest('INVALID_STREAM', 'Stream name is empty');
+  if (!Array.isArray(events)) throw badRequest('INVALID_EVENTS', 'Events must be an array');
+  for (const e of events) {
+    if (typeof e?.eventId !== 'string' || e.eventId.length === 0 || typeof e.type !== 'string') {
+      throw badRequest('INVALID_EVENTS', 'Every event needs an eventId and a type');
+    }
+  }
+  const named = expected === 'any' || expected === 'no_stream' || expected === 'stream_exists';
+  if (!named && !(Number.isInteger(expected) && expected >= -1)) {
+    throw badRequest('INVALID_EXPECTED_REVISION', `Not an expected revision: ${String(expected)}`);
+  }
+}

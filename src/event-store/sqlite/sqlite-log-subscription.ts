@@ -1,0 +1,106 @@
+import type { LogSubscription, RecordedEvent } from '../event-store.port';
+import type { AppendSignal } from './append-signal';
+
+/** What a subscription needs from the store: a page reader, the head at start, and the append signal. */
+export interface LogSource {
+  readAfter(position: number, limit: number): RecordedEvent[];
+  headNumber(): number;
+  readonly signal: AppendSignal;
+  isOpen(): boolean;
+}
+
+export interface SubscriptionOptions {
+  pageSize: number;
+  /** How often to look for appends by another process (the in-process ones wake the subscription at once). */
+  pollIntervalMs: number;
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * Pages through the log, then waits for appends. It reads the next page only when the consumer has taken the
+ * previous one, so at most one page is held in memory however far behind the consumer is.
+ *
+ * `caughtUp` resolves as the consumer is handed the last event that was in the log when the subscription started
+ * (at once if there was nothing to deliver); a consumer that needs "processed" checks it before its next pull.
+ */
+export class SqliteLogSubscription implements LogSubscription {
+  readonly caughtUp: Promise<void>;
+  private markCaughtUp!: () => void;
+  private readonly startHead: number;
+  private page: RecordedEvent[] = [];
+  private readPosition: number;
+  private closed = false;
+  private wake?: () => void;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly source: LogSource,
+    after: number,
+    private readonly options: SubscriptionOptions,
+    private readonly onClose: (subscription: SqliteLogSubscription) => void,
+  ) {
+    this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
+    this.startHead = source.headNumber();
+    this.readPosition = after;
+    if (this.startHead <= after) this.markCaughtUp();
+  }
+
+  /** Events not yet handed to the consumer: bounded by one page (back-pressure). */
+  get buffered(): number {
+    return this.page.length;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    return {
+      next: () => this.next(),
+      return: async () => {
+        await this.close();
+        return DONE;
+      },
+    };
+  }
+
+  /** Calls are served one at a time, in order, even if a caller does not await the previous one. */
+  next(): Promise<IteratorResult<RecordedEvent>> {
+    const result = this.chain.then(() => this.pull());
+    this.chain = result.catch(() => undefined);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.page = [];
+    this.wake?.();
+    this.onClose(this);
+  }
+
+  private async pull(): Promise<IteratorResult<RecordedEvent>> {
+    for (;;) {
+      if (this.closed || !this.source.isOpen()) return DONE;
+      const event = this.page.shift();
+      if (event) {
+        if (Number(event.position) >= this.startHead) this.markCaughtUp();
+        return { done: false, value: event };
+      }
+      this.page = this.source.readAfter(this.readPosition, this.options.pageSize);
+      if (this.page.length > 0) this.readPosition = Number(this.page[this.page.length - 1].position);
+      else await this.waitForAppend();
+    }
+  }
+
+  private waitForAppend(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        off();
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, this.options.pollIntervalMs);
+      const off = this.source.signal.on(done);
+      this.wake = done;
+    });
+  }
+}
