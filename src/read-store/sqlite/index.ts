@@ -1,0 +1,1 @@
+export { openSqliteReadStore, SqliteReadStore } from './sqlite-read-store.adapter';

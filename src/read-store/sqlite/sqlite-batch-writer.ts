@@ -1,0 +1,58 @@
+import type { Database } from 'better-sqlite3';
+import { comparePositions } from '../../event-store/position';
+import { positionKey } from '../position-key';
+import type { Checkpoint, ReadModelBatch } from '../read-store.port';
+import type { SqliteStatements } from './sqlite-statements';
+
+/**
+ * Applies a batch and its checkpoint in one transaction: either all of it is visible or none. A batch at or before
+ * the projector's checkpoint is skipped whole; rows written by a newer batch (of any projector) are kept.
+ */
+export function createBatchWriter(db: Database, s: SqliteStatements) {
+  return db.transaction((batch: ReadModelBatch, checkpoint: Checkpoint) => {
+    const current = s.getCheckpoint.get(checkpoint.projector) as { position: string } | undefined;
+    if (current && comparePositions(current.position, checkpoint.position) >= 0) return;
+    const pos = positionKey(checkpoint.position);
+    writeGraph(s, batch, pos);
+    writeProfiles(s, batch, pos);
+    writeEvents(s, batch);
+    s.putCheckpoint.run(checkpoint.projector, checkpoint.position, pos);
+  });
+}
+
+function writeGraph(s: SqliteStatements, batch: ReadModelBatch, pos: string): void {
+  for (const node of batch.nodes?.upsert ?? []) s.upsertNode.run(node.key, node.graphId, pos, JSON.stringify(node));
+  for (const key of batch.nodes?.delete ?? []) s.deleteNode.run(key, pos);
+  for (const link of batch.links?.upsert ?? []) {
+    s.upsertLink.run(link.key, link.a, link.b, pos, JSON.stringify(link));
+  }
+  for (const key of batch.links?.delete ?? []) s.deleteLink.run(key, pos);
+}
+
+function writeProfiles(s: SqliteStatements, batch: ReadModelBatch, pos: string): void {
+  for (const f of batch.fragments?.upsert ?? []) {
+    s.upsertFragment.run(f.primaryKey, f.source, pos, JSON.stringify(f.doc));
+  }
+  for (const f of batch.fragments?.delete ?? []) s.deleteFragment.run(f.primaryKey, f.source, pos);
+  for (const p of batch.profiles?.upsert ?? []) {
+    s.upsertProfile.run(p.graphId, pos, p.createdAt, p.updatedAt, JSON.stringify(p.doc));
+  }
+  for (const graphId of batch.profiles?.delete ?? []) s.deleteProfile.run(graphId, pos);
+}
+
+/** Timeline events are immutable: a stored one is kept, and only a newly stored one counts in the stats. */
+function writeEvents(s: SqliteStatements, batch: ReadModelBatch): void {
+  for (const e of batch.events ?? []) {
+    const stored = s.insertEvent.run(
+      e.eventId,
+      e.primaryKey,
+      e.timestamp,
+      e.type,
+      e.source,
+      e.position,
+      e.recordedAt,
+      JSON.stringify(e.doc),
+    );
+    if (stored.changes === 1) s.countEvent.run(e.primaryKey, e.timestamp);
+  }
+}

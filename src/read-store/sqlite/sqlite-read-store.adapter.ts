@@ -1,0 +1,144 @@
+import Database from 'better-sqlite3';
+import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
+import type { Position } from '../../event-store/position';
+import { modelPrefix } from '../model-version';
+import {
+  assertLimit,
+  decodeProfilesCursor,
+  encodeProfilesCursor,
+} from '../query-bounds';
+import type {
+  Checkpoint,
+  EventStats,
+  EventsQuery,
+  Fragment,
+  GraphView,
+  ListProfilesQuery,
+  Page,
+  ProfileRecord,
+  ReadModelBatch,
+  ReadStore,
+  ReadStoreOptions,
+  TimelineEvent,
+} from '../read-store.port';
+import { createBatchWriter } from './sqlite-batch-writer';
+import { schemaSql } from './sqlite-schema';
+import { prepareStatements, type SqliteStatements } from './sqlite-statements';
+import { queryTimeline } from './sqlite-timeline';
+
+interface ProfileRow {
+  graph_id: string;
+  created_at: number;
+  updated_at: number;
+  doc: string;
+}
+
+/**
+ * The embedded read store: one SQLite file in WAL mode, so queries read while the projector writes. better-sqlite3
+ * is synchronous; the async port keeps the shape the MongoDB adapter needs.
+ */
+export class SqliteReadStore implements ReadStore {
+  private readonly s: SqliteStatements;
+  private readonly writeBatch: ReturnType<typeof createBatchWriter>;
+
+  constructor(private readonly db: Database.Database, prefix: string) {
+    db.exec(schemaSql(prefix));
+    this.s = prepareStatements(db, prefix);
+    this.writeBatch = createBatchWriter(db, this.s);
+  }
+
+  async getCheckpoint(projector: string): Promise<Position | undefined> {
+    const row = this.s.getCheckpoint.get(projector) as { position: string } | undefined;
+    return row?.position;
+  }
+
+  async commit(batch: ReadModelBatch, checkpoint: Checkpoint): Promise<void> {
+    this.writeBatch(batch, checkpoint);
+  }
+
+  async getNodes(keys: IdentityKey[]): Promise<IdentityNode[]> {
+    return parseAll(this.s.nodesByKeys.all(JSON.stringify(keys)));
+  }
+
+  async getNodesOfGraphs(graphIds: IdentityKey[]): Promise<IdentityNode[]> {
+    return parseAll(this.s.nodesByGraphs.all(JSON.stringify(graphIds)));
+  }
+
+  async getLinksTouching(keys: IdentityKey[]): Promise<LinkState[]> {
+    const list = JSON.stringify(keys);
+    return parseAll(this.s.linksTouching.all(list, list));
+  }
+
+  async getFragmentsOfPrimaries(primaryKeys: IdentityKey[]): Promise<Fragment[]> {
+    const rows = this.s.fragmentsOf.all(JSON.stringify(primaryKeys)) as {
+      primary_key: string;
+      source: string;
+      doc: string;
+    }[];
+    return rows.map((r) => ({ primaryKey: r.primary_key, source: r.source, doc: JSON.parse(r.doc) }));
+  }
+
+  async getEventStats(primaryKeys: IdentityKey[]): Promise<EventStats[]> {
+    const rows = this.s.statsOf.all(JSON.stringify(primaryKeys)) as {
+      primary_key: string;
+      count: number;
+      last_event_at: number;
+    }[];
+    return rows.map((r) => ({ primaryKey: r.primary_key, count: r.count, lastEventAt: r.last_event_at }));
+  }
+
+  async getNode(key: IdentityKey): Promise<IdentityNode | undefined> {
+    return (await this.getNodes([key]))[0];
+  }
+
+  async getProfile(graphId: IdentityKey): Promise<ProfileRecord | undefined> {
+    const row = this.s.profile.get(graphId) as ProfileRow | undefined;
+    return row && toProfile(row);
+  }
+
+  async listProfiles(query: ListProfilesQuery): Promise<Page<ProfileRecord>> {
+    assertLimit(query.limit);
+    const after = decodeProfilesCursor(query.cursor) ?? '';
+    const rows = this.s.profilesAfter.all(after, query.limit + 1) as ProfileRow[];
+    const items = rows.slice(0, query.limit).map(toProfile);
+    const more = rows.length > query.limit;
+    return { items, nextCursor: more ? encodeProfilesCursor(items[items.length - 1].graphId) : undefined };
+  }
+
+  async queryEvents(query: EventsQuery): Promise<Page<TimelineEvent>> {
+    return queryTimeline(this.s, query);
+  }
+
+  async getGraph(graphId: IdentityKey): Promise<GraphView> {
+    const nodes = await this.getNodesOfGraphs([graphId]);
+    const links = nodes.length === 0 ? [] : await this.getLinksTouching(nodes.map((n) => n.key));
+    return { nodes, links };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export async function openSqliteReadStore(file: string, options?: ReadStoreOptions): Promise<ReadStore> {
+  const prefix = modelPrefix(options);
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    // Read models are rebuilt from the log, so a power cut may lose the last commits but never the truth.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    return new SqliteReadStore(db, prefix);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function parseAll<T>(docs: unknown[]): T[] {
+  return docs.map((doc) => JSON.parse(doc as string) as T);
+}
+
+function toProfile(row: ProfileRow): ProfileRecord {
+  return { graphId: row.graph_id, createdAt: row.created_at, updatedAt: row.updated_at, doc: JSON.parse(row.doc) };
+}

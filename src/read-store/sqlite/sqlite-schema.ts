@@ -1,0 +1,43 @@
+/**
+ * The read models as tables, every name prefixed by the model version so a rebuild writes beside the live models.
+ * Every row a batch writes carries `pos` (positionKey of that batch), so a row only changes for a newer batch.
+ * Documents are stored as JSON text: the projections own their shapes.
+ */
+export function schemaSql(p: string): string {
+  return `
+CREATE TABLE IF NOT EXISTS ${p}nodes (
+  key TEXT PRIMARY KEY, graph_id TEXT NOT NULL, pos TEXT NOT NULL, doc TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ${p}nodes_by_graph ON ${p}nodes (graph_id);
+
+CREATE TABLE IF NOT EXISTS ${p}links (
+  key TEXT PRIMARY KEY, a TEXT NOT NULL, b TEXT NOT NULL, pos TEXT NOT NULL, doc TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ${p}links_by_a ON ${p}links (a);
+CREATE INDEX IF NOT EXISTS ${p}links_by_b ON ${p}links (b);
+
+CREATE TABLE IF NOT EXISTS ${p}fragments (
+  primary_key TEXT NOT NULL, source TEXT NOT NULL, pos TEXT NOT NULL, doc TEXT NOT NULL,
+  PRIMARY KEY (primary_key, source)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS ${p}profiles (
+  graph_id TEXT PRIMARY KEY, pos TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  doc TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS ${p}events (
+  event_id TEXT PRIMARY KEY, primary_key TEXT NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL,
+  source TEXT NOT NULL, position TEXT NOT NULL, recorded_at INTEGER NOT NULL, doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ${p}events_by_primary_time ON ${p}events (primary_key, ts, event_id);
+
+CREATE TABLE IF NOT EXISTS ${p}event_stats (
+  primary_key TEXT PRIMARY KEY, count INTEGER NOT NULL, last_event_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS ${p}checkpoints (
+  projector TEXT PRIMARY KEY, position TEXT NOT NULL, pos TEXT NOT NULL
+) WITHOUT ROWID;
+`;
+}

@@ -1,0 +1,79 @@
+import type { Database, Statement } from 'better-sqlite3';
+
+/**
+ * Every statement the adapter runs, prepared once at open. Key lists travel as one JSON array parameter
+ * (`json_each`), so a statement serves any number of keys. Upserts only replace a row written by an older batch.
+ */
+export function prepareStatements(db: Database, p: string) {
+  const inList = (column: string) => `${column} IN (SELECT value FROM json_each(?))`;
+  const guardedUpsert = (table: string, columns: string[], conflict: string) => {
+    const updates = columns.filter((c) => !conflict.split(',').includes(c)).map((c) => `${c} = excluded.${c}`);
+    return db.prepare(
+      `INSERT INTO ${p}${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+       ON CONFLICT (${conflict}) DO UPDATE SET ${updates.join(', ')} WHERE excluded.pos > ${p}${table}.pos`,
+    );
+  };
+  return {
+    getCheckpoint: db.prepare(`SELECT position, pos FROM ${p}checkpoints WHERE projector = ?`),
+    putCheckpoint: guardedUpsert('checkpoints', ['projector', 'position', 'pos'], 'projector'),
+
+    upsertNode: guardedUpsert('nodes', ['key', 'graph_id', 'pos', 'doc'], 'key'),
+    deleteNode: db.prepare(`DELETE FROM ${p}nodes WHERE key = ? AND pos <= ?`),
+    nodesByKeys: db.prepare(`SELECT doc FROM ${p}nodes WHERE ${inList('key')}`).pluck(),
+    nodesByGraphs: db.prepare(`SELECT doc FROM ${p}nodes WHERE ${inList('graph_id')}`).pluck(),
+
+    upsertLink: guardedUpsert('links', ['key', 'a', 'b', 'pos', 'doc'], 'key'),
+    deleteLink: db.prepare(`DELETE FROM ${p}links WHERE key = ? AND pos <= ?`),
+    linksTouching: db
+      .prepare(
+        `SELECT doc FROM ${p}links WHERE ${inList('a')} UNION SELECT doc FROM ${p}links WHERE ${inList('b')}`,
+      )
+      .pluck(),
+
+    upsertFragment: guardedUpsert('fragments', ['primary_key', 'source', 'pos', 'doc'], 'primary_key,source'),
+    deleteFragment: db.prepare(`DELETE FROM ${p}fragments WHERE primary_key = ? AND source = ? AND pos <= ?`),
+    fragmentsOf: db.prepare(`SELECT primary_key, source, doc FROM ${p}fragments WHERE ${inList('primary_key')}`),
+
+    upsertProfile: guardedUpsert('profiles', ['graph_id', 'pos', 'created_at', 'updated_at', 'doc'], 'graph_id'),
+    deleteProfile: db.prepare(`DELETE FROM ${p}profiles WHERE graph_id = ? AND pos <= ?`),
+    profile: db.prepare(`SELECT graph_id, created_at, updated_at, doc FROM ${p}profiles WHERE graph_id = ?`),
+    profilesAfter: db.prepare(
+      `SELECT graph_id, created_at, updated_at, doc FROM ${p}profiles WHERE graph_id > ? ORDER BY graph_id LIMIT ?`,
+    ),
+
+    insertEvent: db.prepare(
+      `INSERT OR IGNORE INTO ${p}events (event_id, primary_key, ts, type, source, position, recorded_at, doc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    countEvent: db.prepare(
+      `INSERT INTO ${p}event_stats (primary_key, count, last_event_at) VALUES (?, 1, ?)
+       ON CONFLICT (primary_key) DO UPDATE SET count = count + 1,
+         last_event_at = max(last_event_at, excluded.last_event_at)`,
+    ),
+    statsOf: db.prepare(
+      `SELECT primary_key, count, last_event_at FROM ${p}event_stats WHERE ${inList('primary_key')}`,
+    ),
+    ...timelineStatements(db, p),
+  };
+}
+
+/**
+ * One primary identity's events in a window, after (or before) a sort key: the (primary_key, ts, event_id) index
+ * serves it as one range scan. The adapter runs it per identity of the graph and merges.
+ */
+function timelineStatements(db: Database, p: string): { eventsAsc: Statement; eventsDesc: Statement } {
+  const select = `SELECT event_id, primary_key, ts, type, source, position, recorded_at, doc FROM ${p}events`;
+  const typeFilter = `(@types IS NULL OR type IN (SELECT value FROM json_each(@types)))`;
+  return {
+    eventsAsc: db.prepare(
+      `${select} WHERE primary_key = @primaryKey AND (ts, event_id) > (@ts, @eventId) AND ts < @bound AND ${typeFilter}
+       ORDER BY ts, event_id LIMIT @limit`,
+    ),
+    eventsDesc: db.prepare(
+      `${select} WHERE primary_key = @primaryKey AND (ts, event_id) < (@ts, @eventId) AND ts >= @bound AND ${typeFilter}
+       ORDER BY ts DESC, event_id DESC LIMIT @limit`,
+    ),
+  };
+}
+
+export type SqliteStatements = ReturnType<typeof prepareStatements>;

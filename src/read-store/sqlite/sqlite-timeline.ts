@@ -1,0 +1,68 @@
+import type { IdentityKey } from '../../../projections/model';
+import { assertLimit, compareEvents, decodeEventsCursor, type EventsAfter, toEventsPage } from '../query-bounds';
+import type { EventsQuery, Page, TimelineEvent } from '../read-store.port';
+import type { SqliteStatements } from './sqlite-statements';
+
+interface EventRow {
+  event_id: string;
+  primary_key: string;
+  ts: number;
+  type: string;
+  source: string;
+  position: string;
+  recorded_at: number;
+  doc: string;
+}
+
+/**
+ * A timeline is the union of the graph's identities' events. Each identity's slice is one index range scan capped
+ * at limit + 1, so the cost follows the page size and the graph size, never how many events a heavy user has.
+ */
+export function queryTimeline(s: SqliteStatements, query: EventsQuery): Page<TimelineEvent> {
+  assertLimit(query.limit);
+  const start = startKey(query, decodeEventsCursor(query));
+  const statement = query.order === 'asc' ? s.eventsAsc : s.eventsDesc;
+  const params = {
+    ts: start.timestamp,
+    eventId: start.eventId,
+    bound: query.order === 'asc' ? (query.to ?? Number.MAX_SAFE_INTEGER) : (query.from ?? Number.MIN_SAFE_INTEGER),
+    types: query.types && query.types.length > 0 ? JSON.stringify(query.types) : null,
+    limit: query.limit + 1,
+  };
+  const found: TimelineEvent[] = [];
+  for (const primaryKey of unique(query.primaryKeys)) {
+    const rows = statement.all({ ...params, primaryKey }) as EventRow[];
+    for (const row of rows) found.push(toEvent(row));
+  }
+  return toEventsPage(found.sort(compareEvents(query.order)), query);
+}
+
+/**
+ * The exclusive sort key the page starts after: the window's edge ('' sorts before every event id, so `from` stays
+ * inclusive and `to` exclusive), or the cursor when it lies further in.
+ */
+function startKey(query: EventsQuery, cursor: EventsAfter | undefined): EventsAfter {
+  const asc = query.order === 'asc';
+  const edge = asc
+    ? { timestamp: query.from ?? Number.MIN_SAFE_INTEGER, eventId: '' }
+    : { timestamp: query.to ?? Number.MAX_SAFE_INTEGER, eventId: '' };
+  if (!cursor) return edge;
+  return compareEvents(query.order)(cursor, edge) > 0 ? cursor : edge;
+}
+
+function unique(keys: IdentityKey[]): IdentityKey[] {
+  return [...new Set(keys)];
+}
+
+function toEvent(row: EventRow): TimelineEvent {
+  return {
+    eventId: row.event_id,
+    primaryKey: row.primary_key,
+    timestamp: row.ts,
+    type: row.type,
+    source: row.source,
+    position: row.position,
+    recordedAt: row.recorded_at,
+    doc: JSON.parse(row.doc),
+  };
+}

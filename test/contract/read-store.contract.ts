@@ -1,0 +1,225 @@
+import type { ReadModelBatch } from '../../src/read-store';
+import {
+  byKey,
+  event,
+  fragment,
+  link,
+  node,
+  profile,
+  removed,
+  type ReadStoreContext,
+  type ReadStoreHarness,
+} from './read-store.fixtures';
+import { describeReadStoreQueries } from './read-store.queries.contract';
+
+/**
+ * The promises of the ReadStore port, held against every adapter: each case gets its own empty database.
+ */
+export type { ReadStoreHarness };
+
+export function describeReadStoreContract(name: string, createHarness: () => Promise<ReadStoreHarness>): void {
+  describe(`ReadStore contract: ${name}`, () => {
+    const ctx = {} as ReadStoreContext;
+    beforeEach(async () => {
+      ctx.harness = await createHarness();
+      ctx.store = await ctx.harness.open();
+    });
+    afterEach(() => ctx.harness.dispose());
+
+    describeCommit(ctx);
+    describeGuards(ctx);
+    describeDeletes(ctx);
+    describeModelVersions(ctx);
+    describeReadStoreQueries(ctx);
+  });
+}
+
+const A = 'CRMID:tom';
+const B = 'Email:tom@acme.com';
+const C = 'ECID:111';
+const D = 'ECID:222';
+
+/** A batch touching every read model, as a merge of A, B and C would write it. */
+function fullBatch(): ReadModelBatch {
+  return {
+    nodes: { upsert: [node(A), node(B, A), node(C, A)] },
+    links: { upsert: [link(A, B), link(B, C), removed(C, A)] },
+    fragments: { upsert: [fragment('crm', A, { name: 'Tom' }), fragment('web', C, { city: 'Oslo' })] },
+    profiles: { upsert: [profile(A, 5000, { name: 'Tom', city: 'Oslo' })] },
+    events: [event('e1', A, 100, '3'), event('e2', C, 300, '4'), event('e3', C, 200, '5')],
+  };
+}
+
+function describeCommit(ctx: ReadStoreContext) {
+  describe('commit', () => {
+    it('starts empty', async () => {
+      expect(await ctx.store.getCheckpoint('graph')).toBeUndefined();
+      expect(await ctx.store.getNodes([A])).toEqual([]);
+      expect(await ctx.store.getProfile(A)).toBeUndefined();
+      expect(await ctx.store.getGraph(A)).toEqual({ nodes: [], links: [] });
+      expect(await ctx.store.getEventStats([A])).toEqual([]);
+    });
+
+    it('stores every read model of a batch and the checkpoint', async () => {
+      await ctx.store.commit(fullBatch(), { projector: 'graph', position: '5' });
+      expect(await ctx.store.getCheckpoint('graph')).toBe('5');
+      expect(await ctx.store.getCheckpoint('other')).toBeUndefined();
+      expect(byKey(await ctx.store.getNodes([A, C, D]))).toEqual(byKey([node(C, A), node(A)]));
+      expect(await ctx.store.getNode(B)).toEqual(node(B, A));
+      expect(await ctx.store.getNode(D)).toBeUndefined();
+      expect(byKey(await ctx.store.getNodesOfGraphs([A, D]))).toEqual(byKey([node(A), node(B, A), node(C, A)]));
+      expect(await ctx.store.getProfile(A)).toEqual(profile(A, 5000, { name: 'Tom', city: 'Oslo' }));
+      expect(await ctx.store.getFragmentsOfPrimaries([C, B])).toEqual([fragment('web', C, { city: 'Oslo' })]);
+    });
+
+    it('loads links touching any given identity, active and removed, each once', async () => {
+      await ctx.store.commit(fullBatch(), { projector: 'graph', position: '5' });
+      expect(byKey(await ctx.store.getLinksTouching([C]))).toEqual(byKey([link(B, C), removed(C, A)]));
+      expect(byKey(await ctx.store.getLinksTouching([A, B, C]))).toHaveLength(3);
+      expect(await ctx.store.getLinksTouching([D])).toEqual([]);
+    });
+
+    it('serves a graph: its nodes and every link touching them', async () => {
+      await ctx.store.commit(fullBatch(), { projector: 'graph', position: '5' });
+      const graph = await ctx.store.getGraph(A);
+      expect(byKey(graph.nodes)).toEqual(byKey([node(A), node(B, A), node(C, A)]));
+      expect(byKey(graph.links)).toEqual(byKey([link(A, B), link(B, C), removed(C, A)]));
+    });
+
+    it('keeps event stats: distinct events and the latest event time per primary identity', async () => {
+      await ctx.store.commit(fullBatch(), { projector: 'graph', position: '5' });
+      await ctx.store.commit({ events: [event('e4', C, 250, '6')] }, { projector: 'graph', position: '6' });
+      const stats = await ctx.store.getEventStats([A, C, D]);
+      expect(stats.sort((x, y) => x.count - y.count)).toEqual([
+        { primaryKey: A, count: 1, lastEventAt: 100 },
+        { primaryKey: C, count: 3, lastEventAt: 300 },
+      ]);
+    });
+
+    it('keeps what it committed across a close and reopen', async () => {
+      await ctx.store.commit(fullBatch(), { projector: 'graph', position: '12/10' });
+      await ctx.store.close();
+      const reopened = await ctx.harness.open();
+      expect(await reopened.getCheckpoint('graph')).toBe('12/10');
+      expect(await reopened.getProfile(A)).toEqual(profile(A, 5000, { name: 'Tom', city: 'Oslo' }));
+    });
+  });
+}
+
+function describeGuards(ctx: ReadStoreContext) {
+  describe('position guards', () => {
+    it('ignores a batch at or before the checkpoint, whole', async () => {
+      await ctx.store.commit(fullBatch(), { projector: 'graph', position: '10' });
+      const stale: ReadModelBatch = {
+        nodes: { upsert: [node(A, 'Z:z'), node(D)] },
+        profiles: { upsert: [profile(A, 1)], delete: [] },
+        events: [event('e1', A, 999, '2'), event('e9', D, 1, '2')],
+      };
+      await ctx.store.commit(stale, { projector: 'graph', position: '10' });
+      await ctx.store.commit(stale, { projector: 'graph', position: '9' });
+      expect(await ctx.store.getCheckpoint('graph')).toBe('10');
+      expect(await ctx.store.getNodes([A, D])).toEqual([node(A)]);
+      expect((await ctx.store.getProfile(A))?.updatedAt).toBe(5000);
+      expect(await ctx.store.getEventStats([A, D])).toEqual([{ primaryKey: A, count: 1, lastEventAt: 100 }]);
+    });
+
+    it('completes a half-applied batch when it is applied again, without counting anything twice', async () => {
+      const batch = fullBatch();
+      // The writes of a crashed commit: part of the batch landed, the checkpoint did not.
+      const landed: ReadModelBatch = { nodes: { upsert: [node(A)] }, events: batch.events?.slice(0, 2) };
+      await ctx.store.commit(landed, { projector: 'crashed', position: '7' });
+      await ctx.store.commit(batch, { projector: 'graph', position: '7' });
+      expect(await ctx.store.getNodesOfGraphs([A])).toHaveLength(3);
+      const stats = await ctx.store.getEventStats([A, C]);
+      expect(stats.map((s) => s.count).sort()).toEqual([1, 2]);
+    });
+
+    it('never lets an older batch overwrite what a newer one wrote, but fills in what is missing', async () => {
+      await ctx.store.commit(fullBatch(), { projector: 'graph', position: '20/20' });
+      const older: ReadModelBatch = {
+        nodes: { upsert: [node(A, 'old'), node(D)] },
+        links: { upsert: [link(A, B, { lastSeen: 1 })] },
+        fragments: { upsert: [fragment('crm', A, { name: 'Old' })] },
+        profiles: { upsert: [profile(A, 1), profile(D)] },
+      };
+      await ctx.store.commit(older, { projector: 'replay', position: '3/3' });
+      expect(await ctx.store.getNode(A)).toEqual(node(A));
+      expect(await ctx.store.getNode(D)).toEqual(node(D));
+      expect(await ctx.store.getLinksTouching([A])).toContainEqual(link(A, B));
+      expect(await ctx.store.getFragmentsOfPrimaries([A])).toEqual([fragment('crm', A, { name: 'Tom' })]);
+      expect((await ctx.store.getProfile(A))?.updatedAt).toBe(5000);
+      expect(await ctx.store.getProfile(D)).toEqual(profile(D));
+    });
+
+    it('lets a newer batch replace documents and move identities between graphs', async () => {
+      await ctx.store.commit(fullBatch(), { projector: 'graph', position: '9' });
+      const split: ReadModelBatch = {
+        nodes: { upsert: [node(C, C, 4000)] },
+        links: { upsert: [removed(B, C)] },
+        fragments: { upsert: [fragment('web', C, { city: 'Bergen' })] },
+        profiles: { upsert: [profile(A, 6000, { name: 'Tom' }), profile(C, 6000, { city: 'Bergen' })] },
+      };
+      await ctx.store.commit(split, { projector: 'graph', position: '10' });
+      expect(await ctx.store.getCheckpoint('graph')).toBe('10');
+      expect(byKey(await ctx.store.getNodesOfGraphs([A]))).toEqual(byKey([node(A), node(B, A)]));
+      expect(await ctx.store.getNodesOfGraphs([C])).toEqual([node(C, C, 4000)]);
+      expect(await ctx.store.getLinksTouching([B])).toContainEqual(removed(B, C));
+      expect(await ctx.store.getFragmentsOfPrimaries([C])).toEqual([fragment('web', C, { city: 'Bergen' })]);
+      expect(await ctx.store.getProfile(C)).toEqual(profile(C, 6000, { city: 'Bergen' }));
+    });
+  });
+}
+
+function describeDeletes(ctx: ReadStoreContext) {
+  describe('deletes', () => {
+    it('removes nodes, links, fragments and profiles; a delete wins over an upsert of the same key', async () => {
+      await ctx.store.commit(fullBatch(), { projector: 'graph', position: '5' });
+      const gone: ReadModelBatch = {
+        nodes: { upsert: [node(B, B)], delete: [C, B] },
+        links: { delete: [link(B, C).key, removed(C, A).key] },
+        fragments: { delete: [{ source: 'web', primaryKey: C }, { source: 'nope', primaryKey: A }] },
+        profiles: { upsert: [profile(A, 7000)], delete: [A] },
+      };
+      await ctx.store.commit(gone, { projector: 'graph', position: '6' });
+      expect(await ctx.store.getNodes([A, B, C])).toEqual([node(A)]);
+      expect(await ctx.store.getLinksTouching([A, B, C])).toEqual([link(A, B)]);
+      expect(await ctx.store.getFragmentsOfPrimaries([A, C])).toEqual([fragment('crm', A, { name: 'Tom' })]);
+      expect(await ctx.store.getProfile(A)).toBeUndefined();
+      expect((await ctx.store.listProfiles({ limit: 10 })).items).toEqual([]);
+    });
+
+    it('does not let an older batch delete what a newer one wrote', async () => {
+      await ctx.store.commit(fullBatch(), { projector: 'graph', position: '8' });
+      const olderDeletes: ReadModelBatch = {
+        nodes: { delete: [A] },
+        links: { delete: [link(A, B).key] },
+        fragments: { delete: [{ source: 'crm', primaryKey: A }] },
+        profiles: { delete: [A] },
+      };
+      await ctx.store.commit(olderDeletes, { projector: 'replay', position: '2' });
+      expect(await ctx.store.getNode(A)).toEqual(node(A));
+      expect(await ctx.store.getLinksTouching([A])).toContainEqual(link(A, B));
+      expect(await ctx.store.getFragmentsOfPrimaries([A])).toHaveLength(1);
+      expect(await ctx.store.getProfile(A)).toBeDefined();
+    });
+  });
+}
+
+function describeModelVersions(ctx: ReadStoreContext) {
+  describe('model versions', () => {
+    it('keeps each version apart, so a rebuild writes beside the live models', async () => {
+      await ctx.store.commit(fullBatch(), { projector: 'graph', position: '5' });
+      const rebuild = await ctx.harness.open({ modelVersion: 'v2' });
+      expect(await rebuild.getCheckpoint('graph')).toBeUndefined();
+      expect(await rebuild.getProfile(A)).toBeUndefined();
+      await rebuild.commit({ profiles: { upsert: [profile(D)] } }, { projector: 'graph', position: '1' });
+      expect(await ctx.store.getProfile(D)).toBeUndefined();
+      expect(await ctx.store.getCheckpoint('graph')).toBe('5');
+      expect((await rebuild.listProfiles({ limit: 5 })).items).toEqual([profile(D)]);
+    });
+
+    it('refuses a model version that could not name a table or collection', async () => {
+      await expect(ctx.harness.open({ modelVersion: 'v1; DROP' })).rejects.toThrow(/model version/);
+    });
+  });
+}
