@@ -1,0 +1,27 @@
+import type { IdentityKey } from '../model';
+import type { GraphItem, RemovalReason } from './graph-item';
+
+/** What the fold writes down while it applies one item; turned into the ItemOutcome at the end. */
+export interface ChangeLog {
+  readonly item: GraphItem;
+  readonly nodes: Set<IdentityKey>;
+  readonly links: Set<string>;
+  readonly added: Set<string>;
+  readonly removed: Map<string, RemovalReason>;
+  readonly restored: Set<string>;
+  readonly evicted: IdentityKey[];
+  rebuilt: boolean;
+}
+
+export function newChangeLog(item: GraphItem): ChangeLog {
+  return {
+    item,
+    nodes: new Set(),
+    links: new Set(),
+    added: new Set(),
+    removed: new Map(),
+    restored: new Set(),
+    evicted: [],
+    rebuilt: false,
+  };
+}

@@ -1,0 +1,99 @@
+import {
+  DEFAULT_GRAPH_CAP,
+  parseIdentityKey,
+  type IdentityRef,
+  type IdentitySettings,
+  type LinkState,
+  type NamespaceSetting,
+} from '../model';
+import { applyItem } from './apply-item';
+import { components, removedLinks } from './components';
+import type { GraphItem } from './graph-item';
+import { createGraphState, type GraphState } from './graph-state';
+import { normaliseIdentities } from './normalise';
+import { parseEventLine } from './simulate-input';
+import { settingsView } from './settings-view';
+
+/**
+ * The simulator (POST /v1/identity/simulate, `tessera simulate`): the very fold the projector runs, on a throw-away
+ * state. Event i (0-based position in `events`) is item `String(i)`; a text line, or an object without timestamp,
+ * has time i + 1 ms after the epoch ("event n has time n", n counted from 1). `rejected[].index` and
+ * `removedLinks[].removedBy` are that 0-based position.
+ */
+export interface SimulateInput {
+  namespaces: NamespaceSetting[];
+  graphCap?: number;
+  events: SimulateEvent[];
+}
+
+export type SimulateEvent = string | { identities: IdentityRef[]; timestamp?: string };
+
+export interface SimulateResult {
+  graphs: { identities: IdentityRef[]; links: { from: IdentityRef; to: IdentityRef; timestamp: string }[] }[];
+  removedLinks: { from: IdentityRef; to: IdentityRef; timestamp: string; removedBy: number; reason: string }[];
+  rejected: { index: number; reason: string }[];
+}
+
+export function simulate(input: SimulateInput): SimulateResult {
+  const settings: IdentitySettings = { namespaces: input.namespaces, graphCap: input.graphCap ?? DEFAULT_GRAPH_CAP };
+  const state = createGraphState();
+  const rejected: SimulateResult['rejected'] = [];
+  input.events.forEach((event, index) => {
+    const item = toItem(settings, event, index);
+    if (typeof item === 'string') {
+      rejected.push({ index, reason: item });
+      return;
+    }
+    const outcome = applyItem(state, settings, item);
+    if (outcome.rejection) rejected.push({ index, reason: outcome.rejection.reason });
+  });
+  return { ...describe(state, settings), rejected };
+}
+
+/** The item for one event, or why it cannot be one. */
+function toItem(settings: IdentitySettings, event: SimulateEvent, index: number): GraphItem | string {
+  const parsed = typeof event === 'string' ? parseEventLine(event) : parseEventObject(event);
+  if (typeof parsed === 'string') return parsed;
+  const timestamp = parsed.timestamp === undefined ? index + 1 : Date.parse(parsed.timestamp);
+  if (Number.isNaN(timestamp)) return `timestamp ${String(parsed.timestamp)} is not an ISO-8601 time`;
+  const normalised = normaliseIdentities(settings.namespaces, parsed.identities);
+  if (normalised.problems.length > 0) return normalised.problems.map((p) => p.message).join('; ');
+  if (normalised.identities.length === 0) return 'no identity left once blocked values are dropped';
+  return { itemId: String(index), source: 'simulator', timestamp, identities: normalised.identities };
+}
+
+function parseEventObject(event: unknown): { identities: IdentityRef[]; timestamp?: string } | string {
+  const candidate = event as { identities?: unknown; timestamp?: unknown } | null;
+  const identities = candidate?.identities;
+  const wellFormed =
+    Array.isArray(identities) &&
+    identities.every((i) => typeof i?.namespace === 'string' && typeof i?.id === 'string') &&
+    (candidate?.timestamp === undefined || typeof candidate.timestamp === 'string');
+  if (!wellFormed) return 'an event is a text line or {"identities": [{"namespace","id"}], "timestamp"?}';
+  return { identities: identities as IdentityRef[], timestamp: candidate?.timestamp as string | undefined };
+}
+
+function describe(state: GraphState, settings: IdentitySettings): Omit<SimulateResult, 'rejected'> {
+  const view = settingsView(settings);
+  const byPriority = (x: IdentityRef, y: IdentityRef) =>
+    view.rank(x.namespace) - view.rank(y.namespace) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+  const graphs = components(state, 2).map((graph) => ({
+    identities: graph.identities.map(parseIdentityKey).sort(byPriority),
+    links: graph.links.map((link) => ({ ...ends(link), timestamp: iso(link.lastSeen) })),
+  }));
+  const removed = removedLinks(state).map((link) => ({
+    ...ends(link),
+    timestamp: iso(link.removedAt!),
+    removedBy: Number(link.removedBy),
+    reason: link.reason!,
+  }));
+  return { graphs, removedLinks: removed };
+}
+
+function ends(link: LinkState): { from: IdentityRef; to: IdentityRef } {
+  return { from: parseIdentityKey(link.a), to: parseIdentityKey(link.b) };
+}
+
+function iso(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}
