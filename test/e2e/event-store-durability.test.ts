@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { openSqliteEventStore } from '../../src/event-store/sqlite';
+import type { RecordedEvent } from '../../src/event-store';
+import { compileForNode } from '../support/compile-for-node';
+
+/**
+ * "Never lose an acknowledged write": a writer with 64 appends in flight is killed with SIGKILL mid-stream, twice
+ * on the same file; every eventId it printed (printed only once acknowledged) must be in the log exactly once.
+ */
+const CONCURRENCY = 64;
+const ACKS_BEFORE_KILL = 3000;
+
+let dir: string;
+let child: { script: string; env: NodeJS.ProcessEnv };
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tessera-durability-'));
+  child = compileForNode(join(__dirname, 'event-store-durability.child.ts'), join(dir, 'build'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the writer until it has acknowledged `acks` events, kills it, and returns every eventId it acknowledged. */
+function runAndKill(file: string, acks: number): Promise<string[]> {
+  const proc = spawn(process.execPath, [child.script, file, String(CONCURRENCY)], {
+    env: child.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const acknowledged: string[] = [];
+  const stderr: string[] = [];
+  proc.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  createInterface({ input: proc.stdout }).on('line', (line) => {
+    if (line === 'READY') return;
+    acknowledged.push(line);
+    if (acknowledged.length >= acks && proc.exitCode === null) proc.kill('SIGKILL');
+  });
+  return new Promise((resolve, reject) => {
+    proc.once('close', (code, signal) => {
+      if (signal === 'SIGKILL') resolve(acknowledged);
+      else reject(new Error(`writer exited on its own (${code}): ${stderr.join('')}`));
+    });
+  });
+}
+
+async function readWholeLog(file: string): Promise<RecordedEvent[]> {
+  const store = openSqliteEventStore(file);
+  const log: RecordedEvent[] = [];
+  for (let page = await store.readAll(); page.length > 0; page = await store.readAll({ after: log.at(-1)?.position })) {
+    log.push(...page);
+  }
+  await store.close();
+  return log;
+}
+
+it('keeps every acknowledged append across SIGKILLs of a writer using group commit', async () => {
+  const file = join(dir, 'events.db');
+  const acknowledged = [...(await runAndKill(file, ACKS_BEFORE_KILL)), ...(await runAndKill(file, ACKS_BEFORE_KILL))];
+  const log = await readWholeLog(file);
+  const counts = new Map<string, number>();
+  for (const e of log) counts.set(e.eventId, (counts.get(e.eventId) ?? 0) + 1);
+  const missing = acknowledged.filter((id) => counts.get(id) !== 1);
+  expect(acknowledged.length).toBeGreaterThanOrEqual(2 * ACKS_BEFORE_KILL);
+  expect(missing).toEqual([]);
+  expect(counts.size).toBe(log.length);
+  const positions = log.map((e) => Number(e.position));
+  expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  expect(new Set(positions).size).toBe(positions.length);
+  const byStream = new Map<string, number[]>();
+  for (const e of log) byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e.revision]);
+  for (const revisions of byStream.values()) expect(revisions).toEqual(revisions.map((_, i) => i));
+});
