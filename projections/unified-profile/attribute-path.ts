@@ -71,8 +71,8 @@ export function ancestorPaths(path: string): string[] {
  * are client data and must never reach an object's prototype chain.
  */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
+  if (key !== '__proto__') target[key] = value;
+  else Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function childObject(node: Record<string, unknown>, key: string): Record<string, unknown> {

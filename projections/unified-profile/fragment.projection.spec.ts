@@ -4,9 +4,10 @@ import { applyRecordToFragment, type Fragment, type ProfileRecord } from './frag
 
 let seq = 0;
 /** A crm record about CRMID:tom at `timestamp`; logSeq grows with each call unless given. */
-function record(timestamp: number, attributes: Record<string, unknown>, extra: Partial<ProfileRecord> = {}): ProfileRecord {
+function record(timestamp: number, attributes: Record<string, unknown>, extra: Partial<ProfileRecord> = {}) {
   seq += 1;
-  return { recordId: `r${seq}`, source: 'crm', primaryKey: 'CRMID:tom', timestamp, logSeq: seq, attributes, ...extra };
+  const base = { recordId: `r${seq}`, source: 'crm', primaryKey: 'CRMID:tom', timestamp, logSeq: seq, attributes };
+  return { ...base, ...extra } as ProfileRecord;
 }
 
 function fold(records: ProfileRecord[], start?: Fragment): Fragment {
