@@ -1,0 +1,210 @@
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  START,
+  DeadlineExceededError,
+  StreamNotFoundError,
+  UnavailableError,
+  WrongExpectedVersionError,
+  jsonEvent,
+  type Position as EsdbPosition,
+} from '@eventstore/db-client';
+import { unavailable, WrongExpectedRevisionError } from '../../common/app-error';
+import type {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  LogSubscription,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+} from '../event-store.port';
+import { comparePositions, type Position } from '../position';
+import { fromPosition, isSystemEvent, toRecordedEvent } from './eventstoredb-mapping';
+import { EventStoreDbSubscription } from './eventstoredb-subscription';
+import { StreamIdIndex, type StreamIds } from './stream-id-index';
+import { StreamLocks } from './stream-locks';
+
+const DEFAULT_PAGE = 1000;
+const MAX_PAGE = 10_000;
+/** Appends with 'any' retry when another writer got in between our id check and our append. */
+const MAX_APPEND_ATTEMPTS = 10;
+
+/**
+ * The event log on EventStoreDB (distributed mode). Idempotency is the adapter's own: EventStoreDB only
+ * recognises a retried write when it repeats the previous write exactly, so before appending the adapter looks the
+ * event ids up in the target stream (an LRU index of ids per stream, brought up to date by reading the stream's
+ * tail) and appends only the new ones, with the exact revision it checked against. A concurrent writer makes that
+ * append fail, and the check runs again. Limit: an id is recognised within its target stream only; the same id
+ * appended to another stream is stored again (Tessera derives the stream from the item, so a retry goes to the
+ * same stream).
+ */
+export class EventStoreDbEventStore implements EventStore {
+  private readonly ids = new StreamIdIndex();
+  private readonly locks = new StreamLocks();
+
+  constructor(private readonly client: EventStoreDBClient) {}
+
+  append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision = 'any'): Promise<AppendResult> {
+    return this.locks.exclusive(stream, () => this.appendExclusive(stream, events, expectedRevision));
+  }
+
+  private async appendExclusive(stream: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+    for (let attempt = 1; ; attempt++) {
+      const known = await this.refreshIds(stream);
+      const fresh = uniqueNew(events, known);
+      if (events.length > 0 && fresh.length === 0) return duplicateResult(events, known);
+      checkExpected(stream, expected, known.revision);
+      if (fresh.length === 0) return emptyResult(known);
+      try {
+        const written = await this.client.appendToStream(stream, fresh.map(toJsonEvent), {
+          expectedRevision: known.revision < 0 ? 'no_stream' : BigInt(known.revision),
+        });
+        const freshIds = new Set(fresh.map((e) => e.eventId));
+        return result(events, await this.refreshIds(stream), Number(written.nextExpectedRevision), freshIds);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_APPEND_ATTEMPTS) throw translate(error, stream);
+      }
+    }
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    try {
+      const read = this.client.readStream(stream, {
+        fromRevision: BigInt(options.fromRevision ?? 0),
+        maxCount: options.limit ?? Number.MAX_SAFE_INTEGER,
+      });
+      for await (const resolved of read) events.push(toRecordedEvent(resolved));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw translate(error, stream);
+    }
+    return events;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const limit = Math.min(Math.max(options.limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
+    const page: RecordedEvent[] = [];
+    let after = options.after;
+    // System events count against the server's page, so read on until the page is full or the log ends.
+    while (page.length < limit) {
+      const want = limit - page.length + 1;
+      const raw = await this.readAllRaw(after === undefined ? START : fromPosition(after), want);
+      for (const resolved of raw) {
+        const recorded = toRecordedEvent(resolved);
+        if (after !== undefined && comparePositions(recorded.position, after) <= 0) continue;
+        after = recorded.position;
+        if (!isSystemEvent(resolved) && page.length < limit) page.push(recorded);
+      }
+      if (raw.length < want) break;
+    }
+    return page;
+  }
+
+  subscribeToAll(options: { after?: Position } = {}): LogSubscription {
+    return new EventStoreDbSubscription(this.client, options.after, () => this.headPosition());
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    let from: EsdbPosition | typeof END = END;
+    for (;;) {
+      const raw = await this.readAllRaw(from, 100, true);
+      const newest = raw.find((resolved) => !isSystemEvent(resolved));
+      if (newest) return toRecordedEvent(newest).position;
+      const oldest = raw.at(-1)?.event?.position;
+      if (raw.length < 100 || !oldest) return undefined;
+      from = oldest;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+
+  private async readAllRaw(from: EsdbPosition | typeof START | typeof END, maxCount: number, backwards = false) {
+    const events = [];
+    const read = this.client.readAll({ fromPosition: from, maxCount, ...(backwards ? { direction: BACKWARDS } : {}) });
+    for await (const resolved of read) events.push(resolved);
+    return events;
+  }
+
+  /** Brings the id index of a stream up to date by reading only the events after the last one indexed. */
+  private async refreshIds(stream: string): Promise<StreamIds> {
+    const known = this.ids.get(stream);
+    for (const event of await this.readStream(stream, { fromRevision: known.revision + 1 })) {
+      known.ids.set(event.eventId, { position: event.position, revision: event.revision });
+      known.revision = Math.max(known.revision, event.revision);
+    }
+    this.ids.set(stream, known);
+    return known;
+  }
+}
+
+export function openEventStoreDb(connectionString: string): EventStore {
+  return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+}
+
+function toJsonEvent(event: EventToAppend) {
+  return jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata: event.metadata ?? {} });
+}
+
+/** The events of this append not yet in the stream, each id once (a repeated id within one append is one event). */
+function uniqueNew(events: EventToAppend[], known: StreamIds): EventToAppend[] {
+  const seen = new Set<string>();
+  return events.filter((e) => !known.ids.has(e.eventId) && !seen.has(e.eventId) && seen.add(e.eventId));
+}
+
+/** Each event with its position; a duplicate is one that was in the stream before, or repeats an earlier one. */
+function result(events: EventToAppend[], known: StreamIds, nextExpectedRevision: number, fresh: Set<string>): AppendResult {
+  const seen = new Set<string>();
+  const appended = events.map((e) => {
+    const stored = known.ids.get(e.eventId);
+    if (stored === undefined) throw new Error(`EventStoreDB did not return event ${e.eventId} after appending it`);
+    const duplicate = !fresh.has(e.eventId) || seen.has(e.eventId);
+    seen.add(e.eventId);
+    return { eventId: e.eventId, position: stored.position, duplicate };
+  });
+  return { position: appended[appended.length - 1].position, nextExpectedRevision, events: appended };
+}
+
+/** A pure retry is answered as the original append was: same positions, the revision its events left behind. */
+function duplicateResult(events: EventToAppend[], known: StreamIds): AppendResult {
+  const revision = Math.max(...events.map((e) => known.ids.get(e.eventId)?.revision ?? -1));
+  return result(events, known, revision, new Set());
+}
+
+/** An append of nothing changes nothing: it reports where the stream is. */
+function emptyResult(known: StreamIds): AppendResult {
+  const newest = [...known.ids.values()]
+    .map((stored) => stored.position)
+    .reduce<Position>((a, b) => (comparePositions(a, b) >= 0 ? a : b), '0/0');
+  return { position: newest, nextExpectedRevision: known.revision, events: [] };
+}
+
+function describeRevision(revision: number): string {
+  return revision < 0 ? 'no_stream' : String(revision);
+}
+
+function checkExpected(stream: string, expected: ExpectedRevision, current: number): void {
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && current < 0) ||
+    (expected === 'stream_exists' && current >= 0) ||
+    expected === current;
+  if (!ok) throw new WrongExpectedRevisionError(stream, String(expected), describeRevision(current));
+}
+
+/** Vendor errors stop here: callers see the service's own errors. */
+function translate(error: unknown, stream: string): unknown {
+  if (error instanceof WrongExpectedVersionError) {
+    const actual = error.actualVersion;
+    return new WrongExpectedRevisionError(stream, String(error.expectedVersion), typeof actual === 'bigint' ? String(actual) : 'no_stream');
+  }
+  if (error instanceof UnavailableError || error instanceof DeadlineExceededError) {
+    return unavailable('EVENT_STORE_UNAVAILABLE', `EventStoreDB is unavailable: ${error.message}`);
+  }
+  return error;
+}

@@ -1,0 +1,35 @@
+import type { Position } from '../position';
+
+/**
+ * What the adapter knows of one stream's event ids, so that idempotency does not rescan a stream per append: a
+ * stream is append-only, so an index built up to revision r only ever needs the events after r.
+ */
+export interface StreamIds {
+  /** Revision of the newest event indexed; -1 when the stream does not exist. */
+  revision: number;
+  ids: Map<string, { position: Position; revision: number }>;
+}
+
+/** A bounded least-recently-used map of stream → ids; evicting a stream only costs a rescan later. */
+export class StreamIdIndex {
+  private readonly streams = new Map<string, StreamIds>();
+
+  constructor(private readonly maxStreams = 10_000) {}
+
+  get(stream: string): StreamIds {
+    const known = this.streams.get(stream);
+    if (!known) return { revision: -1, ids: new Map() };
+    this.streams.delete(stream);
+    this.streams.set(stream, known);
+    return known;
+  }
+
+  set(stream: string, ids: StreamIds): void {
+    this.streams.delete(stream);
+    this.streams.set(stream, ids);
+    if (this.streams.size > this.maxStreams) {
+      const oldest = this.streams.keys().next().value as string;
+      this.streams.delete(oldest);
+    }
+  }
+}

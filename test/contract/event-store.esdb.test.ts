@@ -1,0 +1,139 @@
+import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import type { EventStore } from '../../src/event-store';
+import { openEventStoreDb } from '../../src/event-store/eventstoredb';
+import type { EventStoreDbSubscription } from '../../src/event-store/eventstoredb/eventstoredb-subscription';
+import { startEsdbStandIn, type EsdbStandIn } from '../support/esdb-standin';
+import { inStreams, newEvent, newEvents, newStream, take } from '../support/event-store-fixtures';
+import { describeEventStoreContract } from './event-store.contract';
+
+const buffered = (subscription: unknown) => (subscription as EventStoreDbSubscription).buffered;
+
+describeEventStoreContract('eventstoredb over the in-process gRPC stand-in', async () => {
+  const standIn = await startEsdbStandIn();
+  const store = openEventStoreDb(standIn.url);
+  return {
+    store,
+    buffered,
+    cleanup: async () => {
+      await store.close();
+      await standIn.stop();
+    },
+  };
+});
+
+// The same promises against a real server: EVENTSTORE_URL=esdb://localhost:2113?tls=false npx jest test/contract/event-store.esdb
+(process.env.EVENTSTORE_URL ? describe : describe.skip)('a real EventStoreDB at EVENTSTORE_URL', () => {
+  describeEventStoreContract('eventstoredb (real server)', async () => {
+    const store = openEventStoreDb(process.env.EVENTSTORE_URL as string);
+    return { store, buffered, cleanup: () => store.close() };
+  });
+});
+
+describe('EventStoreDB adapter specifics (stand-in)', () => {
+  let standIn: EsdbStandIn;
+  let store: EventStore;
+  beforeEach(async () => {
+    standIn = await startEsdbStandIn();
+    store = openEventStoreDb(standIn.url);
+  });
+  afterEach(async () => {
+    await store.close();
+    await standIn.stop();
+  });
+
+  describe('a dropped subscription', () => {
+    it('resumes after the last event handed over, without loss or repeats', async () => {
+      const stream = newStream();
+      await store.append(stream, newEvents(5));
+      const subscription = store.subscribeToAll();
+      const first = await take(subscription, 3, inStreams(stream));
+      standIn.dropSubscriptions();
+      await store.append(stream, newEvents(5));
+      const rest = await take(subscription, 7, inStreams(stream));
+      await subscription.caughtUp;
+      standIn.dropSubscriptions();
+      const live = take(subscription, 2, inStreams(stream));
+      await store.append(stream, newEvents(2));
+      const all = [...first, ...rest, ...(await live)];
+      await subscription.close();
+      expect(all.map((e) => e.revision)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(all).toEqual(await store.readStream(stream));
+      expect(standIn.subscriptionsOpened()).toBeGreaterThanOrEqual(3);
+    });
+
+    it('ends a consumer waiting through the backoff when closed', async () => {
+      const subscription = store.subscribeToAll();
+      const stream = newStream();
+      await store.append(stream, [newEvent()]);
+      await take(subscription, 1, inStreams(stream));
+      const pending = subscription[Symbol.asyncIterator]().next();
+      standIn.dropSubscriptions();
+      await subscription.close();
+      expect(await pending).toEqual({ done: true, value: undefined });
+    });
+  });
+
+  describe('idempotency within a stream', () => {
+    it('stores only the new events of a partly repeated append, checked against the expected revision', async () => {
+      const stream = newStream();
+      const [e1, e2, e3] = newEvents(3);
+      await store.append(stream, [e1], 'no_stream');
+      const mixed = await store.append(stream, [e1, e2], 0);
+      expect(mixed.events.map((e) => e.duplicate)).toEqual([true, false]);
+      expect(mixed.nextExpectedRevision).toBe(1);
+      await expect(store.append(stream, [e1, e3], 'no_stream')).rejects.toMatchObject({ code: 'STREAM_REVISION_CONFLICT' });
+      expect((await store.readStream(stream)).map((e) => e.eventId)).toEqual([e1.eventId, e2.eventId]);
+    });
+
+    it('reports a repeat within one append as a duplicate of its first occurrence', async () => {
+      const event = newEvent();
+      const result = await store.append(newStream(), [event, event]);
+      expect(result.events.map((e) => e.duplicate)).toEqual([false, true]);
+      expect(result.events[1].position).toBe(result.events[0].position);
+      expect(result.nextExpectedRevision).toBe(0);
+    });
+
+    it('answers a retry with the revision of the original even after the stream moved on', async () => {
+      const stream = newStream();
+      const first = newEvent();
+      await store.append(stream, [first], 'no_stream');
+      await store.append(stream, newEvents(2), 0);
+      expect((await store.append(stream, [first], 'no_stream')).nextExpectedRevision).toBe(0);
+    });
+
+    it('recognises an event appended by another client (another process) as a duplicate', async () => {
+      const other = openEventStoreDb(standIn.url);
+      try {
+        const stream = newStream();
+        const event = newEvent();
+        const original = await other.append(stream, [event]);
+        await store.append(stream, [newEvent()]);
+        const retry = await store.append(stream, [event]);
+        expect(retry.events[0]).toEqual({ eventId: event.eventId, position: original.position, duplicate: true });
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe("EventStoreDB's own events", () => {
+    it('are left out of readAll, headPosition and subscriptions', async () => {
+      const raw = EventStoreDBClient.connectionString(standIn.url);
+      try {
+        const stream = newStream();
+        const mine = await store.append(stream, [newEvent()]);
+        await raw.appendToStream('$stats-127.0.0.1:2113', jsonEvent({ type: '$statsCollected', data: {} }));
+        await raw.appendToStream(stream, jsonEvent({ type: '$metadata', data: {} }));
+        expect(await store.headPosition()).toBe(mine.position);
+        expect((await store.readAll()).map((e) => e.type)).toEqual(['ContractTested']);
+        const subscription = store.subscribeToAll();
+        await store.append(stream, [newEvent({}, 'After')]);
+        const seen = await take(subscription, 2);
+        await subscription.close();
+        expect(seen.map((e) => e.type)).toEqual(['ContractTested', 'After']);
+      } finally {
+        await raw.dispose();
+      }
+    });
+  });
+});

@@ -1,0 +1,1 @@
+export { startEsdbStandIn, type EsdbStandIn } from './esdb-standin';
