@@ -12,7 +12,8 @@ import type { SettingsView } from './settings-view';
  * over the cap goes round again.
  */
 export function enforceCap(state: GraphState, view: SettingsView, graphIds: Iterable<IdentityKey>, log: ChangeLog) {
-  const queue = [...new Set(graphIds)];
+  // Smallest graphId first, so the eviction order in the outcome does not depend on how the state was loaded.
+  const queue = [...new Set(graphIds)].sort().reverse();
   while (queue.length > 0) {
     const members = state.members.get(queue.pop()!);
     if (!members || members.size <= view.cap) continue;
@@ -20,10 +21,12 @@ export function enforceCap(state: GraphState, view: SettingsView, graphIds: Iter
     const rest = new Set(members);
     rest.delete(victim.key);
     evict(state, victim, log);
+    const overCap: IdentityKey[] = [];
     for (const component of componentsOf(state, rest)) {
       const graphId = assignGraph(state, component, log);
-      if (component.length > view.cap) queue.push(graphId);
+      if (component.length > view.cap) overCap.push(graphId);
     }
+    queue.push(...overCap.sort().reverse());
   }
 }
 

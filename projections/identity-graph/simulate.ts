@@ -54,12 +54,17 @@ export function simulate(input: SimulateInput): SimulateResult {
 function toItem(settings: IdentitySettings, event: SimulateEvent, index: number): GraphItem | string {
   const parsed = typeof event === 'string' ? parseEventLine(event) : parseEventObject(event);
   if (typeof parsed === 'string') return parsed;
-  const timestamp = parsed.timestamp === undefined ? index + 1 : Date.parse(parsed.timestamp);
-  if (Number.isNaN(timestamp)) return `timestamp ${String(parsed.timestamp)} is not an ISO-8601 time`;
+  const timestamp = parsed.timestamp === undefined ? index + 1 : parseZonedTime(parsed.timestamp);
+  if (Number.isNaN(timestamp)) return `timestamp ${String(parsed.timestamp)} is not an ISO-8601 time with a zone`;
   const normalised = normaliseIdentities(settings.namespaces, parsed.identities);
   if (normalised.problems.length > 0) return normalised.problems.map((p) => p.message).join('; ');
   if (normalised.identities.length === 0) return 'no identity left once blocked values are dropped';
   return { itemId: String(index), source: 'simulator', timestamp, identities: normalised.identities };
+}
+
+/** Input times carry a zone (API.md): a zone-less time would be read in the server's local zone. */
+function parseZonedTime(text: string): number {
+  return /(Z|[+-]\d{2}:?\d{2})$/i.test(text) ? Date.parse(text) : NaN;
 }
 
 function parseEventObject(event: unknown): { identities: IdentityRef[]; timestamp?: string } | string {
