@@ -54,7 +54,7 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<SqliteLogSubscription>();
   private readonly options: Required<SqliteEventStoreOptions>;
   private readonly appendOne: (request: AppendRequest, recordedAt: number) => AppendResult;
-  private lastRecordedAt: number;
+  private lastRecordedAt = 0;
   private eventsAppended = 0;
   private open = true;
 
@@ -71,7 +71,6 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(file);
     prepareDatabase(this.db, this.options.busyTimeoutMs);
     this.statements = prepareStatements(this.db);
-    this.lastRecordedAt = this.statements.head.get()?.recorded_at ?? 0;
     // Nested inside the batch transaction this runs in a savepoint: a failed append rolls back alone.
     this.appendOne = this.db.transaction((request: AppendRequest, recordedAt: number) =>
       appendInTransaction(this.statements, request, recordedAt),
@@ -148,16 +147,16 @@ export class SqliteEventStore implements EventStore {
   }
 
   private commitBatch(batch: AppendRequest[]): Outcome<AppendResult>[] {
-    const recordedAt = this.nextRecordedAt();
-    const run = this.db.transaction(() =>
-      batch.map((request): Outcome<AppendResult> => {
+    const run = this.db.transaction(() => {
+      const recordedAt = this.nextRecordedAt();
+      return batch.map((request): Outcome<AppendResult> => {
         try {
           return { ok: true, value: this.appendOne(request, recordedAt) };
         } catch (error) {
           return { ok: false, error: translateSqliteError(error) };
         }
-      }),
-    );
+      });
+    });
     let outcomes: Outcome<AppendResult>[];
     try {
       outcomes = run.immediate();
@@ -170,9 +169,13 @@ export class SqliteEventStore implements EventStore {
     return outcomes;
   }
 
-  /** Log time, shared by one transaction, never earlier than the previous commit's (positions and time agree). */
+  /**
+   * Log time, shared by one transaction, never earlier than the newest event's (positions and time agree). Read
+   * inside the write transaction so another process writing the same file cannot make it go back.
+   */
   private nextRecordedAt(): number {
-    this.lastRecordedAt = Math.max(Date.now(), this.lastRecordedAt);
+    const newest = this.statements.head.get()?.recorded_at ?? 0;
+    this.lastRecordedAt = Math.max(Date.now(), this.lastRecordedAt, newest);
     return this.lastRecordedAt;
   }
 
