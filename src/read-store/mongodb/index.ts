@@ -1,0 +1,1 @@
+export { MongoReadStore, openMongoReadStore, type MongoReadStoreOptions } from './mongo-read-store.adapter';

@@ -1,0 +1,94 @@
+import type { Collection, Db } from 'mongodb';
+
+/**
+ * The read models as collections named `${modelVersion}_...`. Every document a batch writes carries `pos` (the
+ * positionKey of that batch): MongoDB has no multi-document transaction we may rely on (jongodb has none), so a
+ * write only lands on a document an older batch wrote, which makes re-applying a batch after a crash harmless.
+ * Documents are JSON text: the projections own their shapes, and their keys (leaf paths with dots, `$` in user
+ * attributes) would not survive as BSON field names.
+ */
+export interface GuardedDoc {
+  _id: string;
+  pos: string;
+}
+
+export interface NodeDoc extends GuardedDoc {
+  graphId: string;
+  doc: string;
+}
+
+export interface LinkDoc extends GuardedDoc {
+  a: string;
+  b: string;
+  doc: string;
+}
+
+export interface FragmentDoc extends GuardedDoc {
+  primaryKey: string;
+  source: string;
+  doc: string;
+}
+
+export interface ProfileDoc extends GuardedDoc {
+  createdAt: number;
+  updatedAt: number;
+  doc: string;
+}
+
+/** Immutable once stored, so it needs no guard: its id is the log's event id. */
+export interface EventDoc {
+  _id: string;
+  primaryKey: string;
+  ts: number;
+  type: string;
+  source: string;
+  position: string;
+  recordedAt: number;
+  doc: string;
+}
+
+/** `pos` here is the positionKey of the newest event counted, so an event is never counted twice. */
+export interface StatsDoc extends GuardedDoc {
+  count: number;
+  lastEventAt: number;
+}
+
+export interface CheckpointDoc extends GuardedDoc {
+  position: string;
+}
+
+export interface ReadModelCollections {
+  nodes: Collection<NodeDoc>;
+  links: Collection<LinkDoc>;
+  fragments: Collection<FragmentDoc>;
+  profiles: Collection<ProfileDoc>;
+  events: Collection<EventDoc>;
+  stats: Collection<StatsDoc>;
+  checkpoints: Collection<CheckpointDoc>;
+}
+
+export function readModelCollections(db: Db, prefix: string): ReadModelCollections {
+  return {
+    nodes: db.collection(`${prefix}nodes`),
+    links: db.collection(`${prefix}links`),
+    fragments: db.collection(`${prefix}fragments`),
+    profiles: db.collection(`${prefix}profiles`),
+    events: db.collection(`${prefix}events`),
+    stats: db.collection(`${prefix}event_stats`),
+    checkpoints: db.collection(`${prefix}checkpoints`),
+  };
+}
+
+/** One index per query the port serves; creating an existing index is a no-op, so this runs at every open. */
+export async function ensureIndexes(c: ReadModelCollections): Promise<void> {
+  await c.nodes.createIndex({ graphId: 1 }, { name: 'by_graph' });
+  await c.links.createIndex({ a: 1 }, { name: 'by_a' });
+  await c.links.createIndex({ b: 1 }, { name: 'by_b' });
+  await c.fragments.createIndex({ primaryKey: 1 }, { name: 'by_primary' });
+  await c.events.createIndex({ primaryKey: 1, ts: 1, _id: 1 }, { name: 'by_primary_time' });
+}
+
+/** A fragment's id: unambiguous whatever the source name and the identity value hold. */
+export function fragmentId(primaryKey: string, source: string): string {
+  return JSON.stringify([primaryKey, source]);
+}

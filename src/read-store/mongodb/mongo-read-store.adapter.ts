@@ -1,0 +1,156 @@
+import { MongoClient, type MongoClientOptions } from 'mongodb';
+import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
+import type { Position } from '../../event-store/position';
+import { modelPrefix } from '../model-version';
+import { assertLimit, decodeProfilesCursor, encodeProfilesCursor } from '../query-bounds';
+import type {
+  Checkpoint,
+  EventStats,
+  EventsQuery,
+  Fragment,
+  GraphView,
+  ListProfilesQuery,
+  Page,
+  ProfileRecord,
+  ReadModelBatch,
+  ReadStore,
+  ReadStoreOptions,
+  TimelineEvent,
+} from '../read-store.port';
+import { writeBatch } from './mongo-batch-writer';
+import { ensureIndexes, readModelCollections, type ProfileDoc, type ReadModelCollections } from './mongo-collections';
+import { translated } from './mongo-errors';
+import { chunks, findByIds } from './mongo-guarded-writes';
+import { queryTimeline } from './mongo-timeline';
+
+export interface MongoReadStoreOptions extends ReadStoreOptions {
+  /** Default: the database named in the URL (the driver's default when it names none). */
+  dbName?: string;
+  client?: MongoClientOptions;
+}
+
+/** The distributed read store. Every call is translated: callers only ever see AppErrors from here. */
+export class MongoReadStore implements ReadStore {
+  constructor(
+    private readonly client: MongoClient,
+    private readonly c: ReadModelCollections,
+  ) {}
+
+  getCheckpoint(projector: string): Promise<Position | undefined> {
+    return translated(async () => (await this.c.checkpoints.findOne({ _id: projector }))?.position);
+  }
+
+  commit(batch: ReadModelBatch, checkpoint: Checkpoint): Promise<void> {
+    return translated(() => writeBatch(this.c, batch, checkpoint));
+  }
+
+  getNodes(keys: IdentityKey[]): Promise<IdentityNode[]> {
+    return translated(async () => parseAll(await findByIds(this.c.nodes, keys)));
+  }
+
+  getNodesOfGraphs(graphIds: IdentityKey[]): Promise<IdentityNode[]> {
+    return translated(async () => {
+      const found: IdentityNode[] = [];
+      for (const part of chunks([...new Set(graphIds)])) {
+        found.push(...parseAll<IdentityNode>(await this.c.nodes.find({ graphId: { $in: part } }).toArray()));
+      }
+      return found;
+    });
+  }
+
+  getLinksTouching(keys: IdentityKey[]): Promise<LinkState[]> {
+    return translated(async () => {
+      const found = new Map<string, LinkState>();
+      for (const part of chunks([...new Set(keys)])) {
+        const docs = await this.c.links.find({ $or: [{ a: { $in: part } }, { b: { $in: part } }] }).toArray();
+        for (const d of docs) found.set(d._id, JSON.parse(d.doc));
+      }
+      return [...found.values()];
+    });
+  }
+
+  getFragmentsOfPrimaries(primaryKeys: IdentityKey[]): Promise<Fragment[]> {
+    return translated(async () => {
+      const found: Fragment[] = [];
+      for (const part of chunks([...new Set(primaryKeys)])) {
+        const docs = await this.c.fragments.find({ primaryKey: { $in: part } }).toArray();
+        found.push(...docs.map((d) => ({ primaryKey: d.primaryKey, source: d.source, doc: JSON.parse(d.doc) })));
+      }
+      return found;
+    });
+  }
+
+  getEventStats(primaryKeys: IdentityKey[]): Promise<EventStats[]> {
+    return translated(async () =>
+      (await findByIds(this.c.stats, primaryKeys)).map((s) => ({
+        primaryKey: s._id,
+        count: s.count,
+        lastEventAt: s.lastEventAt,
+      })),
+    );
+  }
+
+  async getNode(key: IdentityKey): Promise<IdentityNode | undefined> {
+    return (await this.getNodes([key]))[0];
+  }
+
+  getProfile(graphId: IdentityKey): Promise<ProfileRecord | undefined> {
+    return translated(async () => {
+      const doc = await this.c.profiles.findOne({ _id: graphId });
+      return doc ? toProfile(doc) : undefined;
+    });
+  }
+
+  listProfiles(query: ListProfilesQuery): Promise<Page<ProfileRecord>> {
+    return translated(async () => {
+      assertLimit(query.limit);
+      const after = decodeProfilesCursor(query.cursor) ?? '';
+      const docs = await this.c.profiles
+        .find({ _id: { $gt: after } })
+        .sort({ _id: 1 })
+        .limit(query.limit + 1)
+        .toArray();
+      const items = docs.slice(0, query.limit).map(toProfile);
+      const more = docs.length > query.limit;
+      return { items, nextCursor: more ? encodeProfilesCursor(items[items.length - 1].graphId) : undefined };
+    });
+  }
+
+  queryEvents(query: EventsQuery): Promise<Page<TimelineEvent>> {
+    return translated(() => queryTimeline(this.c, query));
+  }
+
+  async getGraph(graphId: IdentityKey): Promise<GraphView> {
+    const nodes = await this.getNodesOfGraphs([graphId]);
+    const links = nodes.length === 0 ? [] : await this.getLinksTouching(nodes.map((n) => n.key));
+    return { nodes, links };
+  }
+
+  close(): Promise<void> {
+    return translated(() => this.client.close());
+  }
+}
+
+export async function openMongoReadStore(url: string, options: MongoReadStoreOptions = {}): Promise<ReadStore> {
+  const prefix = modelPrefix(options);
+  const client = new MongoClient(url, options.client);
+  return translated(async () => {
+    try {
+      await client.connect();
+      const collections = readModelCollections(client.db(options.dbName), prefix);
+      await ensureIndexes(collections);
+      return new MongoReadStore(client, collections);
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+  });
+}
+
+function parseAll<T>(docs: { doc: string }[]): T[] {
+  return docs.map((d) => JSON.parse(d.doc) as T);
+}
+
+function toProfile(d: ProfileDoc): ProfileRecord {
+  return { graphId: d._id, createdAt: d.createdAt, updatedAt: d.updatedAt, doc: JSON.parse(d.doc) };
+}

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import type { ReadStore } from '../../src/read-store';
+import { openMongoReadStore } from '../../src/read-store/mongodb';
+import { startJongodb, type Jongodb } from '../support/jongodb';
+import { describeReadStoreContract } from './read-store.contract';
+import type { ReadStoreHarness } from './read-store.fixtures';
+
+/** Each case gets a database of its own on the shared server, dropped afterwards where the server can. */
+async function mongoHarness(url: string): Promise<ReadStoreHarness> {
+  const dbName = `tessera_rs_${randomUUID().replace(/-/g, '')}`;
+  const opened: ReadStore[] = [];
+  return {
+    open: async (options) => {
+      const store = await openMongoReadStore(url, { ...options, dbName });
+      opened.push(store);
+      return store;
+    },
+    dispose: async () => {
+      await Promise.all(opened.map((s) => s.close()));
+      const client = await MongoClient.connect(url);
+      // jongodb has no dropDatabase; its data dies with the process, so there is nothing to clean up there.
+      await client.db(dbName).dropDatabase().catch(() => undefined);
+      await client.close();
+    },
+  };
+}
+
+let jongodb: Jongodb | undefined;
+beforeAll(async () => {
+  jongodb = await startJongodb();
+});
+afterAll(() => jongodb?.stop());
+
+describeReadStoreContract('mongodb on jongodb', () => mongoHarness(jongodb!.uri));
+
+const realServer = process.env.MONGODB_URL;
+if (realServer) {
+  describeReadStoreContract('mongodb on MONGODB_URL', () => mongoHarness(realServer));
+} else {
+  describe.skip('ReadStore contract: mongodb on a real server (set MONGODB_URL to run)', () => {
+    it('holds the MongoDB adapter to the contract on a real MongoDB', () => undefined);
+  });
+}
+
+describe('MongoDB read store: vendor errors', () => {
+  it('reports an unreachable server as READ_STORE_UNAVAILABLE', async () => {
+    const stopped = await startJongodb();
+    await stopped.stop();
+    const opening = openMongoReadStore(stopped.uri, { client: { serverSelectionTimeoutMS: 300 } });
+    await expect(opening).rejects.toMatchObject({ code: 'READ_STORE_UNAVAILABLE', status: 503 });
+  });
+});
