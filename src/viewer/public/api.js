@@ -1,0 +1,73 @@
+/** The public HTTP API of API.md, and nothing else: the viewer has no private channel into the service. */
+const KEY_STORAGE = 'tessera.apiKey';
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function getApiKey() {
+  return sessionStorage.getItem(KEY_STORAGE) ?? '';
+}
+
+export function setApiKey(key) {
+  if (key) sessionStorage.setItem(KEY_STORAGE, key);
+  else sessionStorage.removeItem(KEY_STORAGE);
+}
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params ?? {})) {
+    if (value !== undefined && value !== null && value !== '') search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+async function request(method, path, params, body) {
+  const headers = { accept: 'application/json' };
+  const key = getApiKey();
+  if (key) headers.authorization = `Bearer ${key}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(path + query(params), {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const payload = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = payload?.error ?? {};
+    throw new ApiError(response.status, error.code ?? `HTTP_${response.status}`, error.message ?? response.statusText,
+      error.details ?? []);
+  }
+  return payload;
+}
+
+/** `/{namespace}/{id}` with the id percent-encoded: values hold `+`, `/`, `@`, spaces. */
+export function identityPath(identity) {
+  return `${encodeURIComponent(identity.namespace)}/${encodeURIComponent(identity.id)}`;
+}
+
+const profileBase = (identity) => `/v1/profiles/${identityPath(identity)}`;
+
+export const api = {
+  settings: () => request('GET', '/v1/identity/settings'),
+  mergePolicies: () => request('GET', '/v1/merge-policies'),
+  profiles: (params) => request('GET', '/v1/profiles', params),
+  profile: (identity, params) => request('GET', profileBase(identity), params),
+  events: (identity, params) => request('GET', `${profileBase(identity)}/events`, params),
+  graph: (identity, params) => request('GET', `${profileBase(identity)}/graph`, params),
+  history: (identity, params) => request('GET', `${profileBase(identity)}/history`, params),
+  explain: (identity, params) => request('GET', `${profileBase(identity)}/graph/explain`, params),
+  simulate: (body) => request('POST', '/v1/identity/simulate', undefined, body),
+};
+
+/** List endpoints name their page and cursor slightly differently; the viewer accepts each spelling. */
+export function pageOf(body) {
+  const items = Array.isArray(body) ? body : body?.items ?? body?.profiles ?? body?.entries ?? body?.history ?? [];
+  return { items, nextCursor: body?.nextCursor ?? body?.next ?? body?.cursor ?? null };
+}

@@ -1,0 +1,108 @@
+import { api, pageOf } from './api.js';
+import { h, keyOf, replace, errorBox, formatTime, timeEl } from './dom.js';
+import { renderGraph, toDrawable } from './graph-view.js';
+import { entryTitle, loggedAt } from './history-view.js';
+
+/**
+ * The identity graph with a replay slider. Each slider step is a moment in the log at which this profile's
+ * history changed; moving it re-fetches the graph `asOf` just after that moment, so the drawing shows how the
+ * graph grew, merged and split. The last step is the page's own time (now, or the page's as-of).
+ */
+export function graphPanel(identity, { asOf, historyPromise, typeOf }) {
+  const drawing = h('div', { class: 'graph-drawing', 'aria-live': 'polite' });
+  const slider = h('input', { id: 'graph-replay', type: 'range', min: 0, max: 0, value: 0, step: 1, disabled: true });
+  const caption = h('output', { for: 'graph-replay', class: 'replay-caption', 'data-testid': 'replay-caption' });
+  const explain = h('div', { class: 'explain', 'data-testid': 'explain' });
+  let steps = [];
+  let sequence = 0;
+
+  const show = async (stepAsOf) => {
+    const mine = ++sequence;
+    try {
+      const graph = await api.graph(identity, { asOf: stepAsOf });
+      if (mine !== sequence) return;
+      const onSelect = (node) => void explainPath(identity, node, asOf, explain);
+      replace(drawing, renderGraph(toDrawable(graph, typeOf), { onSelect, label: `Identity graph of ${keyOf(identity)}` }),
+        graphCounts(graph));
+    } catch (error) {
+      if (mine === sequence) replace(drawing, errorBox(error));
+    }
+  };
+  slider.addEventListener('input', () => {
+    const index = Number(slider.value);
+    caption.textContent = stepLabel(steps, index);
+    void show(index >= steps.length - 1 ? asOf : steps[index].asOf);
+  });
+  const start = async () => {
+    await show(asOf);
+    steps = await replaySteps(historyPromise, asOf);
+    slider.max = String(Math.max(steps.length - 1, 0));
+    slider.value = slider.max;
+    slider.disabled = steps.length < 2;
+    caption.textContent = stepLabel(steps, steps.length - 1);
+  };
+  const view = h('section', { class: 'card graph-panel', 'aria-labelledby': 'graph-title' },
+    h('h2', { id: 'graph-title' }, 'Identity graph'),
+    h('div', { class: 'field replay' }, h('label', { for: 'graph-replay' }, 'Replay'), slider, caption),
+    drawing,
+    h('p', { class: 'hint' }, 'Select an identity to see the chain of links that joins it to this profile.'),
+    explain);
+  return { view, start };
+}
+
+async function replaySteps(historyPromise, asOf) {
+  let items = [];
+  try {
+    items = pageOf(await historyPromise).items;
+  } catch {
+    // Without a history there is nothing to replay; the graph itself is still shown.
+  }
+  const steps = [];
+  for (const entry of items) {
+    const at = loggedAt(entry);
+    const time = at ? new Date(at).getTime() : NaN;
+    if (Number.isNaN(time)) continue;
+    // asOf counts what was appended before it: one millisecond later includes this entry.
+    const step = { asOf: new Date(time + 1).toISOString(), at, title: entryTitle(entry) };
+    if (steps.length && steps[steps.length - 1].at === at) steps[steps.length - 1] = step;
+    else steps.push(step);
+  }
+  steps.push({ asOf, at: asOf, title: asOf ? 'as of the page time' : 'now' });
+  return steps;
+}
+
+function stepLabel(steps, index) {
+  const step = steps[index];
+  if (!step) return '';
+  if (index === steps.length - 1) return `Step ${index + 1} of ${steps.length}: ${step.title}`;
+  return `Step ${index + 1} of ${steps.length}: ${formatTime(step.at)}, ${step.title}`;
+}
+
+function graphCounts(graph) {
+  const removed = graph.removedLinks?.length ?? 0;
+  return h('p', { class: 'muted graph-counts', 'data-testid': 'graph-counts' },
+    `${graph.identities?.length ?? 0} identities, ${graph.links?.length ?? 0} links`,
+    removed ? `, ${removed} removed (dashed; hover or focus for the reason)` : '');
+}
+
+async function explainPath(identity, node, asOf, target) {
+  if (node.key === keyOf(identity)) {
+    replace(target, h('p', { class: 'muted' }, `${node.key} is the identity this profile was looked up by.`));
+    return;
+  }
+  replace(target, h('p', { class: 'muted' }, `Explaining ${node.key}…`));
+  try {
+    const body = await api.explain(identity, { to: node.key, asOf });
+    const chain = body?.links ?? body?.chain ?? body?.path ?? [];
+    replace(target, h('h3', {}, `How ${node.key} joins ${keyOf(identity)}`),
+      h('ol', { class: 'chain' }, chain.map((link) => h('li', {},
+        `${keyOf(link.from ?? link.a)} — ${keyOf(link.to ?? link.b)}`,
+        link.sources?.length ? ` · ${link.sources.join(', ')}` : '',
+        link.firstSeen ? [' · first seen ', timeEl(link.firstSeen)] : '',
+        link.lastSeen ? [' · last seen ', timeEl(link.lastSeen)] : '',
+        link.createdBy ? ` · created by ${typeof link.createdBy === 'string' ? link.createdBy : JSON.stringify(link.createdBy)}` : ''))));
+  } catch (error) {
+    const message = error.status === 404 ? `${node.key} is not in this graph any more.` : null;
+    replace(target, message ? h('p', { class: 'muted' }, message) : errorBox(error));
+  }
+}

@@ -1,0 +1,123 @@
+import { api, pageOf } from './api.js';
+import { h, append, errorBox, formatTime } from './dom.js';
+import { profileHref } from './router.js';
+import { isoToLocalInput, localInputToIso } from './time-input.js';
+import { attributesView, identitiesView, summaryView } from './profile-summary.js';
+import { graphPanel } from './graph-panel.js';
+import { timelineView } from './timeline-view.js';
+import { historyView } from './history-view.js';
+
+/**
+ * One customer: summary, identities, attributes with provenance, graph, timeline and history. `asOf` and
+ * `mergePolicy` live in the URL, so "the profile as it was on Tuesday under the CRM-first policy" is a link.
+ */
+export async function renderProfilePage(page, route) {
+  const { identity, params } = route;
+  const asOf = params.asOf || undefined;
+  const mergePolicy = params.mergePolicy || undefined;
+  append(page, h('h1', {}, h('span', { class: 'ns' }, identity.namespace), ' ', identity.id));
+  const toolbar = h('div', { class: 'toolbar' });
+  page.append(toolbar);
+  const [profile, policies, settings] = await Promise.allSettled([
+    api.profile(identity, { asOf, mergePolicy }), api.mergePolicies(), api.settings(),
+  ]);
+  append(toolbar, policySelect(route, policies), asOfPicker(route));
+  if (asOf) page.append(h('p', { class: 'as-of-note', role: 'note', 'data-testid': 'as-of-note' },
+    `Showing what the service knew at ${formatTime(asOf)}.`));
+  if (profile.status === 'rejected') {
+    page.append(errorBox(profile.reason));
+    return;
+  }
+  renderSections(page, identity, profile.value, { asOf, typeOf: typeLookup(profile.value, settings) });
+}
+
+function renderSections(page, identity, profile, { asOf, typeOf }) {
+  let historyPromise;
+  const history = () => (historyPromise ??= api.history(identity, { asOf }));
+  const graph = graphPanel(identity, { asOf, historyPromise: history(), typeOf });
+  const timeline = timelineView(identity, { asOf });
+  append(page, h('div', { class: 'profile-grid' },
+    h('div', { class: 'column' }, summaryView(profile), identitiesView(profile), attributesView(profile)),
+    h('div', { class: 'column' }, graph.view)),
+  tabs([
+    { id: 'timeline', label: 'Timeline', render: () => timeline.view, start: timeline.start },
+    { id: 'history', label: 'History', render: () => lazyHistory(history) },
+  ]));
+  void graph.start();
+  void timeline.start();
+}
+
+function lazyHistory(history) {
+  const holder = h('div', {}, h('p', { class: 'muted' }, 'Loading history…'));
+  void historyView(history()).then((view) => holder.replaceChildren(view));
+  return holder;
+}
+
+/** Accessible tabs: arrow keys move between them, each panel is rendered the first time it is shown. */
+function tabs(definitions) {
+  const list = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Profile activity' });
+  const panels = h('div', {});
+  const buttons = definitions.map((tab, index) => {
+    const panel = h('div', { role: 'tabpanel', id: `panel-${tab.id}`, 'aria-labelledby': `tab-${tab.id}`, tabindex: 0 });
+    panels.append(panel);
+    const button = h('button', { type: 'button', role: 'tab', id: `tab-${tab.id}`, 'aria-controls': panel.id,
+      onclick: () => select(index), onkeydown: (event) => arrows(event, index) }, tab.label);
+    list.append(button);
+    return { button, panel, tab, rendered: false };
+  });
+  const select = (index, focus = false) => buttons.forEach((entry, at) => {
+    const active = at === index;
+    entry.button.setAttribute('aria-selected', String(active));
+    entry.button.tabIndex = active ? 0 : -1;
+    entry.panel.hidden = !active;
+    if (active && !entry.rendered) {
+      entry.rendered = true;
+      entry.panel.append(entry.tab.render());
+    }
+    if (active && focus) entry.button.focus();
+  });
+  const arrows = (event, index) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+    if (step) select((index + step + buttons.length) % buttons.length, true);
+  };
+  select(0);
+  return h('section', { class: 'card activity', 'aria-label': 'Activity' }, list, panels);
+}
+
+function policySelect(route, policies) {
+  const select = h('select', { id: 'merge-policy', name: 'mergePolicy' });
+  const items = policies.status === 'fulfilled' ? pageOf(policies.value).items : [];
+  select.append(h('option', { value: '' }, 'Default policy'));
+  for (const policy of items) {
+    const label = `${policy.id}${policy.default ? ' (default)' : ''} — ${describePolicy(policy)}`;
+    select.append(h('option', { value: policy.id }, label));
+  }
+  select.value = route.params.mergePolicy ?? '';
+  select.addEventListener('change', () => {
+    location.hash = profileHref(route.identity, { ...route.params, mergePolicy: select.value });
+  });
+  return h('div', { class: 'field' }, h('label', { for: 'merge-policy' }, 'Merge policy'), select);
+}
+
+function describePolicy(policy) {
+  const merge = policy.attributeMerge ?? {};
+  const order = merge.type === 'sourcePrecedence' && merge.order ? ` (${merge.order.join(' > ')})` : '';
+  return `${merge.type ?? '?'}${order}, stitching ${policy.identityStitching ?? 'graph'}`;
+}
+
+function asOfPicker(route) {
+  const input = h('input', { id: 'as-of', name: 'asOf', type: 'datetime-local', step: 1,
+    value: isoToLocalInput(route.params.asOf) });
+  const go = (asOf) => { location.hash = profileHref(route.identity, { ...route.params, asOf }); };
+  input.addEventListener('change', () => go(localInputToIso(input.value)));
+  const now = h('button', { type: 'button', id: 'as-of-now', disabled: !route.params.asOf, onclick: () => go('') }, 'Now');
+  return h('div', { class: 'field' }, h('label', { for: 'as-of' }, 'As of'), h('div', { class: 'row' }, input, now));
+}
+
+/** Namespace types for drawing: the profile's own identities first, the settings for anything else. */
+function typeLookup(profile, settings) {
+  const types = new Map();
+  if (settings.status === 'fulfilled') for (const ns of settings.value.namespaces ?? []) types.set(ns.code, ns.type);
+  for (const identity of profile.identities ?? []) if (identity.type) types.set(identity.namespace, identity.type);
+  return (namespace) => types.get(namespace);
+}

@@ -1,0 +1,101 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+
+/** The system Chromium (apt package `chromium`); nothing is downloaded at test time. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const ARTIFACTS_DIR = resolve(__dirname, '../artifacts');
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** Uncaught exceptions and console errors: a test ends by asserting there were none. */
+  errors: string[];
+}
+
+/** A fresh context per page, in UTC so datetime-local values in tests mean the same instant everywhere. */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<OpenedPage> {
+  const context = await browser.newContext({ viewport, timezoneId: 'UTC', locale: 'en-GB' });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  await page.goto(url);
+  return { page, errors };
+}
+
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const path = join(ARTIFACTS_DIR, name);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** `2026-01-02T03:04:05.678Z` as the value a datetime-local input holds in a UTC page. */
+export function toLocalInputValue(iso: string): string {
+  return iso.replace(/Z$/, '');
+}
+
+const WAIT_MS = 15_000;
+
+/**
+ * Waits until the first element matching `selector` has exactly `text` (trimmed). The page settles when its
+ * fetches land; the browser re-checks on every frame, so there is no fixed delay anywhere.
+ */
+export async function waitForText(page: Page, selector: string, text: string): Promise<void> {
+  try {
+    await page.waitForFunction(
+      ([sel, expected]) => document.querySelector(sel)?.textContent?.trim() === expected,
+      [selector, text] as const,
+      { timeout: WAIT_MS },
+    );
+  } catch {
+    const actual = await page.evaluate((sel) => document.querySelector(sel)?.textContent?.trim() ?? null, selector);
+    throw new Error(`expected ${selector} to read ${JSON.stringify(text)}, it reads ${JSON.stringify(actual)}`);
+  }
+}
+
+export interface CountRange {
+  min?: number;
+  max?: number;
+}
+
+/** Waits until `selector` matches exactly `count` elements (or a number in the range); returns the count. */
+export async function waitForCount(page: Page, selector: string, count: number | CountRange): Promise<number> {
+  const range = typeof count === 'number' ? { min: count, max: count } : count;
+  const read = () => page.evaluate((sel) => document.querySelectorAll(sel).length, selector);
+  try {
+    await page.waitForFunction(
+      ([sel, min, max]) => {
+        const n = document.querySelectorAll(sel).length;
+        return n >= min && n <= max;
+      },
+      [selector, range.min ?? 0, range.max ?? Number.MAX_SAFE_INTEGER] as const,
+      { timeout: WAIT_MS },
+    );
+  } catch {
+    throw new Error(`expected ${selector} to match ${JSON.stringify(range)} elements, it matches ${await read()}`);
+  }
+  return read();
+}
