@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { EventToAppend, LogSubscription, RecordedEvent } from '../../src/event-store';
+import {
+  comparePositions,
+  type EventToAppend,
+  type LogSubscription,
+  type Position,
+  type RecordedEvent,
+} from '../../src/event-store';
 
 /** Helpers for event-store tests: fresh names per test, so suites never depend on what the log already holds. */
 export function newStream(prefix = 'contract'): string {
@@ -34,3 +40,5 @@ export async function take(
 }
 
 export const inStreams = (...streams: string[]) => (event: RecordedEvent) => streams.includes(event.stream);
+
+export const sorted = (positions: Position[]) => [...positions].sort(comparePositions);
