@@ -1,1 +1,2 @@
 export * from './read-store.port';
+export { openReadStore, type ReadStoreTarget } from './read-store.factory';

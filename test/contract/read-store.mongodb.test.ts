@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import type { ReadStore } from '../../src/read-store';
+import { openReadStore, type ReadStore } from '../../src/read-store';
 import { openMongoReadStore } from '../../src/read-store/mongodb';
 import { startJongodb, type Jongodb } from '../support/jongodb';
 import { describeReadStoreContract } from './read-store.contract';
@@ -12,7 +12,7 @@ async function mongoHarness(url: string): Promise<ReadStoreHarness> {
   const opened: ReadStore[] = [];
   return {
     open: async (options) => {
-      const store = await openMongoReadStore(url, { ...options, dbName });
+      const store = await openReadStore({ kind: 'mongodb', url, dbName }, options);
       opened.push(store);
       return store;
     },

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ReadStore } from '../../src/read-store';
-import { openSqliteReadStore } from '../../src/read-store/sqlite';
+import { openReadStore, type ReadStore } from '../../src/read-store';
 import { describeReadStoreContract } from './read-store.contract';
 
 describeReadStoreContract('sqlite', async () => {
@@ -10,7 +9,7 @@ describeReadStoreContract('sqlite', async () => {
   const opened: ReadStore[] = [];
   return {
     open: async (options) => {
-      const store = await openSqliteReadStore(join(dir, 'read.db'), options);
+      const store = await openReadStore({ kind: 'sqlite', file: join(dir, 'read.db') }, options);
       opened.push(store);
       return store;
     },

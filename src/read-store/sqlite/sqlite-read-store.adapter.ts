@@ -22,6 +22,7 @@ import type {
   TimelineEvent,
 } from '../read-store.port';
 import { createBatchWriter } from './sqlite-batch-writer';
+import { settle } from './sqlite-errors';
 import { schemaSql } from './sqlite-schema';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements';
 import { queryTimeline } from './sqlite-timeline';
@@ -47,66 +48,78 @@ export class SqliteReadStore implements ReadStore {
     this.writeBatch = createBatchWriter(db, this.s);
   }
 
-  async getCheckpoint(projector: string): Promise<Position | undefined> {
-    const row = this.s.getCheckpoint.get(projector) as { position: string } | undefined;
-    return row?.position;
+  getCheckpoint(projector: string): Promise<Position | undefined> {
+    return settle(() => {
+      const row = this.s.getCheckpoint.get(projector) as { position: string } | undefined;
+      return row?.position;
+    });
   }
 
-  async commit(batch: ReadModelBatch, checkpoint: Checkpoint): Promise<void> {
-    this.writeBatch(batch, checkpoint);
+  commit(batch: ReadModelBatch, checkpoint: Checkpoint): Promise<void> {
+    return settle(() => this.writeBatch(batch, checkpoint));
   }
 
-  async getNodes(keys: IdentityKey[]): Promise<IdentityNode[]> {
-    return parseAll(this.s.nodesByKeys.all(JSON.stringify(keys)));
+  getNodes(keys: IdentityKey[]): Promise<IdentityNode[]> {
+    return settle(() => parseAll(this.s.nodesByKeys.all(JSON.stringify(keys))));
   }
 
-  async getNodesOfGraphs(graphIds: IdentityKey[]): Promise<IdentityNode[]> {
-    return parseAll(this.s.nodesByGraphs.all(JSON.stringify(graphIds)));
+  getNodesOfGraphs(graphIds: IdentityKey[]): Promise<IdentityNode[]> {
+    return settle(() => parseAll(this.s.nodesByGraphs.all(JSON.stringify(graphIds))));
   }
 
-  async getLinksTouching(keys: IdentityKey[]): Promise<LinkState[]> {
-    const list = JSON.stringify(keys);
-    return parseAll(this.s.linksTouching.all(list, list));
+  getLinksTouching(keys: IdentityKey[]): Promise<LinkState[]> {
+    return settle(() => {
+      const list = JSON.stringify(keys);
+      return parseAll(this.s.linksTouching.all(list, list));
+    });
   }
 
-  async getFragmentsOfPrimaries(primaryKeys: IdentityKey[]): Promise<Fragment[]> {
-    const rows = this.s.fragmentsOf.all(JSON.stringify(primaryKeys)) as {
-      primary_key: string;
-      source: string;
-      doc: string;
-    }[];
-    return rows.map((r) => ({ primaryKey: r.primary_key, source: r.source, doc: JSON.parse(r.doc) }));
+  getFragmentsOfPrimaries(primaryKeys: IdentityKey[]): Promise<Fragment[]> {
+    return settle(() => {
+      const rows = this.s.fragmentsOf.all(JSON.stringify(primaryKeys)) as {
+        primary_key: string;
+        source: string;
+        doc: string;
+      }[];
+      return rows.map((r) => ({ primaryKey: r.primary_key, source: r.source, doc: JSON.parse(r.doc) }));
+    });
   }
 
-  async getEventStats(primaryKeys: IdentityKey[]): Promise<EventStats[]> {
-    const rows = this.s.statsOf.all(JSON.stringify(primaryKeys)) as {
-      primary_key: string;
-      count: number;
-      last_event_at: number;
-    }[];
-    return rows.map((r) => ({ primaryKey: r.primary_key, count: r.count, lastEventAt: r.last_event_at }));
+  getEventStats(primaryKeys: IdentityKey[]): Promise<EventStats[]> {
+    return settle(() => {
+      const rows = this.s.statsOf.all(JSON.stringify(primaryKeys)) as {
+        primary_key: string;
+        count: number;
+        last_event_at: number;
+      }[];
+      return rows.map((r) => ({ primaryKey: r.primary_key, count: r.count, lastEventAt: r.last_event_at }));
+    });
   }
 
   async getNode(key: IdentityKey): Promise<IdentityNode | undefined> {
     return (await this.getNodes([key]))[0];
   }
 
-  async getProfile(graphId: IdentityKey): Promise<ProfileRecord | undefined> {
-    const row = this.s.profile.get(graphId) as ProfileRow | undefined;
-    return row && toProfile(row);
+  getProfile(graphId: IdentityKey): Promise<ProfileRecord | undefined> {
+    return settle(() => {
+      const row = this.s.profile.get(graphId) as ProfileRow | undefined;
+      return row && toProfile(row);
+    });
   }
 
-  async listProfiles(query: ListProfilesQuery): Promise<Page<ProfileRecord>> {
-    assertLimit(query.limit);
-    const after = decodeProfilesCursor(query.cursor) ?? '';
-    const rows = this.s.profilesAfter.all(after, query.limit + 1) as ProfileRow[];
-    const items = rows.slice(0, query.limit).map(toProfile);
-    const more = rows.length > query.limit;
-    return { items, nextCursor: more ? encodeProfilesCursor(items[items.length - 1].graphId) : undefined };
+  listProfiles(query: ListProfilesQuery): Promise<Page<ProfileRecord>> {
+    return settle(() => {
+      assertLimit(query.limit);
+      const after = decodeProfilesCursor(query.cursor) ?? '';
+      const rows = this.s.profilesAfter.all(after, query.limit + 1) as ProfileRow[];
+      const items = rows.slice(0, query.limit).map(toProfile);
+      const more = rows.length > query.limit;
+      return { items, nextCursor: more ? encodeProfilesCursor(items[items.length - 1].graphId) : undefined };
+    });
   }
 
-  async queryEvents(query: EventsQuery): Promise<Page<TimelineEvent>> {
-    return queryTimeline(this.s, query);
+  queryEvents(query: EventsQuery): Promise<Page<TimelineEvent>> {
+    return settle(() => queryTimeline(this.s, query));
   }
 
   async getGraph(graphId: IdentityKey): Promise<GraphView> {
@@ -122,17 +135,19 @@ export class SqliteReadStore implements ReadStore {
 
 export async function openSqliteReadStore(file: string, options?: ReadStoreOptions): Promise<ReadStore> {
   const prefix = modelPrefix(options);
-  const db = new Database(file);
-  try {
-    db.pragma('journal_mode = WAL');
-    // Read models are rebuilt from the log, so a power cut may lose the last commits but never the truth.
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    return new SqliteReadStore(db, prefix);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  return settle(() => {
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      // A power cut may lose the last commits, writes and checkpoint together: the projector re-applies them.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      return new SqliteReadStore(db, prefix);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  });
 }
 
 function parseAll<T>(docs: unknown[]): T[] {
