@@ -1,6 +1,6 @@
 import { AppError, ErrorDetail, unprocessable } from '../common/app-error';
 import { identityKey, IdentityRef, IdentitySettings } from '../../projections/model';
-import { isBlockedValue, normaliseIdentityValue } from '../identity/identity-values';
+import { isBlockedValue, normaliseIdentityValue } from '../../projections/identity-graph/normalise';
 
 /** The pure rules every ingested item obeys (API.md "Rules for every item"): no I/O, no clock. */
 export type ItemKind = 'record' | 'event' | 'link';
@@ -14,10 +14,8 @@ export interface IdentityInput {
   primary?: boolean;
 }
 
-export interface Warning {
+export interface Warning extends ErrorDetail {
   code: string;
-  message: string;
-  path?: string;
 }
 
 export interface ResolvedIdentities {

@@ -1,0 +1,38 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ApiKeyGuard } from './common/api-key.guard';
+import { ConfigModule } from './config/config.module';
+import type { TesseraConfig } from './config/config';
+import { EventStoreModule } from './event-store/event-store.module';
+import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
+import { IngestionModule } from './ingestion/ingestion.module';
+import { MetricsModule } from './metrics/metrics.module';
+
+/**
+ * The feature slices of the service. A new slice (profiles queries, projector, ...) adds its module here. Every
+ * slice can inject TESSERA_CONFIG, EVENT_STORE, CommandBus/QueryBus, MetricsService and ReadinessRegistry, and
+ * guards its routes with @RequireScope(...).
+ */
+export const FEATURE_MODULES: Array<Type | DynamicModule> = [IdentityModule, IngestionModule];
+
+@Module({})
+export class AppModule {
+  /** `extra` lets a test or a separate entry point (e.g. a projector process) add modules without editing this file. */
+  static forRoot(config: TesseraConfig, extra: Array<Type | DynamicModule> = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CqrsModule.forRoot(),
+        EventStoreModule.forRoot(),
+        MetricsModule,
+        HealthModule,
+        ...FEATURE_MODULES,
+        ...extra,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
+    };
+  }
+}

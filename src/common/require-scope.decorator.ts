@@ -1,0 +1,18 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Scope } from '../config/config';
+
+export const REQUIRED_SCOPE = 'tessera:required-scope';
+
+/**
+ * Marks a route (or a controller) as needing an API key with this scope. Routes without it are public
+ * (health, metrics, docs). Enforced by the global ApiKeyGuard.
+ */
+export function RequireScope(scope: Scope): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(REQUIRED_SCOPE, scope),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'No or unknown API key (UNAUTHENTICATED)' }),
+    ApiForbiddenResponse({ description: `The key lacks the ${scope} scope (FORBIDDEN_SCOPE)` }),
+  );
+}

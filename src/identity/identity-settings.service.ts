@@ -1,0 +1,71 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
+import { decode, deriveEventId, encode, IdentitySettingsChangedV1 } from '../events';
+import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
+import type { Position } from '../event-store/position';
+import type { IdentitySettings } from '../../projections/model';
+import { ChangeIdentitySettings, decide, evolve, initialSettingsState, SETTINGS_STREAM, SettingsState } from './identity-settings.decider';
+
+export interface CurrentSettings {
+  settings: IdentitySettings;
+  /** 0 for the defaults of a fresh store. */
+  version: number;
+  /** Position of the change that produced these settings; undefined for the defaults. */
+  position?: Position;
+}
+
+/**
+ * The current identity settings, loaded from the 'tessera-settings' stream at start and kept in memory: ingestion
+ * reads them on every item. In distributed mode another instance may have changed them: callers that meet an
+ * unknown namespace call refresh() before rejecting.
+ */
+@Injectable()
+export class IdentitySettingsService implements OnModuleInit {
+  private state: SettingsState = initialSettingsState();
+  /** Revision of the last event folded, -1 when the stream does not exist yet. */
+  private revision = -1;
+  private position: Position | undefined;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(TESSERA_CONFIG) private readonly config: TesseraConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.refresh();
+  }
+
+  current(): CurrentSettings {
+    return { settings: this.state.settings, version: this.state.version, position: this.position };
+  }
+
+  get distributed(): boolean {
+    return this.config.mode === 'distributed';
+  }
+
+  /** Folds whatever the settings stream gained since the last read. */
+  async refresh(): Promise<CurrentSettings> {
+    const events = await this.store.readStream(SETTINGS_STREAM, { fromRevision: this.revision + 1 });
+    for (const recorded of events) {
+      if (recorded.revision <= this.revision) continue;
+      const { event, position } = decode(recorded);
+      if (event.type === 'IdentitySettingsChanged') this.state = evolve(this.state, event.data);
+      this.revision = recorded.revision;
+      this.position = position;
+    }
+    return this.current();
+  }
+
+  /** Decides on the freshest state and appends with the exact expected revision (a concurrent change is a 409). */
+  async change(command: ChangeIdentitySettings): Promise<{ version: number; position: Position }> {
+    await this.refresh();
+    const events = decide(command, this.state);
+    const expected = this.revision < 0 ? 'no_stream' : this.revision;
+    const encoded = events.map((e) => encode(e, deriveEventId('settings', 'tessera', `v${e.data.version}`)));
+    const result = await this.store.append(SETTINGS_STREAM, encoded, expected);
+    for (const e of events) this.state = evolve(this.state, e.data as IdentitySettingsChangedV1);
+    this.revision = result.nextExpectedRevision;
+    this.position = result.position;
+    return { version: this.state.version, position: result.position };
+  }
+}

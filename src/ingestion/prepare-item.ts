@@ -1,0 +1,77 @@
+import type { ClassConstructor } from 'class-transformer';
+import type { Limits } from '../config/config';
+import { AppError, unprocessable } from '../common/app-error';
+import { checkPayload } from '../common/payload-rules';
+import { validateBody } from '../common/validate-body';
+import { deriveEventId, DomainEvent, ItemEventType } from '../events';
+import type { IdentityRef, IdentitySettings } from '../../projections/model';
+import { subjectStream } from '../identity/subject-stream';
+import { EventDto, LinkDto, RecordDto } from './ingestion.dto';
+import { ItemKind, MAX_IDENTITIES, parseItemTimestamp, resolveIdentities, Warning } from './item-rules';
+
+export interface IngestContext {
+  settings: IdentitySettings;
+  hashKey: string;
+  limits: Limits;
+  /** Passed in (not read here) so preparing an item stays deterministic. */
+  now: Date;
+  newId: () => string;
+}
+
+/** An item that passed every rule: what to append where, and what to tell the client. */
+export interface PreparedItem {
+  kind: ItemKind;
+  itemId: string;
+  stream: string;
+  eventId: string;
+  event: DomainEvent<ItemEventType>;
+  identities: IdentityRef[];
+  warnings: Warning[];
+}
+
+const DTOS: Record<ItemKind, ClassConstructor<RecordDto | EventDto | LinkDto>> = { record: RecordDto, event: EventDto, link: LinkDto };
+const TOO_LARGE: Record<ItemKind, string> = { record: 'RECORD_TOO_LARGE', event: 'EVENT_TOO_LARGE', link: 'LINK_TOO_LARGE' };
+
+/** Validates one item (shape, hostile keys, size, identity rules, timestamp) and builds its log event. */
+export function prepareItem(kind: ItemKind, raw: unknown, ctx: IngestContext): PreparedItem {
+  const dto = validateBody(DTOS[kind], raw);
+  checkSize(kind, raw, ctx.limits);
+  const body = raw as Record<string, unknown>;
+  const payloadKey = kind === 'record' ? 'attributes' : kind === 'event' ? 'data' : undefined;
+  if (payloadKey) checkPayload(body[payloadKey], payloadKey, { strictKeys: true });
+  if (dto.identities.length > MAX_IDENTITIES) {
+    throw unprocessable('TOO_MANY_IDENTITIES', `An item holds at most ${MAX_IDENTITIES} identities, got ${dto.identities.length}`);
+  }
+  const { identities, primary, warnings } = resolveIdentities(kind, dto.identities, ctx.settings);
+  const timestamp = parseItemTimestamp(body.timestamp, kind === 'event', ctx.now);
+  const itemId = (dto as { id?: string }).id ?? ctx.newId();
+  const base = { itemId, source: dto.source, timestamp, identities };
+  const event = buildEvent(kind, base, primary, dto, body);
+  const stream = subjectStream(ctx.hashKey, primary);
+  return { kind, itemId, stream, eventId: deriveEventId(kind, dto.source, itemId), event, identities, warnings };
+}
+
+function buildEvent(
+  kind: ItemKind,
+  base: { itemId: string; source: string; timestamp: string; identities: IdentityRef[] },
+  primary: IdentityRef,
+  dto: RecordDto | EventDto | LinkDto,
+  body: Record<string, unknown>,
+): DomainEvent<ItemEventType> {
+  // attributes/data are taken from the parsed JSON as sent (already checked), not from the transformed DTO.
+  if (kind === 'record') return { type: 'RecordIngested', data: { ...base, primary, attributes: body.attributes as Record<string, unknown> } };
+  if (kind === 'event') {
+    const data = (body.data ?? {}) as Record<string, unknown>;
+    return { type: 'ExperienceEventIngested', data: { ...base, type: (dto as EventDto).type, primary, data } };
+  }
+  return { type: 'LinkObserved', data: base };
+}
+
+/** Checked after the depth bound (validateBody), so serialising cannot overflow the stack. */
+function checkSize(kind: ItemKind, raw: unknown, limits: Limits): void {
+  const limit = kind === 'record' ? limits.maxRecordBytes : limits.maxEventBytes;
+  const size = Buffer.byteLength(JSON.stringify(raw), 'utf8');
+  if (size > limit) {
+    throw new AppError(TOO_LARGE[kind], 413, `A ${kind} holds at most ${limit} bytes, this one ${size}`);
+  }
+}

@@ -1,0 +1,88 @@
+import 'reflect-metadata';
+import { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { registerBodyParsers } from './common/body-parsers';
+import { HttpErrorFilter } from './common/http-error.filter';
+import { createLogger, PinoNestLogger } from './common/logger';
+import { setupOpenApi } from './common/openapi';
+import { ConfigError, TesseraConfig } from './config/config';
+import { loadConfig } from './config/load-config';
+import { MetricsService } from './metrics/metrics.service';
+
+export interface AppOptions {
+  /** Extra modules to mount beside the feature modules (tests, other entry points). */
+  modules?: Array<Type | DynamicModule>;
+  logger?: Logger;
+}
+
+export interface RunningApp {
+  app: NestFastifyApplication;
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds and initialises the app without listening (for in-process tests use startApp with PORT 0). */
+export async function createApp(config: TesseraConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const adapter = new FastifyAdapter({ bodyLimit: config.limits.maxRequestBytes, logger: false, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.modules), adapter, {
+    bodyParser: false,
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  registerBodyParsers(fastify, config.limits.maxRequestBytes);
+  observeRequests(fastify, app.get(MetricsService), logger);
+  // Nest routes fastify's own errors (body parsing, media type, 404) through its filters too: one place for all.
+  app.useGlobalFilters(new HttpErrorFilter(logger));
+  setupOpenApi(app);
+  await app.init();
+  return app;
+}
+
+export async function startApp(config: TesseraConfig, options: AppOptions = {}): Promise<RunningApp> {
+  const app = await createApp(config, options);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return { app, url: `http://${host}:${port}`, close: () => app.close() };
+}
+
+/** Request log and latency histogram by route pattern: raw URLs can hold identity values (PII), patterns cannot. */
+function observeRequests(fastify: FastifyInstance, metrics: MetricsService, logger: Logger): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.requestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
+    logger.debug({ method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    done();
+  });
+}
+
+async function main(): Promise<void> {
+  let config: TesseraConfig;
+  try {
+    config = await loadConfig(process.env);
+  } catch (error) {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger(config.logLevel);
+  const running = await startApp(config, { logger });
+  running.app.enableShutdownHooks();
+  if (config.apiKeys.length === 0) logger.warn({ host: config.host }, 'no API_KEYS configured: serving without auth on loopback only');
+  logger.info({ url: running.url, mode: config.mode, dataDir: config.dataDir }, 'tessera listening');
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`tessera failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
