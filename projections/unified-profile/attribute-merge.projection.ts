@@ -52,19 +52,26 @@ function newestLeaves(fragments: readonly Fragment[]): SourcedLeaf[] {
   const merged: SourcedLeaf[] = [];
   for (const fragment of fragments) {
     // Superseded and deleted entries go in too: they still outrank older writes in other fragments.
-    for (const leaf of tagged(fragment, fragment.leaves)) writeLeaf(merged, leaf, isNewer);
+    for (const leaf of tagged(fragment, fragment.leaves)) writeLeaf<SourcedLeaf>(merged, leaf, isNewer);
   }
   return visibleLeaves(merged);
 }
 
 function tagged(fragment: Fragment, leaves: readonly FragmentLeaf[]): SourcedLeaf[] {
-  return leaves.map((leaf) => ({ ...leaf, source: fragment.source }));
+  const { source } = fragment;
+  // An explicit literal, not a spread: this runs on every leaf of every merge, and a spread costs several times more.
+  return leaves.map(({ path, value, timestamp, logSeq, recordId }) => {
+    return { path, value, timestamp, logSeq, recordId, source };
+  });
 }
 
 function toMerged(leaves: readonly SourcedLeaf[], fragments: readonly Fragment[]): MergedAttributes {
   const provenance: Record<string, LeafProvenance> = {};
+  // The leaves of one record share its timestamp: format each distinct time once.
+  const isoTimes = new Map<number, string>();
   for (const leaf of leaves) {
-    const timestamp = new Date(leaf.timestamp).toISOString();
+    let timestamp = isoTimes.get(leaf.timestamp);
+    if (timestamp === undefined) isoTimes.set(leaf.timestamp, (timestamp = new Date(leaf.timestamp).toISOString()));
     setOwn(provenance, leaf.path, { source: leaf.source, timestamp, recordId: leaf.recordId });
   }
   const sources = [...new Set(fragments.map((fragment) => fragment.source))].sort(byCodeUnit);

@@ -17,10 +17,8 @@ export interface PathLeaf {
 /** Strict order between two leaves: true when `a` must win over `b`. */
 export type Supersedes<L> = (a: L, b: L) => boolean;
 
-/** Index of the first leaf whose path is not below `path`. */
-export function lowerBound(leaves: readonly PathLeaf[], path: string): number {
-  let low = 0;
-  let high = leaves.length;
+/** Index of the first leaf in [low, high) whose path is not below `path`. */
+export function lowerBound(leaves: readonly PathLeaf[], path: string, low = 0, high = leaves.length): number {
   while (low < high) {
     const mid = (low + high) >>> 1;
     if (leaves[mid].path < path) low = mid + 1;
@@ -34,19 +32,23 @@ export function indexOfPath(leaves: readonly PathLeaf[], path: string): number {
   return at < leaves.length && leaves[at].path === path ? at : -1;
 }
 
-function ancestorIndexes(leaves: readonly PathLeaf[], path: string): number[] {
+/** Indexes of the leaves at ancestors of `path`; they all sort before `before`, where `path` is or would be. */
+function ancestorIndexes(leaves: readonly PathLeaf[], path: string, before = leaves.length): number[] {
   const found: number[] = [];
   for (const ancestor of ancestorPaths(path)) {
-    const at = indexOfPath(leaves, ancestor);
-    if (at >= 0) found.push(at);
+    const at = lowerBound(leaves, ancestor, 0, before);
+    if (at < before && leaves[at].path === ancestor) found.push(at);
   }
   return found;
 }
 
-/** [start, end) of the leaves strictly under `path`. */
-function descendantRange(leaves: readonly PathLeaf[], path: string): [number, number] {
+/**
+ * [start, end) of the leaves strictly under `path`, searching from `from`, the first index past `path` itself.
+ * Usually the leaf right there is already past `path + '.'` or under it, which spares a binary search.
+ */
+function descendantRange(leaves: readonly PathLeaf[], path: string, from = 0): [number, number] {
   const prefix = path + PATH_SEPARATOR;
-  const start = lowerBound(leaves, prefix);
+  const start = from < leaves.length && leaves[from].path >= prefix ? from : lowerBound(leaves, prefix, from);
   let end = start;
   while (end < leaves.length && leaves[end].path.startsWith(prefix)) end++;
   return [start, end];
@@ -67,9 +69,9 @@ export function writeLeaf<L extends PathLeaf>(leaves: L[], write: L, supersedes:
   const at = lowerBound(leaves, write.path);
   const existing = at < leaves.length && leaves[at].path === write.path ? leaves[at] : undefined;
   if (existing !== undefined && !supersedes(write, existing)) return;
-  const ancestors = ancestorIndexes(leaves, write.path);
+  const ancestors = ancestorIndexes(leaves, write.path, at);
   if (ancestors.some((i) => supersedes(leaves[i], write))) return;
-  const shadowed = dropBeatenDescendants(leaves, write, supersedes);
+  const shadowed = dropBeatenDescendants(leaves, write, existing === undefined ? at : at + 1, supersedes);
   for (const i of ancestors) if (leaves[i].value !== null) leaves[i] = { ...leaves[i], value: null };
   const leaf = shadowed ? { ...write, value: null } : write;
   if (existing !== undefined) leaves[at] = leaf;
@@ -77,8 +79,13 @@ export function writeLeaf<L extends PathLeaf>(leaves: L[], write: L, supersedes:
 }
 
 /** Drops the leaves under the write that it beats; true when some stay (they beat the write). */
-function dropBeatenDescendants<L extends PathLeaf>(leaves: L[], write: L, supersedes: Supersedes<L>): boolean {
-  const [start, end] = descendantRange(leaves, write.path);
+function dropBeatenDescendants<L extends PathLeaf>(
+  leaves: L[],
+  write: L,
+  from: number,
+  supersedes: Supersedes<L>,
+): boolean {
+  const [start, end] = descendantRange(leaves, write.path, from);
   if (start === end) return false;
   const kept = leaves.slice(start, end).filter((leaf) => supersedes(leaf, write));
   leaves.splice(start, end - start, ...kept);
