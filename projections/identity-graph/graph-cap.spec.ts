@@ -11,40 +11,39 @@ const rows: NamespaceRow[] = [
 
 describe('graph cap (step 5)', () => {
   const capFour = settingsOf(rows, 4);
-  const full = () => given(capFour, 'CRMID:A, ECID:c1', 'CRMID:A, IDFA:d1', 'CRMID:A, ECID:c2');
+  // First-seen order differs from key order ('ECID:new' < 'ECID:old'), so the specs tell the two apart.
+  const full = () => given(capFour, 'CRMID:A, ECID:old', 'CRMID:A, IDFA:d1', 'CRMID:A, ECID:new');
 
   it('evicts the oldest cookie first, with its links', () => {
     const story = full().when('CRMID:A, Email:e');
-    expect(story.outcome.evicted).toEqual(['ECID:c1']);
-    expect(story.graphOf('CRMID:A')).toEqual(['CRMID:A', 'ECID:c2', 'Email:e', 'IDFA:d1']);
-    expect(story.graphOf('ECID:c1')).toEqual(['ECID:c1']);
-    expect(story.state.links.get('CRMID:A|ECID:c1')).toMatchObject({
+    expect(story.outcome.evicted).toEqual(['ECID:old']);
+    expect(story.graphOf('CRMID:A')).toEqual(['CRMID:A', 'ECID:new', 'Email:e', 'IDFA:d1']);
+    expect(story.graphOf('ECID:old')).toEqual(['ECID:old']);
+    expect(story.state.links.get('CRMID:A|ECID:old')).toMatchObject({
       status: 'removed',
       removedAt: 4,
       removedBy: 'item-4',
       reason: REMOVAL_REASONS.graphCap,
     });
-    expect(story.outcome.removedLinks).toEqual([{ key: 'CRMID:A|ECID:c1', reason: REMOVAL_REASONS.graphCap }]);
+    expect(story.outcome.removedLinks).toEqual([{ key: 'CRMID:A|ECID:old', reason: REMOVAL_REASONS.graphCap }]);
   });
 
   it('evicts a device once no cookie is left', () => {
     const story = full().when('CRMID:A, Email:e', 'CRMID:A, Email:f', 'CRMID:A, Email:g');
-    expect(story.outcomes.map((o) => o.evicted)).toEqual([[], [], [], ['ECID:c1'], ['ECID:c2'], ['IDFA:d1']]);
+    expect(story.outcomes.map((o) => o.evicted)).toEqual([[], [], [], ['ECID:old'], ['ECID:new'], ['IDFA:d1']]);
     expect(story.graphOf('CRMID:A')).toEqual(['CRMID:A', 'Email:e', 'Email:f', 'Email:g']);
   });
 
   it('then the oldest identity of any type: a hub leaves its spokes alone', () => {
-    const story = full().when('CRMID:A, Email:e', 'CRMID:A, Email:f', 'CRMID:A, Email:g', 'CRMID:A, Email:h');
-    expect(story.outcome.evicted).toEqual(['CRMID:A']);
+    const story = given(settingsOf(rows, 3), 'Phone:hub', 'Phone:hub, Email:a', 'Phone:hub, Email:b');
+    story.when('Phone:hub, Email:c');
+    expect(story.outcome.evicted).toEqual(['Phone:hub']);
     expect(story.graphs()).toEqual([]);
-    expect(story.outcome.splits).toEqual([
-      { graphId: 'CRMID:A', into: ['CRMID:A', 'Email:e', 'Email:f', 'Email:g'] },
-    ]);
+    expect(story.outcome.splits).toEqual([{ graphId: 'Email:a', into: ['Email:a', 'Email:b', 'Phone:hub'] }]);
     expect(story.outcome.removedLinks.map((l) => l.key)).toEqual([
-      'CRMID:A|Email:e',
-      'CRMID:A|Email:f',
-      'CRMID:A|Email:g',
-      'CRMID:A|Email:h',
+      'Email:a|Phone:hub',
+      'Email:b|Phone:hub',
+      'Email:c|Phone:hub',
     ]);
   });
 
