@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, TesseraConfig } from '../../src/config';
 import { EVENT_STORE, EventStore } from '../../src/event-store/event-store.port';
+import { decode, DecodedEvent } from '../../src/events';
 import { startApp } from '../../src/main';
 
 /** A real Tessera on 127.0.0.1:<free port> with a real SQLite log in a fresh temp DATA_DIR. */
@@ -30,9 +31,11 @@ export interface Reply {
   text: string;
 }
 
+/** `env.DATA_DIR` reuses a directory (a restart); otherwise a fresh one is made and removed on close. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
-  const config = await loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const ownDir = env.DATA_DIR === undefined;
+  const dataDir = env.DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'tessera-e2e-')));
+  const config = await loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env, DATA_DIR: dataDir });
   const running = await startApp(config);
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<Reply> => {
     const headers: Record<string, string> = {};
@@ -53,7 +56,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     post: (path, body, options = {}) => call('POST', path, { ...options, body }),
     close: async () => {
       await running.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -63,5 +66,15 @@ function parse(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return text;
+  }
+}
+
+/** Every event in the log, decoded, in log order. */
+export async function readLog(store: EventStore): Promise<DecodedEvent[]> {
+  const out: DecodedEvent[] = [];
+  for (;;) {
+    const page = await store.readAll({ after: out.at(-1)?.position, limit: 500 });
+    if (page.length === 0) return out;
+    out.push(...page.map(decode));
   }
 }
