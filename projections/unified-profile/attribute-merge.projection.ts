@@ -13,7 +13,10 @@ export interface LeafProvenance {
 
 export interface MergedAttributes {
   attributes: Record<string, unknown>;
-  /** Keyed by leaf path ('a.b'); one entry per leaf present in `attributes`. */
+  /**
+   * Keyed by leaf path ('a.b'); one entry per leaf present in `attributes`. The keys hold '.', so a MongoDB read
+   * model must store this as an opaque value (or re-key it), never as field names.
+   */
   provenance: Record<string, LeafProvenance>;
   /** Sources whose fragments took part in the merge (whether or not a value of theirs won), code-unit order. */
   sources: string[];
@@ -29,6 +32,7 @@ type SourcedLeaf = FragmentLeaf & { source: string };
  *   then sources are taken in order, and a leaf is taken from the first source that has it unless a leaf already
  *   taken from a preferred source lies at a related path (a preferred scalar at 'a' keeps 'a.b' out, a preferred
  *   'a.b' keeps a scalar 'a' out). A source's deleted leaf is one it does not have: the next source's value shows.
+ * Leaf values (arrays included) are shared with the fragments, not copied: treat both as immutable.
  */
 export function mergeFragments(
   fragments: readonly Fragment[],

@@ -15,7 +15,7 @@ export interface AttributeWrite {
   value: LeafValue | null;
 }
 
-/** Thrown for an attribute key holding the separator: ingestion must have rejected it (see invalidAttributeKeys). */
+/** Thrown for an attribute key holding the separator: ingestion rejects those (INVALID_ATTRIBUTE_KEY) up front. */
 export class InvalidAttributeKeyError extends Error {
   constructor(readonly path: string) {
     super(`attribute key at "${path}" contains "${PATH_SEPARATOR}"`);
@@ -25,18 +25,6 @@ export class InvalidAttributeKeyError extends Error {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Paths (parent path + offending key) of every key holding '.': for ingestion to reject with a 422. */
-export function invalidAttributeKeys(attributes: Record<string, unknown>, prefix = ''): string[] {
-  const invalid: string[] = [];
-  for (const key of Object.keys(attributes)) {
-    const path = prefix === '' ? key : `${prefix}${PATH_SEPARATOR}${key}`;
-    if (key.includes(PATH_SEPARATOR)) invalid.push(path);
-    const value = attributes[key];
-    if (isPlainObject(value)) invalid.push(...invalidAttributeKeys(value, path));
-  }
-  return invalid;
 }
 
 /** Every leaf of an attribute document with its path; undefined values (not JSON) are skipped. */

@@ -2,7 +2,6 @@ export * from './merge-policy';
 export {
   PATH_SEPARATOR,
   InvalidAttributeKeyError,
-  invalidAttributeKeys,
   flattenAttributes,
   type LeafValue,
   type AttributeWrite,
