@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS ${p}events (
   event_id TEXT PRIMARY KEY, primary_key TEXT NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL,
   source TEXT NOT NULL, position TEXT NOT NULL, recorded_at INTEGER NOT NULL, doc TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS ${p}events_by_primary_time ON ${p}events (primary_key, ts, event_id);
+-- Covers the timeline's first pass (sort keys and type filter) without touching the table.
+CREATE INDEX IF NOT EXISTS ${p}events_by_primary_time ON ${p}events (primary_key, ts, event_id, type);
 
 CREATE TABLE IF NOT EXISTS ${p}event_stats (
   primary_key TEXT PRIMARY KEY, count INTEGER NOT NULL, last_event_at INTEGER NOT NULL

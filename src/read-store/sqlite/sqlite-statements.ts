@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 
 /**
  * Every statement the adapter runs, prepared once at open. Key lists travel as one JSON array parameter
@@ -58,20 +58,25 @@ export function prepareStatements(db: Database, p: string) {
 }
 
 /**
- * One primary identity's events in a window, after (or before) a sort key: the (primary_key, ts, event_id) index
- * serves it as one range scan. The adapter runs it per identity of the graph and merges.
+ * The timeline in two passes. First, per identity of the graph, the sort keys of its next events in the window:
+ * one range scan of the covering (primary_key, ts, event_id, type) index, capped at limit + 1. The adapter merges
+ * those and then loads only the events of the page by id.
  */
-function timelineStatements(db: Database, p: string): { eventsAsc: Statement; eventsDesc: Statement } {
-  const select = `SELECT event_id, primary_key, ts, type, source, position, recorded_at, doc FROM ${p}events`;
+function timelineStatements(db: Database, p: string) {
   const typeFilter = `(@types IS NULL OR type IN (SELECT value FROM json_each(@types)))`;
+  const keys = `SELECT ts, event_id FROM ${p}events WHERE primary_key = @primaryKey`;
   return {
-    eventsAsc: db.prepare(
-      `${select} WHERE primary_key = @primaryKey AND (ts, event_id) > (@ts, @eventId) AND ts < @bound AND ${typeFilter}
+    eventKeysAsc: db.prepare(
+      `${keys} AND (ts, event_id) > (@ts, @eventId) AND ts < @bound AND ${typeFilter}
        ORDER BY ts, event_id LIMIT @limit`,
     ),
-    eventsDesc: db.prepare(
-      `${select} WHERE primary_key = @primaryKey AND (ts, event_id) < (@ts, @eventId) AND ts >= @bound AND ${typeFilter}
+    eventKeysDesc: db.prepare(
+      `${keys} AND (ts, event_id) < (@ts, @eventId) AND ts >= @bound AND ${typeFilter}
        ORDER BY ts DESC, event_id DESC LIMIT @limit`,
+    ),
+    eventsByIds: db.prepare(
+      `SELECT event_id, primary_key, ts, type, source, position, recorded_at, doc FROM ${p}events
+       WHERE event_id IN (SELECT value FROM json_each(?))`,
     ),
   };
 }

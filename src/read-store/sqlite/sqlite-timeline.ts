@@ -1,4 +1,3 @@
-import type { IdentityKey } from '../../../projections/model';
 import { assertLimit, compareEvents, decodeEventsCursor, type EventsAfter, toEventsPage } from '../query-bounds';
 import type { EventsQuery, Page, TimelineEvent } from '../read-store.port';
 import type { SqliteStatements } from './sqlite-statements';
@@ -15,13 +14,14 @@ interface EventRow {
 }
 
 /**
- * A timeline is the union of the graph's identities' events. Each identity's slice is one index range scan capped
- * at limit + 1, so the cost follows the page size and the graph size, never how many events a heavy user has.
+ * A timeline is the union of the graph's identities' events. Each identity's slice is one covering index range scan
+ * capped at limit + 1, so the cost follows the page size and the graph size, never how many events a heavy user
+ * has; only the page's own events are read from the table.
  */
 export function queryTimeline(s: SqliteStatements, query: EventsQuery): Page<TimelineEvent> {
   assertLimit(query.limit);
   const start = startKey(query, decodeEventsCursor(query));
-  const statement = query.order === 'asc' ? s.eventsAsc : s.eventsDesc;
+  const statement = query.order === 'asc' ? s.eventKeysAsc : s.eventKeysDesc;
   const params = {
     ts: start.timestamp,
     eventId: start.eventId,
@@ -29,12 +29,15 @@ export function queryTimeline(s: SqliteStatements, query: EventsQuery): Page<Tim
     types: query.types && query.types.length > 0 ? JSON.stringify(query.types) : null,
     limit: query.limit + 1,
   };
-  const found: TimelineEvent[] = [];
-  for (const primaryKey of unique(query.primaryKeys)) {
-    const rows = statement.all({ ...params, primaryKey }) as EventRow[];
-    for (const row of rows) found.push(toEvent(row));
+  const keys: EventsAfter[] = [];
+  for (const primaryKey of new Set(query.primaryKeys)) {
+    const rows = statement.all({ ...params, primaryKey }) as { ts: number; event_id: string }[];
+    for (const row of rows) keys.push({ timestamp: row.ts, eventId: row.event_id });
   }
-  return toEventsPage(found.sort(compareEvents(query.order)), query);
+  const order = compareEvents(query.order);
+  const chosen = keys.sort(order).slice(0, query.limit + 1);
+  const rows = s.eventsByIds.all(JSON.stringify(chosen.map((k) => k.eventId))) as EventRow[];
+  return toEventsPage(rows.map(toEvent).sort(order), query);
 }
 
 /**
@@ -48,10 +51,6 @@ function startKey(query: EventsQuery, cursor: EventsAfter | undefined): EventsAf
     : { timestamp: query.to ?? Number.MAX_SAFE_INTEGER, eventId: '' };
   if (!cursor) return edge;
   return compareEvents(query.order)(cursor, edge) > 0 ? cursor : edge;
-}
-
-function unique(keys: IdentityKey[]): IdentityKey[] {
-  return [...new Set(keys)];
 }
 
 function toEvent(row: EventRow): TimelineEvent {
