@@ -9,13 +9,14 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ViewerModule } from './viewer';
 
 /**
  * The feature slices of the service. A new slice (profiles queries, projector, ...) adds its module here. Every
  * slice can inject TESSERA_CONFIG, EVENT_STORE, CommandBus/QueryBus, MetricsService and ReadinessRegistry, and
  * guards its routes with @RequireScope(...).
  */
-export const FEATURE_MODULES: Array<Type | DynamicModule> = [IdentityModule, IngestionModule];
+export const FEATURE_MODULES: Array<Type | DynamicModule> = [IdentityModule, IngestionModule, ViewerModule];
 
 @Module({})
 export class AppModule {
