@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
-import { decode, deriveEventId, encode, IdentitySettingsChangedV1 } from '../events';
+import { decode, encode, IdentitySettingsChangedV1 } from '../events';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import type { Position } from '../event-store/position';
 import type { IdentitySettings } from '../../projections/model';
@@ -61,7 +62,8 @@ export class IdentitySettingsService implements OnModuleInit {
     await this.refresh();
     const events = decide(command, this.state);
     const expected = this.revision < 0 ? 'no_stream' : this.revision;
-    const encoded = events.map((e) => encode(e, deriveEventId('settings', 'tessera', `v${e.data.version}`)));
+    // A fresh id per attempt: the expected revision, not id idempotency, must decide between two concurrent changes.
+    const encoded = events.map((e) => encode(e, randomUUID()));
     const result = await this.store.append(SETTINGS_STREAM, encoded, expected);
     for (const e of events) this.state = evolve(this.state, e.data as IdentitySettingsChangedV1);
     this.revision = result.nextExpectedRevision;
