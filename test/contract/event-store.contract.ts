@@ -9,6 +9,7 @@ import {
   type RecordedEvent,
 } from '../../src/event-store';
 import { newEvent, newEvents, newStream, sorted } from '../support/event-store-fixtures';
+import { describeAppendModel } from './event-store-model.contract';
 import { describeSubscriptions } from './event-store-subscription.contract';
 
 /**
@@ -35,6 +36,7 @@ export function describeEventStoreContract(name: string, open: () => Promise<Eve
     describeAppendAndRead(() => store);
     describeIdempotency(() => store);
     describeExpectedRevision(() => store);
+    describeAppendModel(() => store);
     describePaging(() => store);
     describeSubscriptions(() => store, () => harness);
     describeConcurrency(() => store);

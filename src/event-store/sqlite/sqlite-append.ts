@@ -83,10 +83,18 @@ function duplicateResult(
   const last = rows[rows.length - 1];
   return {
     position: String(last.position),
-    // The original append's answer when it went to this stream, so a retry sees what the first attempt would have.
-    nextExpectedRevision: last.stream === stream ? last.revision : current,
+    nextExpectedRevision: originalRevision(rows, stream) ?? current,
     events: events.map((e, i) => ({ eventId: e.eventId, position: String(rows[i].position), duplicate: true })),
   };
+}
+
+/**
+ * The original append's answer (the revision of its newest event), so a retry sees what the first attempt saw even
+ * after the stream moved on. Ids first stored in another stream (a caller bug) leave the stream's current revision.
+ */
+function originalRevision(rows: OriginalRow[], stream: string): number | undefined {
+  const revisions = rows.filter((r) => r.stream === stream).map((r) => r.revision);
+  return revisions.length > 0 ? Math.max(...revisions) : undefined;
 }
 
 function checkExpectedRevision(stream: string, expected: ExpectedRevision, current: number): void {
