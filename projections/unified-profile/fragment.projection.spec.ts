@@ -1,6 +1,6 @@
 import { InvalidAttributeKeyError } from './attribute-path';
 import { mergeFragments } from './attribute-merge.projection';
-import { applyRecordToFragment, type Fragment, type ProfileRecord } from './fragment.projection';
+import { applyRecordToFragment, toProfileRecord, type Fragment, type ProfileRecord } from './fragment.projection';
 
 let seq = 0;
 /** A crm record about CRMID:tom at `timestamp`; logSeq grows with each call unless given. */
@@ -147,5 +147,26 @@ describe('applyRecordToFragment', () => {
     expect(JSON.stringify(merged.attributes)).toBe('{"__proto__":{"polluted":true},"constructor":{"name":"x"}}');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.keys(merged.provenance)).toEqual(['__proto__.polluted', 'constructor.name']);
+  });
+});
+
+describe('toProfileRecord', () => {
+  it('reads a logged record: item id, primary identity key, epoch ms from the zoned timestamp', () => {
+    const data = {
+      itemId: 'crm-42',
+      source: 'crm',
+      timestamp: '2026-03-01T13:00:00.250+01:00',
+      identities: [{ namespace: 'CRMID', id: 'tom' }],
+      primary: { namespace: 'CRMID', id: 'tom' },
+      attributes: { tier: 'gold' },
+    };
+    expect(toProfileRecord(data, 17)).toEqual({
+      recordId: 'crm-42',
+      source: 'crm',
+      primaryKey: 'CRMID:tom',
+      timestamp: Date.UTC(2026, 2, 1, 12, 0, 0, 250),
+      logSeq: 17,
+      attributes: { tier: 'gold' },
+    });
   });
 });

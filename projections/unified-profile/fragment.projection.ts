@@ -1,4 +1,4 @@
-import type { IdentityKey } from '../model';
+import { identityKey, type IdentityKey, type IdentityRef } from '../model';
 import { flattenAttributes, type LeafValue } from './attribute-path';
 import { writeLeaf } from './leaf-set';
 
@@ -48,6 +48,31 @@ export interface ProfileRecord {
    */
   logSeq: number;
   attributes: Record<string, unknown>;
+}
+
+/** The part of a RecordIngested payload (src/events/catalogue.ts) the fold reads; the catalogue's type fits it. */
+export interface RecordIngestedData {
+  itemId: string;
+  source: string;
+  /** ISO-8601 with a zone, as the log holds it. */
+  timestamp: string;
+  primary: IdentityRef;
+  attributes: Record<string, unknown>;
+}
+
+/**
+ * A logged record as the fold needs it, so the projector, asOf and rebuild convert it the same way. recordId is
+ * the client's item id (what provenance names); logSeq is the record's order in the log (see ProfileRecord).
+ */
+export function toProfileRecord(data: RecordIngestedData, logSeq: number): ProfileRecord {
+  return {
+    recordId: data.itemId,
+    source: data.source,
+    primaryKey: identityKey(data.primary),
+    timestamp: Date.parse(data.timestamp),
+    logSeq,
+    attributes: data.attributes,
+  };
 }
 
 interface Stamp {
