@@ -98,8 +98,10 @@ export function isNewer(a: Stamp, b: Stamp): boolean {
  * - a newer scalar at 'a' replaces an older object at 'a' (its leaves 'a.x', 'a.y' go away);
  * - a newer leaf at 'a.x' replaces an older scalar at 'a' (which becomes an object holding x);
  * - a newer null at p deletes p and everything under it, and an older scalar at a prefix of p;
- * - an older write changes nothing where a newer related write exists, whatever the arrival order.
- * Applying the same record twice is a no-op on the leaves.
+ * - an older write shows nowhere a newer related write exists, whatever the arrival order.
+ * The visible result is that of a plain deep merge of the records from the oldest (timestamp, logSeq) to the
+ * newest, and the leaves themselves do not depend on arrival order. Applying a record again changes no leaf.
+ * Distinct records must carry distinct logSeq values for the tie-break to follow the log.
  */
 export function applyRecordToFragment(fragment: Fragment | undefined, record: ProfileRecord): Fragment {
   if (fragment !== undefined && (fragment.source !== record.source || fragment.primaryKey !== record.primaryKey)) {
