@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ViewerModule } from '../../src/viewer';
-import { launchBrowser, openPage, toLocalInputValue, waitForCount, waitForText } from '../support/browser';
+import {
+  attributeOfAll, launchBrowser, openPage, pageScrollWidth, sessionItem, strokeDashArray, toLocalInputValue,
+  waitForCount, waitForText,
+} from '../support/browser';
 import { installApiStub, STUB_SPLIT, STUB_T0 } from './viewer-api-stub';
 
 /**
@@ -61,7 +64,7 @@ describe('profile viewer (canned API)', () => {
     await waitForCount(page, '.graph-link:not(.removed)', 4);
     const removed = page.locator('.graph-link.removed');
     expect(await removed.locator('title').textContent()).toContain('reason: UNIQUE_NAMESPACE_CONFLICT CRMID');
-    expect(await removed.locator('.stroke').evaluate((line) => getComputedStyle(line).strokeDasharray)).not.toBe('none');
+    expect(await strokeDashArray(removed.locator('.stroke'))).not.toBe('none');
     await page.locator('.graph-node[data-key="IDFA:A-A-A"]').focus();
     await page.keyboard.press('Enter');
     await waitForCount(page, '[data-testid="explain"] .chain li', 2);
@@ -80,7 +83,7 @@ describe('profile viewer (canned API)', () => {
   it('pages the timeline as it scrolls, newest first, and filters by type', async () => {
     const { page, requests } = await open('#/profile/CRMID/tom-001');
     await waitForCount(page, '.timeline-event', 25);
-    const firstTimes = await page.locator('.timeline-event time').evaluateAll((els) => els.map((el) => el.getAttribute('datetime')));
+    const firstTimes = await attributeOfAll(page.locator('.timeline-event time'), 'datetime');
     expect(firstTimes).toEqual([...firstTimes].sort().reverse());
     await page.getByTestId('timeline-more').scrollIntoViewIfNeeded();
     await waitForCount(page, '.timeline-event', { min: 50 });
@@ -89,7 +92,7 @@ describe('profile viewer (canned API)', () => {
     expect(await page.getByTestId('timeline-more').isHidden()).toBe(true);
     await page.getByLabel('Event type').selectOption('purchase');
     await waitForCount(page, '.timeline-event', 20);
-    expect(new Set(await page.locator('.timeline-event').evaluateAll((els) => els.map((el) => el.getAttribute('data-type'))))).toEqual(new Set(['purchase']));
+    expect(new Set(await attributeOfAll(page.locator('.timeline-event'), 'data-type'))).toEqual(new Set(['purchase']));
     const eventCalls = requests.filter((url) => url.pathname.endsWith('/events'));
     expect(eventCalls.every((url) => url.searchParams.get('order') === 'desc')).toBe(true);
     await page.locator('.timeline-event details summary').first().click();
@@ -146,12 +149,12 @@ describe('profile viewer (canned API)', () => {
   it('fits a phone screen without sideways scrolling, and sends the API key as a Bearer token', async () => {
     const { page } = await open('#/profile/CRMID/tom-001', { width: 375, height: 740 });
     await waitForCount(page, '.graph-node', 6);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await pageScrollWidth(page)).toBeLessThanOrEqual(375);
     await page.getByText('API key', { exact: true }).first().click();
     await page.locator('#api-key').fill('secret-key');
     const authorised = page.waitForRequest((request) => request.headers().authorization === 'Bearer secret-key');
     await page.locator('#api-key').press('Enter');
     await authorised;
-    expect(await page.evaluate(() => sessionStorage.getItem('tessera.apiKey'))).toBe('secret-key');
+    expect(await sessionItem(page, 'tessera.apiKey')).toBe('secret-key');
   });
 });

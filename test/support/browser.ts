@@ -1,6 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, chromium, Locator, Page } from 'playwright-core';
+
+/**
+ * The few browser globals the functions below run in the page (the test tsconfig has no DOM lib, on purpose: the
+ * service code must not see browser types).
+ */
+interface PageElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+declare const document: {
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): { length: number };
+  documentElement: { scrollWidth: number };
+};
+declare const sessionStorage: { getItem(key: string): string | null };
+declare function getComputedStyle(element: PageElement): { strokeDasharray: string };
 
 /** The system Chromium (apt package `chromium`); nothing is downloaded at test time. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -98,4 +114,25 @@ export async function waitForCount(page: Page, selector: string, count: number |
     throw new Error(`expected ${selector} to match ${JSON.stringify(range)} elements, it matches ${await read()}`);
   }
   return read();
+}
+
+/** The computed dash pattern of an SVG stroke: 'none' for a solid line. */
+export function strokeDashArray(locator: Locator): Promise<string> {
+  return locator.evaluate((element) => getComputedStyle(element as unknown as PageElement).strokeDasharray);
+}
+
+export function attributeOfAll(locator: Locator, name: string): Promise<Array<string | null>> {
+  return locator.evaluateAll((elements, attr) => elements.map((el) => (el as unknown as PageElement).getAttribute(attr)), name);
+}
+
+export function textOfAll(locator: Locator): Promise<string[]> {
+  return locator.evaluateAll((elements) => elements.map((el) => (el as unknown as PageElement).textContent ?? ''));
+}
+
+export function pageScrollWidth(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
+export function sessionItem(page: Page, key: string): Promise<string | null> {
+  return page.evaluate((k) => sessionStorage.getItem(k), key);
 }

@@ -1,7 +1,8 @@
 /**
  * A small force-directed layout (Fruchterman–Reingold) for graphs of at most a few dozen identities. It starts
  * from a circle in key order and has no randomness, so the same graph is always drawn the same way and a replay
- * step moves only what changed.
+ * step moves only what changed. Edges are `[a, b, weight?]`: removed links pull weakly, so the two sides of a
+ * split stay apart.
  */
 export function layoutGraph(keys, edges, { width = 640, height = 400, padding = 48, iterations = 240 } = {}) {
   const nodes = [...keys].sort();
@@ -35,7 +36,7 @@ function applyForces(nodes, pairs, state, ideal, temperature, size) {
       push(state, shift, nodes[i], nodes[j], (distance) => (ideal * ideal) / distance);
     }
   }
-  for (const [a, b] of pairs) push(state, shift, a, b, (distance) => -(distance * distance) / ideal);
+  for (const [a, b, weight = 1] of pairs) push(state, shift, a, b, (distance) => -(weight * distance * distance) / ideal);
   for (const key of nodes) {
     const p = state.get(key);
     const d = shift.get(key);

@@ -1,6 +1,6 @@
 import { api, pageOf } from './api.js';
 import { h, keyOf, replace, errorBox, formatTime, timeEl } from './dom.js';
-import { renderGraph, toDrawable } from './graph-view.js';
+import { linkList, renderGraph, toDrawable } from './graph-view.js';
 import { entryTitle, loggedAt } from './history-view.js';
 
 /**
@@ -22,8 +22,9 @@ export function graphPanel(identity, { asOf, historyPromise, typeOf }) {
       const graph = await api.graph(identity, { asOf: stepAsOf });
       if (mine !== sequence) return;
       const onSelect = (node) => void explainPath(identity, node, asOf, explain);
-      replace(drawing, renderGraph(toDrawable(graph, typeOf), { onSelect, label: `Identity graph of ${keyOf(identity)}` }),
-        graphCounts(graph));
+      const drawable = toDrawable(graph, typeOf);
+      replace(drawing, renderGraph(drawable, { onSelect, label: `Identity graph of ${keyOf(identity)}` }),
+        graphCounts(graph), linkList(drawable));
     } catch (error) {
       if (mine === sequence) replace(drawing, errorBox(error));
     }
@@ -82,7 +83,7 @@ function graphCounts(graph) {
   const removed = graph.removedLinks?.length ?? 0;
   return h('p', { class: 'muted graph-counts', 'data-testid': 'graph-counts' },
     `${graph.identities?.length ?? 0} identities, ${graph.links?.length ?? 0} links`,
-    removed ? `, ${removed} removed (dashed; hover or focus for the reason)` : '');
+    removed ? `, ${removed} removed (dashed; hover for the reason)` : '');
 }
 
 async function explainPath(identity, node, asOf, target) {

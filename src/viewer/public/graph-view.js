@@ -3,6 +3,7 @@ import { layoutGraph } from './graph-layout.js';
 
 const WIDTH = 640;
 const HEIGHT = 400;
+const REMOVED_PULL = 0.15;
 const TYPES = ['person', 'email', 'phone', 'device', 'cookie', 'partner', 'nonPerson'];
 
 /**
@@ -30,7 +31,7 @@ export function toDrawable({ identities = [], links = [], removedLinks = [] }, t
 /** Draws a graph as inline SVG; `onSelect(node)` runs when a person clicks or presses Enter on an identity. */
 export function renderGraph(drawable, { onSelect, label = 'Identity graph' } = {}) {
   const { nodes, links, removed } = drawable;
-  const edges = [...links, ...removed].map((link) => [link.from, link.to]);
+  const edges = [...links.map((l) => [l.from, l.to, 1]), ...removed.map((l) => [l.from, l.to, REMOVED_PULL])];
   const positions = layoutGraph(nodes.map((node) => node.key), edges, { width: WIDTH, height: HEIGHT });
   const svg = h('svg', {
     class: 'graph', viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'group', 'aria-label': label, 'data-testid': 'graph',
@@ -105,4 +106,13 @@ function legend(nodes) {
   return h('figcaption', { class: 'legend' },
     present.map((type) => h('span', { class: `legend-item type-${type}` }, h('span', { class: 'swatch' }), type)),
     h('span', { class: 'legend-item' }, h('span', { class: 'dash' }), 'removed link'));
+}
+
+/** The links as text, for keyboard and screen-reader users (the SVG tooltips need a mouse). */
+export function linkList({ links, removed }) {
+  const item = (link, isRemoved) => h('li', { class: isRemoved ? 'removed' : undefined },
+    isRemoved ? removedText(link).replace(/\n/g, '; ') : linkText(link).replace(/\n/g, '; '));
+  return h('details', { class: 'link-list' },
+    h('summary', {}, `Links (${links.length} active, ${removed.length} removed)`),
+    h('ul', {}, links.map((link) => item(link, false)), removed.map((link) => item(link, true))));
 }

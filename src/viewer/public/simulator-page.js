@@ -1,6 +1,6 @@
 import { api } from './api.js';
 import { h, append, keyOf, replace, errorBox } from './dom.js';
-import { renderGraph, toDrawable } from './graph-view.js';
+import { linkList, renderGraph, toDrawable } from './graph-view.js';
 import { namespaceEditor } from './namespace-editor.js';
 
 const EXAMPLE = 'CRMID: Tom, ECID: 111\nCRMID: Summer, ECID: 111';
@@ -61,7 +61,7 @@ function renderResult(result, body, namespaces, lines) {
   }, (namespace) => types.get(namespace));
   replace(result,
     h('h2', {}, `${graphs.length} graph${graphs.length === 1 ? '' : 's'}`),
-    drawable.nodes.length ? renderGraph(drawable, { label: 'Simulated identity graphs' }) : null,
+    drawable.nodes.length ? [renderGraph(drawable, { label: 'Simulated identity graphs' }), linkList(drawable)] : null,
     h('ol', { class: 'sim-graphs' }, graphs.map((graph, index) => h('li', { class: 'sim-graph', 'data-testid': 'sim-graph' },
       h('strong', {}, `Graph ${index + 1}: `),
       (graph.identities ?? []).map(keyOf).sort().join(', ')))),
