@@ -52,6 +52,11 @@ export interface EventStats {
   primaryKey: IdentityKey;
   count: number;
   lastEventAt: number;
+  /**
+   * Position of the newest event counted. After a crash mid-commit (MongoDB) some events of a batch may already be
+   * counted; a projector that folds stats itself skips events at or before this position.
+   */
+  lastPosition: Position;
 }
 
 /**

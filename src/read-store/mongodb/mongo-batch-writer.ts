@@ -95,9 +95,11 @@ function countedStats(primaryKey: string, before: StatsDoc | undefined, events: 
   const counted = before?.pos ?? '';
   const fresh = events.map((e) => ({ e, pos: positionKey(e.position) })).filter((x) => x.pos > counted);
   if (fresh.length === 0) return undefined;
+  const newest = fresh.reduce((max, x) => (x.pos > max.pos ? x : max));
   return {
     _id: primaryKey,
-    pos: fresh.reduce((max, x) => (x.pos > max ? x.pos : max), counted),
+    pos: newest.pos,
+    lastPosition: newest.e.position,
     count: (before?.count ?? 0) + fresh.length,
     lastEventAt: Math.max(before?.lastEventAt ?? Number.MIN_SAFE_INTEGER, ...fresh.map((x) => x.e.timestamp)),
   };

@@ -51,6 +51,8 @@ export interface EventDoc {
 export interface StatsDoc extends GuardedDoc {
   count: number;
   lastEventAt: number;
+  /** The newest counted event's position, as the log spells it (`pos` is its sortable form). */
+  lastPosition: string;
 }
 
 export interface CheckpointDoc extends GuardedDoc {

@@ -86,6 +86,7 @@ export class MongoReadStore implements ReadStore {
         primaryKey: s._id,
         count: s.count,
         lastEventAt: s.lastEventAt,
+        lastPosition: s.lastPosition,
       })),
     );
   }

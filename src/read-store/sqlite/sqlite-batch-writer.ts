@@ -53,6 +53,6 @@ function writeEvents(s: SqliteStatements, batch: ReadModelBatch): void {
       e.recordedAt,
       JSON.stringify(e.doc),
     );
-    if (stored.changes === 1) s.countEvent.run(e.primaryKey, e.timestamp);
+    if (stored.changes === 1) s.countEvent.run(e.primaryKey, e.timestamp, e.position, positionKey(e.position));
   }
 }

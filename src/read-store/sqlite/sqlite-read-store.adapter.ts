@@ -91,8 +91,14 @@ export class SqliteReadStore implements ReadStore {
         primary_key: string;
         count: number;
         last_event_at: number;
+        last_position: string;
       }[];
-      return rows.map((r) => ({ primaryKey: r.primary_key, count: r.count, lastEventAt: r.last_event_at }));
+      return rows.map((r) => ({
+        primaryKey: r.primary_key,
+        count: r.count,
+        lastEventAt: r.last_event_at,
+        lastPosition: r.last_position,
+      }));
     });
   }
 

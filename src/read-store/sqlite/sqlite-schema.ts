@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS ${p}events (
 CREATE INDEX IF NOT EXISTS ${p}events_by_primary_time ON ${p}events (primary_key, ts, event_id, type);
 
 CREATE TABLE IF NOT EXISTS ${p}event_stats (
-  primary_key TEXT PRIMARY KEY, count INTEGER NOT NULL, last_event_at INTEGER NOT NULL
+  primary_key TEXT PRIMARY KEY, count INTEGER NOT NULL, last_event_at INTEGER NOT NULL,
+  last_position TEXT NOT NULL, last_pos TEXT NOT NULL
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS ${p}checkpoints (

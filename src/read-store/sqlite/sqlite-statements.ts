@@ -46,12 +46,14 @@ export function prepareStatements(db: Database, p: string) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     countEvent: db.prepare(
-      `INSERT INTO ${p}event_stats (primary_key, count, last_event_at) VALUES (?, 1, ?)
+      `INSERT INTO ${p}event_stats (primary_key, count, last_event_at, last_position, last_pos) VALUES (?, 1, ?, ?, ?)
        ON CONFLICT (primary_key) DO UPDATE SET count = count + 1,
-         last_event_at = max(last_event_at, excluded.last_event_at)`,
+         last_event_at = max(last_event_at, excluded.last_event_at),
+         last_position = iif(excluded.last_pos > last_pos, excluded.last_position, last_position),
+         last_pos = max(last_pos, excluded.last_pos)`,
     ),
     statsOf: db.prepare(
-      `SELECT primary_key, count, last_event_at FROM ${p}event_stats WHERE ${inList('primary_key')}`,
+      `SELECT primary_key, count, last_event_at, last_position FROM ${p}event_stats WHERE ${inList('primary_key')}`,
     ),
     ...timelineStatements(db, p),
   };
