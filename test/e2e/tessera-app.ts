@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig, TesseraConfig } from '../../src/config';
 import { EVENT_STORE, EventStore } from '../../src/event-store/event-store.port';
 import { decode, DecodedEvent } from '../../src/events';
-import { startApp } from '../../src/main';
+import { AppOptions, startApp } from '../../src/main';
 
 /** A real Tessera on 127.0.0.1:<free port> with a real SQLite log in a fresh temp DATA_DIR. */
 export interface TestApp {
@@ -32,11 +32,11 @@ export interface Reply {
 }
 
 /** `env.DATA_DIR` reuses a directory (a restart); otherwise a fresh one is made and removed on close. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
   const ownDir = env.DATA_DIR === undefined;
   const dataDir = env.DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'tessera-e2e-')));
   const config = await loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env, DATA_DIR: dataDir });
-  const running = await startApp(config);
+  const running = await startApp(config, options);
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<Reply> => {
     const headers: Record<string, string> = {};
     if (options.key) headers.authorization = `Bearer ${options.key}`;
