@@ -1,0 +1,142 @@
+import { applyItem, type GraphState } from '../../projections/identity-graph';
+import type { IdentityKey, IdentityNode, IdentitySettings } from '../../projections/model';
+import { applyRecordToFragment, buildProfile, type Fragment } from '../../projections/unified-profile';
+import type { DecodedEvent } from '../events/codec';
+import type { ProfileRecord, ReadModelBatch, TimelineEvent } from '../read-store/read-store.port';
+import { graphItemOf, profileRecordOf, timelineEventOf } from './log-items';
+
+/**
+ * The part of the read models one batch can change, loaded before the batch (see scope-loader.ts): the graphs of
+ * the batch's identities, the fragments and event stats of every identity in them. Owned and mutated by the
+ * projection.
+ */
+export interface LoadedScope {
+  graph: GraphState;
+  /** By fragmentKey(source, primaryKey). */
+  fragments: Map<string, Fragment>;
+  stats: Map<IdentityKey, PrimaryStats>;
+  /** graphIds of the loaded nodes before the batch: a graph among them that is gone after it loses its profile. */
+  graphsBefore: Set<IdentityKey>;
+}
+
+export interface PrimaryStats {
+  count: number;
+  lastEventAt: number;
+}
+
+export interface ProjectionContext {
+  settings: IdentitySettings;
+  rejected: ReadonlySet<string>;
+  /** The public id of a graph's profile (a keyed hash: graph ids hold identity values). */
+  profileIdOf(graphId: IdentityKey): string;
+}
+
+export const fragmentKey = (source: string, primaryKey: IdentityKey) => `${source}\u0000${primaryKey}`;
+
+/**
+ * Folds a batch of log events (no rule events) into the loaded scope and returns every read-model write it implies:
+ * changed nodes and links, changed fragments, new timeline events, and the recomputed profile of every graph the
+ * batch touched (profiles of graphs that merged away or emptied are deleted). Pure apart from mutating `scope`.
+ */
+export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[], ctx: ProjectionContext): ReadModelBatch {
+  const touchedNodes = new Set<IdentityKey>();
+  const touchedLinks = new Set<string>();
+  const changedFragments = new Set<string>();
+  const timeline: TimelineEvent[] = [];
+  for (const decoded of events) {
+    const item = graphItemOf(decoded);
+    if (item) {
+      const outcome = applyItem(scope.graph, ctx.settings, item, ctx.rejected);
+      outcome.touchedNodes.forEach((k) => touchedNodes.add(k));
+      outcome.touchedLinks.forEach((k) => touchedLinks.add(k));
+    }
+    const record = profileRecordOf(decoded);
+    if (record) {
+      const key = fragmentKey(record.source, record.primaryKey);
+      scope.fragments.set(key, applyRecordToFragment(scope.fragments.get(key), record));
+      changedFragments.add(key);
+    }
+    const event = timelineEventOf(decoded);
+    if (event) {
+      timeline.push(event);
+      countEvent(scope.stats, event);
+    }
+  }
+  return {
+    nodes: { upsert: [...touchedNodes].map((k) => ({ ...scope.graph.nodes.get(k)! })) },
+    links: { upsert: [...touchedLinks].map((k) => ({ ...scope.graph.links.get(k)! })) },
+    fragments: { upsert: [...changedFragments].map((k) => storedFragment(scope.fragments.get(k)!)) },
+    profiles: profilesOf(scope, ctx),
+    events: timeline,
+  };
+}
+
+function countEvent(stats: Map<IdentityKey, PrimaryStats>, event: TimelineEvent): void {
+  const current = stats.get(event.primaryKey);
+  stats.set(event.primaryKey, {
+    count: (current?.count ?? 0) + 1,
+    lastEventAt: Math.max(current?.lastEventAt ?? -Infinity, event.timestamp),
+  });
+}
+
+function storedFragment(fragment: Fragment) {
+  return { source: fragment.source, primaryKey: fragment.primaryKey, doc: fragment as unknown as Record<string, unknown> };
+}
+
+/** Every graph in the scope gets its profile recomputed; graphs that existed before and are gone get deleted. */
+export function profilesOf(scope: LoadedScope, ctx: ProjectionContext): NonNullable<ReadModelBatch['profiles']> {
+  const upsert: ProfileRecord[] = [];
+  const remove: IdentityKey[] = [];
+  const fragmentsByPrimary = groupFragments(scope.fragments.values());
+  for (const [graphId, members] of scope.graph.members) {
+    if (members.size === 0) continue;
+    const nodes = [...members].map((k) => scope.graph.nodes.get(k)!);
+    const profile = profileRecordFor(graphId, nodes, fragmentsByPrimary, scope.stats, ctx);
+    if (profile) upsert.push(profile);
+    else remove.push(graphId);
+  }
+  const live = new Set(upsert.map((p) => p.graphId));
+  for (const graphId of scope.graphsBefore) if (!live.has(graphId) && !remove.includes(graphId)) remove.push(graphId);
+  return { upsert, delete: remove };
+}
+
+function groupFragments(fragments: Iterable<Fragment>): Map<IdentityKey, Fragment[]> {
+  const byPrimary = new Map<IdentityKey, Fragment[]>();
+  for (const f of fragments) {
+    const list = byPrimary.get(f.primaryKey);
+    if (list) list.push(f);
+    else byPrimary.set(f.primaryKey, [f]);
+  }
+  return byPrimary;
+}
+
+/**
+ * A graph has a profile when it joins two or more identities, or when its lone identity has records or events
+ * (DESIGN.md: "an identity alone still has a profile if it has records or events").
+ */
+export function profileRecordFor(
+  graphId: IdentityKey,
+  nodes: readonly IdentityNode[],
+  fragmentsByPrimary: ReadonlyMap<IdentityKey, Fragment[]>,
+  stats: ReadonlyMap<IdentityKey, PrimaryStats>,
+  ctx: ProjectionContext,
+): ProfileRecord | undefined {
+  const fragments = nodes.flatMap((n) => fragmentsByPrimary.get(n.key) ?? []);
+  const nodeStats = nodes.map((n) => stats.get(n.key)).filter((s): s is PrimaryStats => s !== undefined);
+  const count = nodeStats.reduce((sum, s) => sum + s.count, 0);
+  if (nodes.length < 2 && fragments.length === 0 && count === 0) return undefined;
+  const lastAt = count === 0 ? null : Math.max(...nodeStats.map((s) => s.lastEventAt));
+  const profile = buildProfile({
+    identities: nodes,
+    fragments,
+    events: { count, firstAt: null, lastAt },
+    settings: ctx.settings,
+  });
+  const doc = { profileId: ctx.profileIdOf(graphId), graphId, ...profile };
+  return {
+    graphId,
+    doc: doc as unknown as Record<string, unknown>,
+    createdAt: profile.createdAt ? Date.parse(profile.createdAt) : 0,
+    updatedAt: profile.updatedAt ? Date.parse(profile.updatedAt) : 0,
+  };
+}

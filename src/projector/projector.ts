@@ -1,0 +1,165 @@
+import type { Logger } from 'pino';
+import type { IdentityKey } from '../../projections/model';
+import { decode, type DecodedEvent, UnknownEventTypeError } from '../events/codec';
+import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { comparePositions, type Position } from '../event-store/position';
+import type { ReadModelBatch, ReadStore } from '../read-store/read-store.port';
+import { projectBatch, type ProjectionContext } from './batch-projection';
+import { loadRules } from './load-rules';
+import { evolveRules, isRuleEvent, rejectedPairs, type ProjectionRules } from './projection-rules';
+import { rederiveGraphs } from './rederive';
+import { loadScope } from './scope-loader';
+import { takeBatches } from './take-batches';
+import { PositionWaiters } from './position-waiters';
+
+export interface ProjectorOptions {
+  /** Names the checkpoint; a rebuild beside the live models uses another name and model version. */
+  name?: string;
+  batchSize?: number;
+  logger?: Logger;
+  profileIdOf(graphId: IdentityKey): string;
+  /** Called after every committed batch (metrics). */
+  onCommit?(info: { events: number; position: Position; ms: number }): void;
+}
+
+export const MAIN_PROJECTOR = 'profiles';
+
+/**
+ * Feeds the read models from the log: subscribes from its checkpoint, pulls with back-pressure (`for await`),
+ * folds each batch with the pure projections and commits the writes together with the checkpoint. Any failure
+ * (a dropped subscription, a store error) ends the pass; the next pass resumes from the committed checkpoint
+ * after a backoff, so nothing is skipped and nothing is applied twice.
+ */
+export class Projector {
+  private readonly name: string;
+  private readonly batchSize: number;
+  private readonly waiters = new PositionWaiters();
+  private rules!: ProjectionRules;
+  private running?: Promise<void>;
+  private stopping = false;
+  private closeSubscription?: () => Promise<void>;
+  lastError?: string;
+  unknownEvents = 0;
+
+  constructor(
+    private readonly log: EventStore,
+    private readonly store: ReadStore,
+    private readonly options: ProjectorOptions,
+  ) {
+    this.name = options.name ?? MAIN_PROJECTOR;
+    this.batchSize = options.batchSize ?? 500;
+  }
+
+  get checkpoint(): Position | undefined {
+    return this.waiters.position;
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.running ??= this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.closeSubscription?.();
+    await this.running;
+    this.running = undefined;
+    this.waiters.cancelAll();
+  }
+
+  /** Resolves true once the read models cover `position`, false after `timeoutMs`. */
+  whenProcessed(position: Position, timeoutMs: number): Promise<boolean> {
+    return this.waiters.wait(position, timeoutMs);
+  }
+
+  /** Resolves once everything in the log at call time is in the read models (false on timeout). */
+  async whenIdle(timeoutMs = 30_000): Promise<boolean> {
+    const head = await this.log.headPosition();
+    return head === undefined ? true : this.whenProcessed(head, timeoutMs);
+  }
+
+  private async loop(): Promise<void> {
+    let backoff = 50;
+    while (!this.stopping) {
+      try {
+        await this.pass();
+        backoff = 50;
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.options.logger?.error({ err: this.lastError, projector: this.name }, 'projector pass failed; resuming');
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    }
+  }
+
+  private async pass(): Promise<void> {
+    const checkpoint = await this.store.getCheckpoint(this.name);
+    if (checkpoint !== undefined) this.waiters.advance(checkpoint);
+    this.rules = await loadRules(this.log, checkpoint);
+    const subscription = this.log.subscribeToAll({ after: checkpoint });
+    this.closeSubscription = () => subscription.close();
+    try {
+      for await (const batch of takeBatches(subscription, this.batchSize)) {
+        await this.applyBatch(batch);
+        this.lastError = undefined;
+        if (this.stopping) break;
+      }
+    } finally {
+      await subscription.close();
+    }
+  }
+
+  /** Splits the batch at rule events: items are folded incrementally, a rule change re-derives every graph. */
+  private async applyBatch(batch: RecordedEvent[]): Promise<void> {
+    const started = Date.now();
+    let segment: DecodedEvent[] = [];
+    let segmentEnd: Position | undefined;
+    for (const recorded of batch) {
+      const decoded = this.decodeOrCount(recorded);
+      if (decoded && isRuleEvent(decoded)) {
+        if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
+        segment = [];
+        segmentEnd = undefined;
+        this.rules = evolveRules(this.rules, decoded);
+        await this.commit(await rederiveGraphs(this.log, this.store, recorded.position, this.context()), recorded.position);
+      } else {
+        if (decoded) segment.push(decoded);
+        segmentEnd = recorded.position;
+      }
+    }
+    if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
+    this.options.onCommit?.({ events: batch.length, position: batch[batch.length - 1].position, ms: Date.now() - started });
+  }
+
+  /** Events that change no read model (merge policies, unknown types) still move the checkpoint. */
+  private async commitSegment(segment: DecodedEvent[], end: Position): Promise<void> {
+    const writes = segment.length === 0 ? {} : projectBatch(await loadScope(this.store, segment), segment, this.context());
+    await this.commit(writes, end);
+  }
+
+  private async commit(writes: ReadModelBatch, position: Position): Promise<void> {
+    await this.store.commit(writes, { projector: this.name, position });
+    this.waiters.advance(position);
+  }
+
+  private context(): ProjectionContext {
+    return {
+      settings: this.rules.settings,
+      rejected: rejectedPairs(this.rules),
+      profileIdOf: this.options.profileIdOf,
+    };
+  }
+
+  /** An event type this version does not know is counted and logged, never silently dropped. */
+  private decodeOrCount(recorded: RecordedEvent): DecodedEvent | undefined {
+    try {
+      return decode(recorded);
+    } catch (error) {
+      if (!(error instanceof UnknownEventTypeError)) throw error;
+      this.unknownEvents++;
+      this.options.logger?.warn({ type: error.type, position: recorded.position }, 'projector skipped an unknown event type');
+      return undefined;
+    }
+  }
+}
