@@ -2,6 +2,7 @@ import { applyItem, type GraphState } from '../../projections/identity-graph';
 import type { IdentityKey, IdentityNode, IdentitySettings } from '../../projections/model';
 import { applyRecordToFragment, buildProfile, type Fragment } from '../../projections/unified-profile';
 import type { DecodedEvent } from '../events/codec';
+import { comparePositions, type Position } from '../event-store/position';
 import type { ProfileRecord, ReadModelBatch, TimelineEvent } from '../read-store/read-store.port';
 import { graphItemOf, profileRecordOf, timelineEventOf } from './log-items';
 
@@ -22,6 +23,8 @@ export interface LoadedScope {
 export interface PrimaryStats {
   count: number;
   lastEventAt: number;
+  /** Newest event counted: a re-applied batch (MongoDB, after a crash mid-commit) must not count it twice. */
+  lastPosition?: Position;
 }
 
 export interface ProjectionContext {
@@ -73,9 +76,11 @@ export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[]
 
 function countEvent(stats: Map<IdentityKey, PrimaryStats>, event: TimelineEvent): void {
   const current = stats.get(event.primaryKey);
+  if (current?.lastPosition !== undefined && comparePositions(event.position, current.lastPosition) <= 0) return;
   stats.set(event.primaryKey, {
     count: (current?.count ?? 0) + 1,
     lastEventAt: Math.max(current?.lastEventAt ?? -Infinity, event.timestamp),
+    lastPosition: event.position,
   });
 }
 

@@ -32,7 +32,7 @@ export async function rederiveGraphs(
   const scope: LoadedScope = {
     graph,
     fragments: new Map(fragments.map((f) => [fragmentKey(f.source, f.primaryKey), f.doc as unknown as Fragment])),
-    stats: new Map<IdentityKey, PrimaryStats>(stats.map((s) => [s.primaryKey, { count: s.count, lastEventAt: s.lastEventAt }])),
+    stats: new Map<IdentityKey, PrimaryStats>(stats.map((s) => [s.primaryKey, { count: s.count, lastEventAt: s.lastEventAt, lastPosition: s.lastPosition }])),
     graphsBefore: await allProfileGraphIds(store),
   };
   const staleLinks = [...new Set(oldLinks.map((l) => l.key))].filter((k) => !graph.links.has(k));

@@ -29,7 +29,7 @@ export async function loadScope(store: ReadStore, events: readonly DecodedEvent[
   return {
     graph: createGraphState(nodes, among),
     fragments: new Map(fragments.map((f) => [fragmentKey(f.source, f.primaryKey), f.doc as unknown as Fragment])),
-    stats: new Map<IdentityKey, PrimaryStats>(stats.map((s) => [s.primaryKey, { count: s.count, lastEventAt: s.lastEventAt }])),
+    stats: new Map<IdentityKey, PrimaryStats>(stats.map((s) => [s.primaryKey, { count: s.count, lastEventAt: s.lastEventAt, lastPosition: s.lastPosition }])),
     graphsBefore: new Set(graphIds),
   };
 }
