@@ -14,12 +14,13 @@ import { prepareDatabase } from '../../src/event-store/sqlite/sqlite-schema';
  * beside raw better-sqlite3 inserts of the same rows, 64 per transaction (one fsync per 64 rows: the most group
  * commit can hope for), in the same run on the same disk. The ratio is what the adapter's bookkeeping costs
  * (idempotency lookup, revision check, savepoint, stream revision, promises). Sequential appends show what group
- * commit saves. Sizes: BENCH_EVENTS (default 20000), BENCH_DIR (default the OS temp dir).
+ * commit saves. Sizes: BENCH_EVENTS (default 20000), BENCH_ROUNDS (3), BENCH_DIR (default the OS temp dir).
  */
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 20_000);
 const IN_FLIGHT = 64;
 const STREAMS = 1000;
 const SEQUENTIAL = Math.min(TOTAL, 2000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 interface Row {
   stream: string;
@@ -74,22 +75,38 @@ function rawRate(file: string, rows: Row[], batch: number) {
   for (let i = 0; i < rows.length; i += batch) write(rows.slice(i, i + batch));
   const seconds = (performance.now() - started) / 1000;
   db.close();
-  return { rate: rows.length / seconds, transactions: Math.ceil(rows.length / batch) };
+  return { rate: rows.length / seconds };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(9);
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Adapter and raw runs alternate, each on a fresh file, so a noisy disk hits both alike; medians are reported. */
+async function rounds(dir: string) {
+  const adapter: number[] = [];
+  const raw: number[] = [];
+  let transactions = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const rows = makeRows(TOTAL);
+    const a = await adapterRate(join(dir, `adapter-${round}.db`), rows, IN_FLIGHT);
+    adapter.push(a.rate);
+    transactions = a.transactions;
+    raw.push(rawRate(join(dir, `raw-${round}.db`), rows, IN_FLIGHT).rate);
+  }
+  return { adapter: median(adapter), raw: median(raw), transactions };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'tessera-es-bench-'));
   try {
-    const rows = makeRows(TOTAL);
-    const adapter = await adapterRate(join(dir, 'adapter.db'), rows, IN_FLIGHT);
-    const raw = rawRate(join(dir, 'raw.db'), rows, IN_FLIGHT);
+    const { adapter, raw, transactions } = await rounds(dir);
     const sequential = await adapterRate(join(dir, 'sequential.db'), makeRows(SEQUENTIAL), 1);
-    console.log(`event store append bench: ${TOTAL} single-event appends, ${STREAMS} streams, synchronous=FULL, WAL`);
-    console.log(`  adapter, ${IN_FLIGHT} in flight (group commit): ${fmt(adapter.rate)} appends/s  (${adapter.transactions} transactions)`);
-    console.log(`  raw better-sqlite3, ${IN_FLIGHT} rows/transaction: ${fmt(raw.rate)} rows/s     (${raw.transactions} transactions)`);
-    console.log(`  adapter / raw:                          ${(adapter.rate / raw.rate).toFixed(2)}`);
+    console.log(`event store append bench: ${TOTAL} single-event appends, ${STREAMS} streams, synchronous=FULL, WAL,`);
+    console.log(`median of ${ROUNDS} alternating rounds`);
+    console.log(`  adapter, ${IN_FLIGHT} in flight (group commit): ${fmt(adapter)} appends/s  (${transactions} transactions)`);
+    console.log(`  raw better-sqlite3, ${IN_FLIGHT} rows/transaction: ${fmt(raw)} rows/s     (${Math.ceil(TOTAL / IN_FLIGHT)} transactions)`);
+    console.log(`  adapter / raw:                          ${(adapter / raw).toFixed(2)}`);
     console.log(`  adapter, 1 in flight (${SEQUENTIAL} appends):     ${fmt(sequential.rate)} appends/s  (${sequential.transactions} transactions)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
