@@ -23,7 +23,8 @@ export function encodeEventsCursor(order: EventsQuery['order'], last: TimelineEv
 
 export function decodeEventsCursor(query: EventsQuery): EventsAfter | undefined {
   if (query.cursor === undefined) return undefined;
-  const [order, timestamp, eventId] = decodeCursor<[string, number, string]>(query.cursor, ['string', 'number', 'string']);
+  const shape: ['string', 'number', 'string'] = ['string', 'number', 'string'];
+  const [order, timestamp, eventId] = decodeCursor<[string, number, string]>(query.cursor, shape);
   if (order !== query.order) {
     throw badRequest('READ_STORE_BAD_CURSOR', 'The cursor belongs to a page in the other order');
   }

@@ -1,60 +1,58 @@
-import type { AnyBulkWriteOperation } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import { comparePositions } from '../../event-store/position';
 import { positionKey } from '../position-key';
-import type { Checkpoint, ReadModelBatch, TimelineEvent } from '../read-store.port';
-import { fragmentId, type ReadModelCollections, type StatsDoc } from './mongo-collections';
+import type { Checkpoint, Fragment, ProfileRecord, ReadModelBatch, TimelineEvent } from '../read-store.port';
+import {
+  fragmentId,
+  type FragmentDoc,
+  type GuardedDoc,
+  type ProfileDoc,
+  type ReadModelCollections,
+  type StatsDoc,
+} from './mongo-collections';
 import { chunks, findByIds, guardedDelete, guardedUpsert } from './mongo-guarded-writes';
 
 /**
  * Applies a batch document by document, then the checkpoint. A crash in between leaves some documents at the new
  * position and the checkpoint at the old one; the projector then applies the batch again and the guards turn the
- * writes that already landed into no-ops. Upserts come before deletes so that a delete wins.
+ * writes that already landed into no-ops. Collections are independent, so they are written side by side; within
+ * one, upserts come before deletes so that a delete wins.
  */
 export async function writeBatch(c: ReadModelCollections, batch: ReadModelBatch, checkpoint: Checkpoint) {
   const current = await c.checkpoints.findOne({ _id: checkpoint.projector });
   if (current && comparePositions(current.position, checkpoint.position) >= 0) return;
   const pos = positionKey(checkpoint.position);
-  await writeGraph(c, batch, pos);
-  await writeProfiles(c, batch, pos);
-  await writeEvents(c, batch.events ?? []);
+  const { nodes, links, fragments, profiles } = batch;
+  const nodeDocs = (nodes?.upsert ?? []).map((n) => ({ _id: n.key, pos, graphId: n.graphId, doc: JSON.stringify(n) }));
+  const linkDocs = (links?.upsert ?? []).map((l) => ({ _id: l.key, pos, a: l.a, b: l.b, doc: JSON.stringify(l) }));
+  const goneFragments = fragments?.delete?.map((f) => fragmentId(f.primaryKey, f.source));
+  await Promise.all([
+    write(c.nodes, nodeDocs, nodes?.delete, pos),
+    write(c.links, linkDocs, links?.delete, pos),
+    write(c.fragments, (fragments?.upsert ?? []).map((f) => fragmentDoc(f, pos)), goneFragments, pos),
+    write(c.profiles, (profiles?.upsert ?? []).map((p) => profileDoc(p, pos)), profiles?.delete, pos),
+    writeEvents(c, batch.events ?? []),
+  ]);
   await guardedUpsert(c.checkpoints, [{ _id: checkpoint.projector, pos, position: checkpoint.position }]);
 }
 
-async function writeGraph(c: ReadModelCollections, batch: ReadModelBatch, pos: string): Promise<void> {
-  const nodes = batch.nodes?.upsert ?? [];
-  await guardedUpsert(
-    c.nodes,
-    nodes.map((n) => ({ _id: n.key, pos, graphId: n.graphId, doc: JSON.stringify(n) })),
-  );
-  await guardedDelete(c.nodes, batch.nodes?.delete ?? [], pos);
-  const links = batch.links?.upsert ?? [];
-  await guardedUpsert(
-    c.links,
-    links.map((l) => ({ _id: l.key, pos, a: l.a, b: l.b, doc: JSON.stringify(l) })),
-  );
-  await guardedDelete(c.links, batch.links?.delete ?? [], pos);
+async function write<T extends GuardedDoc>(
+  collection: Collection<T>,
+  upserts: T[],
+  deletes: string[] | undefined,
+  pos: string,
+): Promise<void> {
+  await guardedUpsert(collection, upserts);
+  await guardedDelete(collection, deletes ?? [], pos);
 }
 
-async function writeProfiles(c: ReadModelCollections, batch: ReadModelBatch, pos: string): Promise<void> {
-  const fragments = (batch.fragments?.upsert ?? []).map((f) => ({
-    _id: fragmentId(f.primaryKey, f.source),
-    pos,
-    primaryKey: f.primaryKey,
-    source: f.source,
-    doc: JSON.stringify(f.doc),
-  }));
-  await guardedUpsert(c.fragments, fragments);
-  const goneFragments = (batch.fragments?.delete ?? []).map((f) => fragmentId(f.primaryKey, f.source));
-  await guardedDelete(c.fragments, goneFragments, pos);
-  const profiles = (batch.profiles?.upsert ?? []).map((p) => ({
-    _id: p.graphId,
-    pos,
-    createdAt: p.createdAt,
-    updatedAt: p.updatedAt,
-    doc: JSON.stringify(p.doc),
-  }));
-  await guardedUpsert(c.profiles, profiles);
-  await guardedDelete(c.profiles, batch.profiles?.delete ?? [], pos);
+function fragmentDoc(f: Fragment, pos: string): FragmentDoc {
+  const _id = fragmentId(f.primaryKey, f.source);
+  return { _id, pos, primaryKey: f.primaryKey, source: f.source, doc: JSON.stringify(f.doc) };
+}
+
+function profileDoc(p: ProfileRecord, pos: string): ProfileDoc {
+  return { _id: p.graphId, pos, createdAt: p.createdAt, updatedAt: p.updatedAt, doc: JSON.stringify(p.doc) };
 }
 
 /** Stores the events not stored yet, then counts each in its identity's stats once (see StatsDoc). */
