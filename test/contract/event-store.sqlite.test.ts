@@ -158,6 +158,14 @@ describe('SQLite event store specifics', () => {
       }
     });
 
+    it('answers calls after close as unavailable, not as a server fault', async () => {
+      await store.close();
+      const closed = { code: 'EVENT_STORE_CLOSED', status: 503 };
+      await expect(store.append(newStream(), [newEvent()])).rejects.toMatchObject(closed);
+      await expect(store.readAll()).rejects.toMatchObject(closed);
+      store = openSqliteEventStore(file);
+    });
+
     it('rejects a position that is not one of this log', async () => {
       await expect(store.readAll({ after: '12/13' })).rejects.toMatchObject({ code: 'INVALID_POSITION', status: 400 });
     });

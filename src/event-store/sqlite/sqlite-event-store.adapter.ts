@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { badRequest } from '../../common/app-error';
+import { badRequest, unavailable } from '../../common/app-error';
 import type {
   AppendResult,
   EventStore,
@@ -95,7 +95,7 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const from = Math.max(0, options.fromRevision ?? 0);
     const limit = options.limit ?? -1;
-    return this.statements.readStream.all(stream, from, limit).map(toRecordedEvent);
+    return vendorErrorsTranslated(() => this.statements.readStream.all(stream, from, limit).map(toRecordedEvent));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -143,7 +143,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readAfter(position: number, limit: number): RecordedEvent[] {
-    return this.statements.readAfter.all(position, limit).map(toRecordedEvent);
+    return vendorErrorsTranslated(() => this.statements.readAfter.all(position, limit).map(toRecordedEvent));
   }
 
   private commitBatch(batch: AppendRequest[]): Outcome<AppendResult>[] {
@@ -188,8 +188,17 @@ export function openSqliteEventStore(file: string, options?: SqliteEventStoreOpt
   return new SqliteEventStore(file, options);
 }
 
+/** A request that reaches the store while the service shuts down is "not available", not a server fault. */
 function closedError() {
-  return new Error('The event store is closed');
+  return unavailable('EVENT_STORE_CLOSED', 'The event log is closed');
+}
+
+function vendorErrorsTranslated<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw translateSqliteError(error);
+  }
 }
 
 function parseAfter(after: Position | undefined): number {
