@@ -60,6 +60,18 @@ function describeCommit(ctx: ReadStoreContext) {
       expect(await ctx.store.getEventStats([A])).toEqual([]);
     });
 
+    it('answers empty key lists with nothing, and commits an empty batch as a checkpoint move', async () => {
+      await ctx.store.commit(fullBatch(), { projector: 'graph', position: '5' });
+      await ctx.store.commit({}, { projector: 'graph', position: '6' });
+      expect(await ctx.store.getCheckpoint('graph')).toBe('6');
+      expect(await ctx.store.getNodes([])).toEqual([]);
+      expect(await ctx.store.getNodesOfGraphs([])).toEqual([]);
+      expect(await ctx.store.getLinksTouching([])).toEqual([]);
+      expect(await ctx.store.getFragmentsOfPrimaries([])).toEqual([]);
+      expect(await ctx.store.getEventStats([])).toEqual([]);
+      expect(await ctx.store.queryEvents({ primaryKeys: [], order: 'asc', limit: 10 })).toEqual({ items: [] });
+    });
+
     it('stores every read model of a batch and the checkpoint', async () => {
       await ctx.store.commit(fullBatch(), { projector: 'graph', position: '5' });
       expect(await ctx.store.getCheckpoint('graph')).toBe('5');
