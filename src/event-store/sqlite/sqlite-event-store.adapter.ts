@@ -57,6 +57,9 @@ export class SqliteEventStore implements EventStore {
   private lastRecordedAt = 0;
   private eventsAppended = 0;
   private open = true;
+  /** False from the start of close(): appends already submitted finish, new ones are refused. */
+  private accepting = true;
+  private closing?: Promise<void>;
 
   constructor(file: string, options: SqliteEventStoreOptions = {}) {
     this.options = {
@@ -83,7 +86,7 @@ export class SqliteEventStore implements EventStore {
 
   append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision = 'any'): Promise<AppendResult> {
     try {
-      this.assertOpen();
+      if (!this.accepting) throw closedError();
       validateAppend(stream, events, expectedRevision);
     } catch (error) {
       return Promise.reject(error);
@@ -134,8 +137,15 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Finishes the appends already submitted, ends every subscription, then closes the file. */
-  async close(): Promise<void> {
-    if (!this.open) return;
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.accepting = false;
+      this.closing = this.finishAndClose();
+    }
+    return this.closing;
+  }
+
+  private async finishAndClose(): Promise<void> {
     await this.committer.drained();
     this.open = false;
     await Promise.all([...this.subscriptions].map((s) => s.close()));
