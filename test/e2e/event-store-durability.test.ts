@@ -72,3 +72,33 @@ it('keeps every acknowledged append across SIGKILLs of a writer using group comm
   for (const e of log) byStream.set(e.stream, [...(byStream.get(e.stream) ?? []), e.revision]);
   for (const revisions of byStream.values()) expect(revisions).toEqual(revisions.map((_, i) => i));
 });
+
+it('lets a subscription in another process follow the writer live, in log order, each event once', async () => {
+  const file = join(dir, 'followed.db');
+  const reader = openSqliteEventStore(file, { pollIntervalMs: 20 });
+  const subscription = reader.subscribeToAll();
+  const seen: RecordedEvent[] = [];
+  const seenIds = new Set<string>();
+  let acknowledged: string[] | undefined;
+  let allSeen!: () => void;
+  const caughtUpWithWriter = new Promise<void>((resolve) => (allSeen = resolve));
+  const check = () => {
+    if (acknowledged?.every((id) => seenIds.has(id))) allSeen();
+  };
+  const following = (async () => {
+    for await (const event of subscription) {
+      seen.push(event);
+      seenIds.add(event.eventId);
+      check();
+    }
+  })();
+  acknowledged = await runAndKill(file, ACKS_BEFORE_KILL);
+  check();
+  await caughtUpWithWriter;
+  await reader.close();
+  await following;
+  const positions = seen.map((e) => Number(e.position));
+  expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  expect(new Set(positions).size).toBe(positions.length);
+  expect(seenIds.size).toBe(seen.length);
+});
