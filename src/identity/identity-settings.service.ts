@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
-import { decode, encode, IdentitySettingsChangedV1 } from '../events';
+import { decode, encode } from '../events';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import type { Position } from '../event-store/position';
 import type { IdentitySettings } from '../../projections/model';
@@ -26,6 +26,7 @@ export class IdentitySettingsService implements OnModuleInit {
   /** Revision of the last event folded, -1 when the stream does not exist yet. */
   private revision = -1;
   private position: Position | undefined;
+  private reading: Promise<CurrentSettings> | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -44,8 +45,18 @@ export class IdentitySettingsService implements OnModuleInit {
     return this.config.mode === 'distributed';
   }
 
-  /** Folds whatever the settings stream gained since the last read. */
-  async refresh(): Promise<CurrentSettings> {
+  /**
+   * Folds whatever the settings stream gained since the last read. Concurrent callers share one read, so a burst
+   * of items with an unknown namespace costs one stream read, not one each.
+   */
+  refresh(): Promise<CurrentSettings> {
+    this.reading ??= this.readNewEvents().finally(() => {
+      this.reading = undefined;
+    });
+    return this.reading;
+  }
+
+  private async readNewEvents(): Promise<CurrentSettings> {
     const events = await this.store.readStream(SETTINGS_STREAM, { fromRevision: this.revision + 1 });
     for (const recorded of events) {
       if (recorded.revision <= this.revision) continue;
@@ -65,9 +76,9 @@ export class IdentitySettingsService implements OnModuleInit {
     // A fresh id per attempt: the expected revision, not id idempotency, must decide between two concurrent changes.
     const encoded = events.map((e) => encode(e, randomUUID()));
     const result = await this.store.append(SETTINGS_STREAM, encoded, expected);
-    for (const e of events) this.state = evolve(this.state, e.data as IdentitySettingsChangedV1);
-    this.revision = result.nextExpectedRevision;
-    this.position = result.position;
-    return { version: this.state.version, position: result.position };
+    // Fold from the log rather than locally, so a refresh running meanwhile cannot fold the same change twice; a
+    // read that was already in flight may predate the append, hence the loop.
+    while (this.revision < result.nextExpectedRevision) await this.refresh();
+    return { version: events[events.length - 1].data.version, position: result.position };
   }
 }
