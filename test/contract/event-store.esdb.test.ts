@@ -116,6 +116,16 @@ describe('EventStoreDB adapter specifics (stand-in)', () => {
     });
   });
 
+  describe('an unreachable server', () => {
+    it('fails appends and reads with the service error EVENT_STORE_UNAVAILABLE, not a vendor error', async () => {
+      await store.append(newStream(), [newEvent()]);
+      await standIn.stop();
+      const unavailable = { code: 'EVENT_STORE_UNAVAILABLE', status: 503 };
+      await expect(store.append(newStream(), [newEvent()])).rejects.toMatchObject(unavailable);
+      await expect(store.readAll()).rejects.toMatchObject(unavailable);
+    });
+  });
+
   describe("EventStoreDB's own events", () => {
     it('are left out of readAll, headPosition and subscriptions', async () => {
       const raw = EventStoreDBClient.connectionString(standIn.url);

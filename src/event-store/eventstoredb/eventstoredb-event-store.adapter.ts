@@ -126,8 +126,12 @@ export class EventStoreDbEventStore implements EventStore {
 
   private async readAllRaw(from: EsdbPosition | typeof START | typeof END, maxCount: number, backwards = false) {
     const events = [];
-    const read = this.client.readAll({ fromPosition: from, maxCount, ...(backwards ? { direction: BACKWARDS } : {}) });
-    for await (const resolved of read) events.push(resolved);
+    try {
+      const read = this.client.readAll({ fromPosition: from, maxCount, ...(backwards ? { direction: BACKWARDS } : {}) });
+      for await (const resolved of read) events.push(resolved);
+    } catch (error) {
+      throw translate(error, '$all');
+    }
     return events;
   }
 
