@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseConfig, TesseraConfig } from './config';
+import { ConfigError, parseConfig, TesseraConfig } from './config';
 
 const KEY_FILE = 'identity-hash.key';
 
@@ -13,7 +13,11 @@ export async function loadConfig(env: Record<string, string | undefined> = proce
   const config = parseConfig(env);
   await mkdir(config.dataDir, { recursive: true });
   if (config.identityHashKey) return config;
-  return { ...config, identityHashKey: await readOrCreateKey(config.dataDir) };
+  const identityHashKey = await readOrCreateKey(config.dataDir);
+  if (identityHashKey.length < 16) {
+    throw new ConfigError([`${join(config.dataDir, KEY_FILE)} holds no usable key (at least 16 characters)`]);
+  }
+  return { ...config, identityHashKey };
 }
 
 async function readOrCreateKey(dataDir: string): Promise<string> {
@@ -24,12 +28,17 @@ async function readOrCreateKey(dataDir: string): Promise<string> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const key = randomBytes(32).toString('hex');
+  // Written aside, then linked into place: link() fails if the file exists, so two processes starting together on
+  // one DATA_DIR agree on one key, and nobody ever reads a half-written file.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(draft, `${key}\n`, { mode: 0o600 });
   try {
-    // 'wx': two processes starting together on one DATA_DIR must not each keep a different key.
-    await writeFile(file, `${key}\n`, { flag: 'wx', mode: 0o600 });
+    await link(draft, file);
     return key;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return (await readFile(file, 'utf8')).trim();
+  } finally {
+    await unlink(draft);
   }
 }
