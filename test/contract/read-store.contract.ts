@@ -40,7 +40,7 @@ const C = 'ECID:111';
 const D = 'ECID:222';
 
 /** A batch touching every read model, as a merge of A, B and C would write it. */
-function fullBatch(): ReadModelBatch {
+export function fullBatch(): ReadModelBatch {
   return {
     nodes: { upsert: [node(A), node(B, A), node(C, A)] },
     links: { upsert: [link(A, B), link(B, C), removed(C, A)] },
@@ -131,6 +131,20 @@ function describeCommit(ctx: ReadStoreContext) {
 
 function describeGuards(ctx: ReadStoreContext) {
   describe('position guards', () => {
+    it('rejects a batch it cannot store, keeps the checkpoint, and takes the batch once it is fixed', async () => {
+      await ctx.store.commit({ nodes: { upsert: [node(D)] } }, { projector: 'graph', position: '4' });
+      const broken = fullBatch();
+      broken.fragments?.upsert?.push(fragment('pos', A, { total: BigInt(1) }));
+      await expect(ctx.store.commit(broken, { projector: 'graph', position: '5' })).rejects.toThrow(TypeError);
+      expect(await ctx.store.getCheckpoint('graph')).toBe('4');
+      await ctx.store.commit(fullBatch(), { projector: 'graph', position: '5' });
+      expect(await ctx.store.getCheckpoint('graph')).toBe('5');
+      expect(await ctx.store.getNodesOfGraphs([A])).toHaveLength(3);
+      expect(await ctx.store.getEventStats([C])).toEqual([
+        { primaryKey: C, count: 2, lastEventAt: 300, lastPosition: '5' },
+      ]);
+    });
+
     it('ignores a batch at or before the checkpoint, whole', async () => {
       await ctx.store.commit(fullBatch(), { projector: 'graph', position: '10' });
       const stale: ReadModelBatch = {

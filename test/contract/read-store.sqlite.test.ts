@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReadStore, type ReadStore } from '../../src/read-store';
-import { describeReadStoreContract } from './read-store.contract';
+import { describeReadStoreContract, fullBatch } from './read-store.contract';
 
 describeReadStoreContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-rs-'));
@@ -18,4 +18,27 @@ describeReadStoreContract('sqlite', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('SQLite read store: one transaction per batch', () => {
+  let dir: string;
+  let store: ReadStore;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tessera-rs-'));
+    store = await openReadStore({ kind: 'sqlite', file: join(dir, 'read.db') });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leaves no trace of a batch that fails part-way', async () => {
+    const broken = fullBatch();
+    broken.events?.push({ ...broken.events[0], eventId: 'bad', doc: { total: BigInt(1) } });
+    await expect(store.commit(broken, { projector: 'graph', position: '5' })).rejects.toThrow(TypeError);
+    expect(await store.getCheckpoint('graph')).toBeUndefined();
+    expect(await store.getNodesOfGraphs(['CRMID:tom'])).toEqual([]);
+    expect(await store.getEventStats(['CRMID:tom', 'ECID:111'])).toEqual([]);
+    expect((await store.listProfiles({ limit: 10 })).items).toEqual([]);
+  });
 });

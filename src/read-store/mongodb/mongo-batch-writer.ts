@@ -4,6 +4,7 @@ import { positionKey } from '../position-key';
 import type { Checkpoint, Fragment, ProfileRecord, ReadModelBatch, TimelineEvent } from '../read-store.port';
 import {
   fragmentId,
+  type EventDoc,
   type FragmentDoc,
   type GuardedDoc,
   type ProfileDoc,
@@ -15,8 +16,9 @@ import { chunks, findByIds, guardedDelete, guardedUpsert } from './mongo-guarded
 /**
  * Applies a batch document by document, then the checkpoint. A crash in between leaves some documents at the new
  * position and the checkpoint at the old one; the projector then applies the batch again and the guards turn the
- * writes that already landed into no-ops. Collections are independent, so they are written side by side; within
- * one, upserts come before deletes so that a delete wins.
+ * writes that already landed into no-ops. Every document is serialised before the first write, so a batch that
+ * cannot be stored writes nothing. Collections are independent, so they are written side by side (and all settle
+ * before commit answers); within one, upserts come before deletes so that a delete wins.
  */
 export async function writeBatch(c: ReadModelCollections, batch: ReadModelBatch, checkpoint: Checkpoint) {
   const current = await c.checkpoints.findOne({ _id: checkpoint.projector });
@@ -25,15 +27,25 @@ export async function writeBatch(c: ReadModelCollections, batch: ReadModelBatch,
   const { nodes, links, fragments, profiles } = batch;
   const nodeDocs = (nodes?.upsert ?? []).map((n) => ({ _id: n.key, pos, graphId: n.graphId, doc: JSON.stringify(n) }));
   const linkDocs = (links?.upsert ?? []).map((l) => ({ _id: l.key, pos, a: l.a, b: l.b, doc: JSON.stringify(l) }));
+  const fragmentDocs = (fragments?.upsert ?? []).map((f) => fragmentDoc(f, pos));
   const goneFragments = fragments?.delete?.map((f) => fragmentId(f.primaryKey, f.source));
-  await Promise.all([
+  const profileDocs = (profiles?.upsert ?? []).map((p) => profileDoc(p, pos));
+  const events = batch.events ?? [];
+  const eventDocs = events.map(toEventDoc);
+  await allSettled([
     write(c.nodes, nodeDocs, nodes?.delete, pos),
     write(c.links, linkDocs, links?.delete, pos),
-    write(c.fragments, (fragments?.upsert ?? []).map((f) => fragmentDoc(f, pos)), goneFragments, pos),
-    write(c.profiles, (profiles?.upsert ?? []).map((p) => profileDoc(p, pos)), profiles?.delete, pos),
-    writeEvents(c, batch.events ?? []),
+    write(c.fragments, fragmentDocs, goneFragments, pos),
+    write(c.profiles, profileDocs, profiles?.delete, pos),
+    writeEvents(c, eventDocs, events),
   ]);
   await guardedUpsert(c.checkpoints, [{ _id: checkpoint.projector, pos, position: checkpoint.position }]);
+}
+
+/** Like Promise.all, but answers only once every write has finished, so a retry never races a straggler. */
+async function allSettled(writes: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 async function write<T extends GuardedDoc>(
@@ -56,13 +68,13 @@ function profileDoc(p: ProfileRecord, pos: string): ProfileDoc {
 }
 
 /** Stores the events not stored yet, then counts each in its identity's stats once (see StatsDoc). */
-async function writeEvents(c: ReadModelCollections, events: TimelineEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  const unique = [...new Map(events.map((e) => [e.eventId, e])).values()];
-  const stored = new Set((await findByIds(c.events, unique.map((e) => e.eventId))).map((e) => e._id));
-  const fresh = unique.filter((e) => !stored.has(e.eventId)).map(toEventDoc);
+async function writeEvents(c: ReadModelCollections, docs: EventDoc[], events: TimelineEvent[]): Promise<void> {
+  if (docs.length === 0) return;
+  const unique = [...new Map(docs.map((d) => [d._id, d])).values()];
+  const stored = new Set((await findByIds(c.events, unique.map((d) => d._id))).map((d) => d._id));
+  const fresh = unique.filter((d) => !stored.has(d._id));
   for (const part of chunks(fresh)) await c.events.insertMany(part, { ordered: true });
-  await countEvents(c, unique);
+  await countEvents(c, [...new Map(events.map((e) => [e.eventId, e])).values()]);
 }
 
 async function countEvents(c: ReadModelCollections, events: TimelineEvent[]): Promise<void> {
@@ -103,7 +115,7 @@ function countedStats(primaryKey: string, before: StatsDoc | undefined, events: 
   };
 }
 
-function toEventDoc(e: TimelineEvent) {
+function toEventDoc(e: TimelineEvent): EventDoc {
   return {
     _id: e.eventId,
     primaryKey: e.primaryKey,
