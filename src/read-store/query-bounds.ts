@@ -11,6 +11,19 @@ export function assertLimit(limit: number): void {
   }
 }
 
+/** A NaN from an unparsable date would silently match nothing in one database and fail in another. */
+export function assertEventsQuery(query: EventsQuery): void {
+  assertLimit(query.limit);
+  for (const [name, value] of [['from', query.from], ['to', query.to]] as const) {
+    if (value !== undefined && !Number.isFinite(value)) {
+      throw badRequest('READ_STORE_BAD_WINDOW', `${name} must be a time in epoch milliseconds`);
+    }
+  }
+  if (query.order !== 'asc' && query.order !== 'desc') {
+    throw badRequest('READ_STORE_BAD_ORDER', 'order must be asc or desc');
+  }
+}
+
 /** The sort key of a timeline item; the cursor also names the order, so it cannot be replayed the other way. */
 export interface EventsAfter {
   timestamp: number;

@@ -72,7 +72,7 @@ export function describeReadStoreQueries(ctx: ReadStoreContext) {
       expect(next.items.map((e) => e.eventId)).toEqual(['e8', 'e9']);
     });
 
-    it('rejects a malformed cursor, a cursor of the other order and a limit outside 1..1000', async () => {
+    it('rejects a malformed cursor, a cursor of the other order, a limit outside 1..1000 and a NaN time', async () => {
       const page = await ctx.store.queryEvents(graph({ limit: 2 }));
       await expectAppError(ctx.store.queryEvents(graph({ cursor: 'not-a-cursor' })), 'READ_STORE_BAD_CURSOR');
       await expectAppError(
@@ -81,6 +81,7 @@ export function describeReadStoreQueries(ctx: ReadStoreContext) {
       );
       await expectAppError(ctx.store.queryEvents(graph({ limit: 0 })), 'READ_STORE_BAD_LIMIT');
       await expectAppError(ctx.store.queryEvents(graph({ limit: 1001 })), 'READ_STORE_BAD_LIMIT');
+      await expectAppError(ctx.store.queryEvents(graph({ from: Date.parse('yesterday') })), 'READ_STORE_BAD_WINDOW');
     });
   });
 

@@ -1,5 +1,5 @@
 import type { Filter } from 'mongodb';
-import { assertLimit, decodeEventsCursor, toEventsPage } from '../query-bounds';
+import { assertEventsQuery, decodeEventsCursor, toEventsPage } from '../query-bounds';
 import type { EventsQuery, Page, TimelineEvent } from '../read-store.port';
 import type { EventDoc, ReadModelCollections } from './mongo-collections';
 
@@ -8,7 +8,7 @@ import type { EventDoc, ReadModelCollections } from './mongo-collections';
  * identities' ranges instead of sorting every event of the graph.
  */
 export async function queryTimeline(c: ReadModelCollections, query: EventsQuery): Promise<Page<TimelineEvent>> {
-  assertLimit(query.limit);
+  assertEventsQuery(query);
   const dir = query.order === 'asc' ? 1 : -1;
   const docs = await c.events
     .find(timelineFilter(query))

@@ -1,4 +1,4 @@
-import { assertLimit, compareEvents, decodeEventsCursor, type EventsAfter, toEventsPage } from '../query-bounds';
+import { assertEventsQuery, compareEvents, decodeEventsCursor, type EventsAfter, toEventsPage } from '../query-bounds';
 import type { EventsQuery, Page, TimelineEvent } from '../read-store.port';
 import type { SqliteStatements } from './sqlite-statements';
 
@@ -19,7 +19,7 @@ interface EventRow {
  * has; only the page's own events are read from the table.
  */
 export function queryTimeline(s: SqliteStatements, query: EventsQuery): Page<TimelineEvent> {
-  assertLimit(query.limit);
+  assertEventsQuery(query);
   const start = startKey(query, decodeEventsCursor(query));
   const statement = query.order === 'asc' ? s.eventKeysAsc : s.eventKeysDesc;
   const params = {
