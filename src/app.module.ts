@@ -8,7 +8,10 @@ import { EventStoreModule } from './event-store/event-store.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { IngestionModule } from './ingestion/ingestion.module';
+import { MergePoliciesModule } from './merge-policies/merge-policies.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ProfilesModule } from './profiles/profiles.module';
+import { ProjectorModule } from './projector/projector.module';
 import { ViewerModule } from './viewer';
 
 /**
@@ -16,7 +19,14 @@ import { ViewerModule } from './viewer';
  * slice can inject TESSERA_CONFIG, EVENT_STORE, CommandBus/QueryBus, MetricsService and ReadinessRegistry, and
  * guards its routes with @RequireScope(...).
  */
-export const FEATURE_MODULES: Array<Type | DynamicModule> = [IdentityModule, IngestionModule, ViewerModule];
+export const FEATURE_MODULES: Array<Type | DynamicModule> = [
+  IdentityModule,
+  IngestionModule,
+  ProjectorModule.forRoot({ inline: true }),
+  MergePoliciesModule,
+  ProfilesModule,
+  ViewerModule,
+];
 
 @Module({})
 export class AppModule {

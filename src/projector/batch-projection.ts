@@ -1,6 +1,6 @@
 import { applyItem, type GraphState } from '../../projections/identity-graph';
 import type { IdentityKey, IdentityNode, IdentitySettings } from '../../projections/model';
-import { applyRecordToFragment, buildProfile, type Fragment } from '../../projections/unified-profile';
+import { applyRecordToFragment, buildProfile, type AttributeMerge, type Fragment } from '../../projections/unified-profile';
 import type { DecodedEvent } from '../events/codec';
 import { comparePositions, type Position } from '../event-store/position';
 import type { ProfileRecord, ReadModelBatch, TimelineEvent } from '../read-store/read-store.port';
@@ -124,7 +124,8 @@ export function profileRecordFor(
   nodes: readonly IdentityNode[],
   fragmentsByPrimary: ReadonlyMap<IdentityKey, Fragment[]>,
   stats: ReadonlyMap<IdentityKey, PrimaryStats>,
-  ctx: ProjectionContext,
+  ctx: Omit<ProjectionContext, 'rejected'>,
+  policy?: AttributeMerge,
 ): ProfileRecord | undefined {
   const fragments = nodes.flatMap((n) => fragmentsByPrimary.get(n.key) ?? []);
   const nodeStats = nodes.map((n) => stats.get(n.key)).filter((s): s is PrimaryStats => s !== undefined);
@@ -136,6 +137,7 @@ export function profileRecordFor(
     fragments,
     events: { count, firstAt: null, lastAt },
     settings: ctx.settings,
+    policy,
   });
   const doc = { profileId: ctx.profileIdOf(graphId), graphId, ...profile };
   return {

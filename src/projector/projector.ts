@@ -35,7 +35,7 @@ export class Projector {
   private readonly batchSize: number;
   private readonly waiters = new PositionWaiters();
   private rules!: ProjectionRules;
-  private running?: Promise<void>;
+  private loopDone?: Promise<void>;
   private stopping = false;
   private closeSubscription?: () => Promise<void>;
   lastError?: string;
@@ -54,16 +54,20 @@ export class Projector {
     return this.waiters.position;
   }
 
+  get running(): boolean {
+    return this.loopDone !== undefined;
+  }
+
   start(): void {
     this.stopping = false;
-    this.running ??= this.loop();
+    this.loopDone ??= this.loop();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     await this.closeSubscription?.();
-    await this.running;
-    this.running = undefined;
+    await this.loopDone;
+    this.loopDone = undefined;
     this.waiters.cancelAll();
   }
 

@@ -1,0 +1,24 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '../../common/require-scope.decorator';
+import { validateBody } from '../../common/validate-body';
+import { refuseAsOf } from '../as-of.guard';
+import { ProfileReadQueryDto } from '../profile-query.dto';
+import { GetProfileGraphQuery, type ProfileGraphBody } from './get-profile-graph.query';
+
+@ApiTags('profiles')
+@Controller('v1/profiles')
+export class GetProfileGraphController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':namespace/:id/graph')
+  @RequireScope('read')
+  @ApiOperation({ summary: 'The identity graph: identities, active links with provenance, removed links with reasons' })
+  @ApiNotFoundResponse({ description: 'PROFILE_NOT_FOUND' })
+  graph(@Param('namespace') namespace: string, @Param('id') id: string, @Query() raw: unknown): Promise<ProfileGraphBody> {
+    const params = validateBody(ProfileReadQueryDto, raw);
+    refuseAsOf(params.asOf);
+    return this.queries.execute(new GetProfileGraphQuery(namespace, id, params.minPosition));
+  }
+}

@@ -1,0 +1,34 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { IdentitySettingsService } from '../../identity/identity-settings.service';
+import { READ_STORE, type ReadStore } from '../../read-store';
+import { graphBody } from '../profile-response';
+import { SubjectLookup } from '../subject-lookup';
+
+export type ProfileGraphBody = ReturnType<typeof graphBody>;
+
+export class GetProfileGraphQuery extends Query<ProfileGraphBody> {
+  constructor(
+    readonly namespace: string,
+    readonly id: string,
+    readonly minPosition?: string,
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(GetProfileGraphQuery)
+export class GetProfileGraphHandler implements IQueryHandler<GetProfileGraphQuery, ProfileGraphBody> {
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    private readonly lookup: SubjectLookup,
+    private readonly settings: IdentitySettingsService,
+  ) {}
+
+  async execute(query: GetProfileGraphQuery): Promise<ProfileGraphBody> {
+    const identity = this.lookup.normalise(query.namespace, query.id);
+    await this.lookup.awaitPosition(query.minPosition);
+    const node = await this.lookup.node(identity);
+    return graphBody(await this.store.getGraph(node.graphId), this.settings.current().settings);
+  }
+}

@@ -1,0 +1,26 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiNotFoundResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '../../common/require-scope.decorator';
+import { validateBody } from '../../common/validate-body';
+import { refuseAsOf } from '../as-of.guard';
+import { GetProfileQueryDto } from '../profile-query.dto';
+import type { ProfileBody } from '../profile-response';
+import { GetProfileQuery } from './get-profile.query';
+
+@ApiTags('profiles')
+@Controller('v1/profiles')
+export class GetProfileController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':namespace/:id')
+  @RequireScope('read')
+  @ApiOperation({ summary: 'The unified profile of the graph this identity belongs to (id percent-encoded)' })
+  @ApiNotFoundResponse({ description: 'PROFILE_NOT_FOUND: nothing is known of this identity' })
+  @ApiServiceUnavailableResponse({ description: 'READ_MODEL_STALE: minPosition not reached within 5 s' })
+  get(@Param('namespace') namespace: string, @Param('id') id: string, @Query() raw: unknown): Promise<ProfileBody> {
+    const params = validateBody(GetProfileQueryDto, raw);
+    refuseAsOf(params.asOf);
+    return this.queries.execute(new GetProfileQuery(namespace, id, params.mergePolicy, params.minPosition));
+  }
+}

@@ -1,0 +1,69 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { notFound } from '../../common/app-error';
+import { TESSERA_CONFIG, TesseraConfig } from '../../config/config';
+import { IdentitySettingsService } from '../../identity/identity-settings.service';
+import { MergePoliciesService } from '../../merge-policies/merge-policies.service';
+import type { MergePolicy } from '../../merge-policies/merge-policy.decider';
+import { profileRecordFor, type PrimaryStats } from '../../projector/batch-projection';
+import { profileIdOf } from '../../projector/profile-id';
+import { READ_STORE, type ReadStore } from '../../read-store';
+import type { Fragment } from '../../../projections/unified-profile';
+import type { IdentityKey, IdentityNode } from '../../../projections/model';
+import { profileBody, type ProfileBody } from '../profile-response';
+import { SubjectLookup } from '../subject-lookup';
+
+export class GetProfileQuery extends Query<ProfileBody> {
+  constructor(
+    readonly namespace: string,
+    readonly id: string,
+    readonly mergePolicy?: string,
+    readonly minPosition?: string,
+  ) {
+    super();
+  }
+}
+
+/** The stored document serves the built-in merge; any other policy is computed on read from the fragments. */
+const isStoredShape = (p: MergePolicy) => p.attributeMerge.type === 'timestampOrdered' && p.identityStitching === 'graph';
+
+@QueryHandler(GetProfileQuery)
+export class GetProfileHandler implements IQueryHandler<GetProfileQuery, ProfileBody> {
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(TESSERA_CONFIG) private readonly config: TesseraConfig,
+    private readonly lookup: SubjectLookup,
+    private readonly policies: MergePoliciesService,
+    private readonly settings: IdentitySettingsService,
+  ) {}
+
+  async execute(query: GetProfileQuery): Promise<ProfileBody> {
+    const identity = this.lookup.normalise(query.namespace, query.id);
+    const position = await this.lookup.awaitPosition(query.minPosition);
+    const policy = query.mergePolicy ? await this.policies.get(query.mergePolicy) : await this.policies.default();
+    const node = await this.lookup.node(identity);
+    if (isStoredShape(policy)) {
+      const stored = await this.store.getProfile(node.graphId);
+      if (!stored) throw notFound('PROFILE_NOT_FOUND', 'No profile holds this identity');
+      return profileBody(stored.doc, position);
+    }
+    const nodes = policy.identityStitching === 'graph' ? (await this.store.getGraph(node.graphId)).nodes : [node];
+    const computed = await this.compute(policy.identityStitching === 'graph' ? node.graphId : node.key, nodes, policy);
+    if (!computed) throw notFound('PROFILE_NOT_FOUND', 'No record or event under this merge policy');
+    return profileBody(computed, position);
+  }
+
+  private async compute(graphId: IdentityKey, nodes: IdentityNode[], policy: MergePolicy) {
+    const keys = nodes.map((n) => n.key);
+    const [fragments, stats] = await Promise.all([this.store.getFragmentsOfPrimaries(keys), this.store.getEventStats(keys)]);
+    if (policy.identityStitching === 'none' && fragments.length === 0) return undefined;
+    const byPrimary = new Map<IdentityKey, Fragment[]>();
+    for (const f of fragments) byPrimary.set(f.primaryKey, [...(byPrimary.get(f.primaryKey) ?? []), f.doc as unknown as Fragment]);
+    const statsByKey = new Map<IdentityKey, PrimaryStats>(stats.map((s) => [s.primaryKey, s]));
+    const ctx = {
+      settings: this.settings.current().settings,
+      profileIdOf: (g: IdentityKey) => profileIdOf(this.config.identityHashKey!, g),
+    };
+    return profileRecordFor(graphId, nodes, byPrimary, statsByKey, ctx, policy.attributeMerge)?.doc;
+  }
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module';
+import { MergePoliciesModule } from '../merge-policies/merge-policies.module';
+import { GetProfileEventsController } from './get-profile-events/get-profile-events.controller';
+import { GetProfileEventsHandler } from './get-profile-events/get-profile-events.query';
+import { GetProfileGraphController } from './get-profile-graph/get-profile-graph.controller';
+import { GetProfileGraphHandler } from './get-profile-graph/get-profile-graph.query';
+import { GetProfileController } from './get-profile/get-profile.controller';
+import { GetProfileHandler } from './get-profile/get-profile.query';
+import { ListProfilesController } from './list-profiles/list-profiles.controller';
+import { ListProfilesHandler } from './list-profiles/list-profiles.query';
+import { SubjectLookup } from './subject-lookup';
+
+/** Profile reads: query handlers on the QueryBus over the read models (READ_STORE, from ProjectorModule). */
+@Module({
+  imports: [IdentityModule, MergePoliciesModule],
+  controllers: [ListProfilesController, GetProfileController, GetProfileEventsController, GetProfileGraphController],
+  providers: [SubjectLookup, GetProfileHandler, GetProfileEventsHandler, GetProfileGraphHandler, ListProfilesHandler],
+  exports: [SubjectLookup],
+})
+export class ProfilesModule {}

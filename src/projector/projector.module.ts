@@ -1,0 +1,77 @@
+import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Gauge } from 'prom-client';
+import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
+import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
+import { ReadinessRegistry } from '../health/readiness.registry';
+import { MetricsService } from '../metrics/metrics.service';
+import { READ_STORE, ReadStore } from '../read-store/read-store.port';
+import { ReadStoreModule } from '../read-store/read-store.module';
+import { profileIdOf } from './profile-id';
+import { Projector } from './projector';
+import { projectorStatus } from './projector-status';
+import { ReadModelWatermark } from './read-model-watermark';
+
+/** Readiness fails when the read models trail the log by more than this. */
+const MAX_READY_LAG_SECONDS = 30;
+
+/**
+ * The read side's runtime. `inline: true` (embedded default) runs the projector in this process; `false` leaves
+ * it to a separate `npm run projector` process and only reads its checkpoint.
+ */
+@Module({})
+export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  static forRoot(options: { inline: boolean }): DynamicModule {
+    return {
+      module: ProjectorModule,
+      global: true,
+      imports: [ReadStoreModule],
+      providers: [
+        {
+          provide: Projector,
+          inject: [EVENT_STORE, READ_STORE, TESSERA_CONFIG],
+          useFactory: (log: EventStore, store: ReadStore, config: TesseraConfig) =>
+            options.inline ? new Projector(log, store, { profileIdOf: (g) => profileIdOf(config.identityHashKey!, g) }) : null,
+        },
+        ReadModelWatermark,
+      ],
+      exports: [Projector, ReadModelWatermark],
+    };
+  }
+
+  constructor(
+    @Inject(Projector) private readonly projector: Projector | null,
+    @Inject(EVENT_STORE) private readonly log: EventStore,
+    private readonly watermark: ReadModelWatermark,
+    private readonly readiness: ReadinessRegistry,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.readiness.register('projector', async () => {
+      const status = await projectorStatus(this.log, await this.watermark.current());
+      const lastError = this.projector?.lastError;
+      if (status.lagSeconds > MAX_READY_LAG_SECONDS || lastError) {
+        throw new Error(`read models trail the log by ${status.lagSeconds.toFixed(1)} s${lastError ? `: ${lastError}` : ''}`);
+      }
+      return { ...status, inline: this.projector !== null };
+    });
+    this.registerLagGauge();
+    this.projector?.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.projector?.stop();
+  }
+
+  private registerLagGauge(): void {
+    const self = this;
+    new Gauge({
+      name: 'tessera_projector_lag_seconds',
+      help: 'Age of the oldest log event not yet in the read models (0 when caught up)',
+      registers: [this.metrics.registry],
+      async collect() {
+        this.set((await projectorStatus(self.log, await self.watermark.current())).lagSeconds);
+      },
+    });
+  }
+}
