@@ -11,6 +11,7 @@ import { IngestionModule } from './ingestion/ingestion.module';
 import { MergePoliciesModule } from './merge-policies/merge-policies.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProfilesModule } from './profiles/profiles.module';
+import { SimulateGraphModule } from './identity/simulate-graph/simulate-graph.controller';
 import { ProjectorModule } from './projector/projector.module';
 import { ViewerModule } from './viewer';
 
@@ -21,6 +22,7 @@ import { ViewerModule } from './viewer';
  */
 export const FEATURE_MODULES: Array<Type | DynamicModule> = [
   IdentityModule,
+  SimulateGraphModule,
   IngestionModule,
   ProjectorModule.forRoot({ inline: true }),
   MergePoliciesModule,
