@@ -52,13 +52,16 @@ export function decodeProfilesCursor(cursor: string | undefined): string | undef
   return cursor === undefined ? undefined : decodeCursor<[string]>(cursor, ['string'])[0];
 }
 
-/** Sorts timeline events in the query's order (timestamp, then eventId). */
+/**
+ * Sorts timeline events in the query's order (timestamp, then eventId). Event ids compare as UTF-8 bytes, as SQLite
+ * compares them, so a merge in memory and a cursor in SQL agree whatever the ids hold.
+ */
 export function compareEvents(order: EventsQuery['order']) {
   const sign = order === 'asc' ? 1 : -1;
   return (x: EventsAfter, y: EventsAfter): number => {
     if (x.timestamp !== y.timestamp) return sign * (x.timestamp - y.timestamp);
     if (x.eventId === y.eventId) return 0;
-    return sign * (x.eventId < y.eventId ? -1 : 1);
+    return sign * Buffer.compare(Buffer.from(x.eventId), Buffer.from(y.eventId));
   };
 }
 

@@ -128,7 +128,7 @@ export interface ReadStore {
   /** Queries. */
   getNode(key: IdentityKey): Promise<IdentityNode | undefined>;
   getProfile(graphId: IdentityKey): Promise<ProfileRecord | undefined>;
-  /** Profiles in graphId order. */
+  /** Profiles in the database's order of graphId (byte order for ASCII; beyond it, the server's collation). */
   listProfiles(query: ListProfilesQuery): Promise<Page<ProfileRecord>>;
   queryEvents(query: EventsQuery): Promise<Page<TimelineEvent>>;
   /** Nodes whose graphId is `graphId`, and the links touching them; empty when the graph is unknown. */

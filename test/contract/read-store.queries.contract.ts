@@ -37,6 +37,17 @@ export function describeReadStoreQueries(ctx: ReadStoreContext) {
       expect(await ids(graph({ primaryKeys: ['Email:nobody'] }))).toEqual([]);
     });
 
+    it('breaks timestamp ties by event id consistently across pages, whatever the ids hold', async () => {
+      const tied = ['t-\u{1F600}', 't-\uFF21', 't-a', 't-Z'].map((id, i) => event(id, C, 999, String(20 + i)));
+      await ctx.store.commit({ events: tied }, { projector: 'profiles', position: '30' });
+      for (const order of ['asc', 'desc'] as const) {
+        const whole = await ids(graph({ order, from: 999, to: 1000 }));
+        expect(whole.sort()).toEqual(tied.map((e) => e.eventId).sort());
+        const paged = await allPages(ctx.store, graph({ order, from: 999, to: 1000, limit: 1 }));
+        expect(paged.ids).toEqual(await ids(graph({ order, from: 999, to: 1000 })));
+      }
+    });
+
     it('returns events as they were stored', async () => {
       const page = await ctx.store.queryEvents(graph({ limit: 1 }));
       expect(page.items).toEqual([timeline[0]]);
@@ -86,7 +97,9 @@ export function describeReadStoreQueries(ctx: ReadStoreContext) {
   });
 
   describe('profile browsing', () => {
-    const ids = ['CRMID:a', 'CRMID:b', 'Email:c@x.io', 'ECID:d', 'Phone:+47 e'];
+    const ids = ['CRMID:a', 'CRMID:b', 'Email:c@x.io', 'ECID:d', 'Phone:+47 e', 'Email:\u{1F600}@x', 'Email:\uFF21@x'];
+    /** Beyond ASCII the order is the database's own (MongoDB: UTF-8 bytes; jongodb: UTF-16 units). */
+    const ascii = (list: string[]) => list.filter((id) => /^[\x20-\x7e]*$/.test(id));
     beforeEach(() =>
       ctx.store.commit(
         { profiles: { upsert: [...ids].reverse().map((id, i) => profile(id, 1000 + i)) } },
@@ -94,7 +107,7 @@ export function describeReadStoreQueries(ctx: ReadStoreContext) {
       ),
     );
 
-    it('lists profiles in graph id order, page by page, each once', async () => {
+    it('lists profiles in graph id order, page by page, each once, whatever the identity values hold', async () => {
       const seen: string[] = [];
       let cursor: string | undefined;
       let pages = 0;
@@ -104,14 +117,15 @@ export function describeReadStoreQueries(ctx: ReadStoreContext) {
         cursor = page.nextCursor;
         pages++;
       } while (cursor && pages < 10);
-      expect(seen).toEqual([...ids].sort());
-      expect(pages).toBe(3);
+      expect([...seen].sort()).toEqual([...ids].sort());
+      expect(ascii(seen)).toEqual(ascii(ids).sort());
+      expect(pages).toBe(4);
     });
 
     it('returns full profile records and no cursor when everything fits', async () => {
       const page = await ctx.store.listProfiles({ limit: 1000 });
-      expect(page.items).toHaveLength(5);
-      expect(page.items[0]).toEqual(profile('CRMID:a', 1004));
+      expect(page.items).toHaveLength(ids.length);
+      expect(page.items[0]).toEqual(profile('CRMID:a', 1000 + ids.length - 1));
       expect(page.nextCursor).toBeUndefined();
     });
 
