@@ -4,10 +4,13 @@ import type { Position } from '../event-store/position';
 /**
  * The read models, as the projector writes them and the query handlers read them. Two adapters implement it
  * (sqlite, mongodb) and one contract suite (test/contract/read-store.contract.ts) holds both to these promises:
- * - `commit` applies a whole batch and then the projector's checkpoint. SQLite does it in one transaction; MongoDB
- *   cannot, so every stored document carries the position of the batch that last wrote it and a write only lands
- *   on a document written at an older position. Either way, re-applying a batch (after a crash between the writes
- *   and the checkpoint) changes nothing, and a batch at or before the checkpoint is ignored whole.
+ * - `commit` applies a whole batch and then the projector's checkpoint; a batch at or before that projector's
+ *   checkpoint is ignored whole. SQLite does it in one transaction; MongoDB cannot, and writes document by document.
+ * - Both stamp every stored row or document with the position of the batch that last wrote it, and a batch only
+ *   replaces what an older batch wrote (deletes: an older or the same batch). So re-applying a batch after a crash
+ *   between its writes and its checkpoint changes nothing, and an older batch never undoes a newer one's writes
+ *   (one exception: it can re-create a document a newer batch deleted; replays run in log order, so the newer
+ *   batch deletes it again).
  * - Documents (`doc` fields) are opaque JSON: the projections own their shapes, the store only keys and indexes
  *   them. Identity keys are used as database keys here; adapters never log them.
  * - Times are epoch milliseconds.
