@@ -2,10 +2,10 @@ import { identityKey, linkKey, type IdentityKey, type IdentityRef, type Identity
 import { newChangeLog, type ChangeLog } from './change-log';
 import { enforceCap } from './graph-cap';
 import type { GraphItem, ItemOutcome } from './graph-item';
-import { createGraphState, graphMembers, moveToGraph, type GraphState } from './graph-state';
+import { createGraphState, graphMembers, type GraphState } from './graph-state';
 import { activateLink, observeLink } from './link-ops';
-import { touchNode } from './node-ops';
-import { outcomeOf, rejectedOutcome, snapshotGraphs } from './outcome';
+import { moveNode, touchNode } from './node-ops';
+import { graphsOfKnown, outcomeOf, rejectedOutcome } from './outcome';
 import { rebuildAffected } from './rebuild';
 import { settingsView, type SettingsView } from './settings-view';
 import { uniqueConflict } from './unique-groups';
@@ -35,7 +35,7 @@ export function applyItem(
   if (conflict !== undefined) return rejectedOutcome(item, conflict);
   const keys = identities.map((i) => i.key);
   const log = newChangeLog(item);
-  const before = snapshotGraphs(state, keys);
+  const before = graphsOfKnown(state, keys);
   for (const identity of identities) touchNode(state, identity.ref, identity.key, log);
   const itemLinks = observePairs(state, identities, rejected, log);
   if (itemLinks.length > 0) linkOrRebuild(state, view, keys, itemLinks, rejected, log);
@@ -129,7 +129,7 @@ function mergeGraphs(state: GraphState, graphIds: ReadonlySet<IdentityKey>, log:
   for (const graphId of graphIds) {
     if (graphId === target) continue;
     for (const key of [...graphMembers(state, graphId)]) {
-      if (moveToGraph(state, state.nodes.get(key)!, target)) log.nodes.add(key);
+      moveNode(state, state.nodes.get(key)!, target, log);
     }
   }
   return target;

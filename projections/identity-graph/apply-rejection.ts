@@ -3,7 +3,7 @@ import { newChangeLog } from './change-log';
 import { enforceCap } from './graph-cap';
 import type { ItemOutcome } from './graph-item';
 import { graphMembers, type GraphState } from './graph-state';
-import { outcomeOf, snapshotGraphs } from './outcome';
+import { graphsOfKnown, outcomeOf } from './outcome';
 import { rebuildAffected } from './rebuild';
 import { settingsView } from './settings-view';
 
@@ -30,7 +30,7 @@ export function applyRejection(
   const keys = [identityKey(rejection.from), identityKey(rejection.to)];
   const item = { ...rejection, identities: [rejection.from, rejection.to] };
   const log = newChangeLog(item);
-  const before = snapshotGraphs(state, keys);
+  const before = graphsOfKnown(state, keys);
   const link = state.links.get(linkKey(keys[0], keys[1]));
   if (!link || link.status === 'removed') return outcomeOf(state, log, before, []);
   const view = settingsView(settings);

@@ -5,6 +5,10 @@ import type { GraphItem, RemovalReason } from './graph-item';
 export interface ChangeLog {
   readonly item: GraphItem;
   readonly nodes: Set<IdentityKey>;
+  /** Nodes this item created. */
+  readonly created: Set<IdentityKey>;
+  /** The graph each moved node was in before the item (recorded at its first move). */
+  readonly movedFrom: Map<IdentityKey, IdentityKey>;
   readonly links: Set<string>;
   readonly added: Set<string>;
   readonly removed: Map<string, RemovalReason>;
@@ -17,6 +21,8 @@ export function newChangeLog(item: GraphItem): ChangeLog {
   return {
     item,
     nodes: new Set(),
+    created: new Set(),
+    movedFrom: new Map(),
     links: new Set(),
     added: new Set(),
     removed: new Map(),

@@ -1,9 +1,9 @@
 import type { IdentityKey, IdentityNode } from '../model';
 import type { ChangeLog } from './change-log';
 import { REMOVAL_REASONS } from './graph-item';
-import { moveToGraph, type GraphState } from './graph-state';
+import type { GraphState } from './graph-state';
 import { removeLink } from './link-ops';
-import { assignGraph, componentsOf } from './node-ops';
+import { assignGraph, componentsOf, moveNode } from './node-ops';
 import type { SettingsView } from './settings-view';
 
 /**
@@ -53,6 +53,6 @@ function evict(state: GraphState, node: IdentityNode, log: ChangeLog): void {
   for (const key of [...(state.activeByNode.get(node.key) ?? [])]) {
     removeLink(state, state.links.get(key)!, REMOVAL_REASONS.graphCap, log);
   }
-  if (moveToGraph(state, node, node.key)) log.nodes.add(node.key);
+  moveNode(state, node, node.key, log);
   log.evicted.push(node.key);
 }

@@ -11,10 +11,13 @@ import type { IdentityKey, IdentityNode, LinkState } from '../model';
 export interface GraphState {
   readonly nodes: Map<IdentityKey, IdentityNode>;
   readonly links: Map<string, LinkState>;
-  /** Every link, active or removed, by each of its ends. */
-  readonly linksByNode: Map<IdentityKey, Set<string>>;
-  /** Active links only, by each end: components and evictions walk these. */
-  readonly activeByNode: Map<IdentityKey, Set<string>>;
+  /**
+   * Every link, active or removed, by each of its ends. Arrays, not sets: most identities have one or two links and
+   * a million small sets cost more memory (and collector time) than the graph itself. Links are never deleted.
+   */
+  readonly linksByNode: Map<IdentityKey, string[]>;
+  /** Active links only, by each end: components and evictions walk these. At most one per other graph member. */
+  readonly activeByNode: Map<IdentityKey, string[]>;
   /** The identities of each graph, by graphId. */
   readonly members: Map<IdentityKey, Set<IdentityKey>>;
 }
@@ -39,13 +42,14 @@ export function putNode(state: GraphState, node: IdentityNode): void {
   addTo(state.members, node.graphId, node.key);
 }
 
+/** Adds a link the state does not hold yet. */
 export function putLink(state: GraphState, link: LinkState): void {
   state.links.set(link.key, link);
-  addTo(state.linksByNode, link.a, link.key);
-  addTo(state.linksByNode, link.b, link.key);
+  push(state.linksByNode, link.a, link.key);
+  push(state.linksByNode, link.b, link.key);
   if (link.status === 'active') {
-    addTo(state.activeByNode, link.a, link.key);
-    addTo(state.activeByNode, link.b, link.key);
+    push(state.activeByNode, link.a, link.key);
+    push(state.activeByNode, link.b, link.key);
   }
 }
 
@@ -61,11 +65,11 @@ export function moveToGraph(state: GraphState, node: IdentityNode, graphId: Iden
 export function setActive(state: GraphState, link: LinkState, active: boolean): void {
   link.status = active ? 'active' : 'removed';
   if (active) {
-    addTo(state.activeByNode, link.a, link.key);
-    addTo(state.activeByNode, link.b, link.key);
+    push(state.activeByNode, link.a, link.key);
+    push(state.activeByNode, link.b, link.key);
   } else {
-    removeFrom(state.activeByNode, link.a, link.key);
-    removeFrom(state.activeByNode, link.b, link.key);
+    pull(state.activeByNode, link.a, link.key);
+    pull(state.activeByNode, link.b, link.key);
   }
 }
 
@@ -83,6 +87,20 @@ function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
   const set = index.get(key);
   if (set) set.add(value);
   else index.set(key, new Set([value]));
+}
+
+function push<K, V>(index: Map<K, V[]>, key: K, value: V): void {
+  const list = index.get(key);
+  if (list) list.push(value);
+  else index.set(key, [value]);
+}
+
+function pull<K, V>(index: Map<K, V[]>, key: K, value: V): void {
+  const list = index.get(key);
+  if (!list) return;
+  const at = list.indexOf(value);
+  if (at >= 0) list.splice(at, 1);
+  if (list.length === 0) index.delete(key);
 }
 
 function removeFrom<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {

@@ -1,4 +1,4 @@
-import type { IdentityKey, IdentityRef } from '../model';
+import type { IdentityKey, IdentityNode, IdentityRef } from '../model';
 import type { ChangeLog } from './change-log';
 import { moveToGraph, putNode, type GraphState } from './graph-state';
 
@@ -9,6 +9,7 @@ export function touchNode(state: GraphState, identity: IdentityRef, key: Identit
   if (!node) {
     putNode(state, { key, namespace: identity.namespace, id: identity.id, firstSeen: t, lastSeen: t, graphId: key });
     log.nodes.add(key);
+    log.created.add(key);
     return;
   }
   if (t < node.firstSeen || t > node.lastSeen) {
@@ -22,10 +23,16 @@ export function touchNode(state: GraphState, identity: IdentityRef, key: Identit
 export function assignGraph(state: GraphState, keys: readonly IdentityKey[], log: ChangeLog): IdentityKey {
   let graphId = keys[0];
   for (const key of keys) if (key < graphId) graphId = key;
-  for (const key of keys) {
-    if (moveToGraph(state, state.nodes.get(key)!, graphId)) log.nodes.add(key);
-  }
+  for (const key of keys) moveNode(state, state.nodes.get(key)!, graphId, log);
   return graphId;
+}
+
+/** Every change of graph goes through here, so the outcome can tell merges and splits from the moves alone. */
+export function moveNode(state: GraphState, node: IdentityNode, graphId: IdentityKey, log: ChangeLog): void {
+  const from = node.graphId;
+  if (!moveToGraph(state, node, graphId)) return;
+  if (!log.movedFrom.has(node.key)) log.movedFrom.set(node.key, from);
+  log.nodes.add(node.key);
 }
 
 /** The connected components (over active links) of a set of identities that no active link leaves. */

@@ -3,15 +3,14 @@ import type { ChangeLog } from './change-log';
 import type { GraphItem, GraphMerge, GraphSplit, ItemOutcome } from './graph-item';
 import { graphMembers, type GraphState } from './graph-state';
 
-/** Before an item: the graph of every identity in the graphs of the item's known identities. */
-export function snapshotGraphs(state: GraphState, keys: readonly IdentityKey[]): Map<IdentityKey, IdentityKey> {
-  const before = new Map<IdentityKey, IdentityKey>();
+/** Before an item: the graphs of the item's identities that exist already. */
+export function graphsOfKnown(state: GraphState, keys: readonly IdentityKey[]): IdentityKey[] {
+  const graphIds = new Set<IdentityKey>();
   for (const key of keys) {
     const node = state.nodes.get(key);
-    if (!node || before.has(key)) continue;
-    for (const member of graphMembers(state, node.graphId)) before.set(member, node.graphId);
+    if (node) graphIds.add(node.graphId);
   }
-  return before;
+  return [...graphIds];
 }
 
 export function rejectedOutcome(item: GraphItem, namespace: string): ItemOutcome {
@@ -28,11 +27,13 @@ export function rejectedOutcome(item: GraphItem, namespace: string): ItemOutcome
 export function outcomeOf(
   state: GraphState,
   log: ChangeLog,
-  before: ReadonlyMap<IdentityKey, IdentityKey>,
+  graphsBefore: readonly IdentityKey[],
   keys: readonly IdentityKey[],
 ): ItemOutcome {
-  const after = new Map<IdentityKey, IdentityKey>();
-  for (const key of [...before.keys(), ...keys]) after.set(key, state.nodes.get(key)!.graphId);
+  const before = log.movedFrom.size === 0 ? new Map<IdentityKey, IdentityKey>() : membersBefore(state, log, graphsBefore);
+  const graphsAfter = new Set<IdentityKey>(log.movedFrom.size === 0 ? graphsBefore : []);
+  for (const key of [...before.keys(), ...keys]) graphsAfter.add(state.nodes.get(key)!.graphId);
+  const after = new Map([...before.keys()].map((key) => [key, state.nodes.get(key)!.graphId]));
   return {
     ...emptyOutcome(log.item.itemId, 'applied'),
     rebuilt: log.rebuilt,
@@ -42,11 +43,28 @@ export function outcomeOf(
     removedLinks: sorted(log.removed.keys()).map((key) => ({ key, reason: log.removed.get(key)! })),
     restoredLinks: sorted(log.restored),
     evicted: [...log.evicted],
-    graphsBefore: sorted(new Set(before.values())),
-    graphsAfter: sorted(new Set(after.values())),
+    graphsBefore: sorted(graphsBefore),
+    graphsAfter: sorted(graphsAfter),
     merges: regroup(before, after).map(([graphId, from]) => ({ graphId, from }) satisfies GraphMerge),
     splits: regroup(after, before).map(([graphId, into]) => ({ graphId, into }) satisfies GraphSplit),
   };
+}
+
+/**
+ * The graph each identity of the item's graphs was in before the item, rebuilt after the fact: a node that moved
+ * says where from; one that did not is still in its graph. Only items that moved a node pay for this.
+ */
+function membersBefore(
+  state: GraphState,
+  log: ChangeLog,
+  graphsBefore: readonly IdentityKey[],
+): Map<IdentityKey, IdentityKey> {
+  const before = new Map<IdentityKey, IdentityKey>();
+  for (const [key, graphId] of log.movedFrom) if (!log.created.has(key)) before.set(key, graphId);
+  for (const graphId of graphsBefore) {
+    for (const key of graphMembers(state, graphId)) if (!log.movedFrom.has(key)) before.set(key, graphId);
+  }
+  return before;
 }
 
 /**

@@ -65,7 +65,7 @@ function candidateLinks(
 function collectLinksAmong(state: GraphState, key: IdentityKey, affected: ReadonlySet<IdentityKey>, out: Set<string>) {
   const own = state.linksByNode.get(key);
   if (!own) return;
-  if (own.size <= affected.size) {
+  if (own.length <= affected.size) {
     for (const lk of own) {
       const link = state.links.get(lk)!;
       if (affected.has(link.a === key ? link.b : link.a)) out.add(lk);
@@ -74,7 +74,7 @@ function collectLinksAmong(state: GraphState, key: IdentityKey, affected: Readon
   }
   for (const other of affected) {
     const lk = linkKey(key, other);
-    if (other !== key && own.has(lk)) out.add(lk);
+    if (other !== key && state.links.has(lk)) out.add(lk);
   }
 }
 
