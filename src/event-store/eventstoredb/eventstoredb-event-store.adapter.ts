@@ -51,13 +51,24 @@ export class EventStoreDbEventStore implements EventStore {
     return this.locks.exclusive(stream, () => this.appendExclusive(stream, events, expectedRevision));
   }
 
+  /**
+   * With the stream's ids cached, the append goes straight to the server with the cached revision as the exact
+   * expected one: if it succeeds, the cache held every id of the stream, so the duplicate check was complete; if
+   * another writer got in between, the server refuses, the cache is brought up to date and the check runs again.
+   */
   private async appendExclusive(stream: string, events: EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+    const cached = this.ids.peek(stream);
+    let known = cached ?? (await this.refreshIds(stream));
+    let verified = cached === undefined;
     for (let attempt = 1; ; attempt++) {
-      const known = await this.refreshIds(stream);
       const fresh = uniqueNew(events, known);
       if (events.length > 0 && fresh.length === 0) return duplicateResult(events, known);
-      checkExpected(stream, expected, known.revision);
-      if (fresh.length === 0) return emptyResult(known);
+      if (fresh.length === 0 || !expectationHolds(expected, known.revision)) {
+        if (verified) return emptyResult(stream, expected, known);
+        known = await this.refreshIds(stream);
+        verified = true;
+        continue;
+      }
       try {
         const written = await this.client.appendToStream(stream, fresh.map(toJsonEvent), {
           expectedRevision: known.revision < 0 ? 'no_stream' : BigInt(known.revision),
@@ -66,6 +77,8 @@ export class EventStoreDbEventStore implements EventStore {
         return result(events, await this.refreshIds(stream), Number(written.nextExpectedRevision), freshIds);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_APPEND_ATTEMPTS) throw translate(error, stream);
+        known = await this.refreshIds(stream);
+        verified = true;
       }
     }
   }
@@ -180,8 +193,11 @@ function duplicateResult(events: EventToAppend[], known: StreamIds): AppendResul
   return result(events, known, revision, new Set());
 }
 
-/** An append of nothing changes nothing: it reports where the stream is. */
-function emptyResult(known: StreamIds): AppendResult {
+/** An append of nothing changes nothing: it checks the expected revision and reports where the stream is. */
+function emptyResult(stream: string, expected: ExpectedRevision, known: StreamIds): AppendResult {
+  if (!expectationHolds(expected, known.revision)) {
+    throw new WrongExpectedRevisionError(stream, String(expected), describeRevision(known.revision));
+  }
   const newest = [...known.ids.values()]
     .map((stored) => stored.position)
     .reduce<Position>((a, b) => (comparePositions(a, b) >= 0 ? a : b), '0/0');
@@ -192,13 +208,13 @@ function describeRevision(revision: number): string {
   return revision < 0 ? 'no_stream' : String(revision);
 }
 
-function checkExpected(stream: string, expected: ExpectedRevision, current: number): void {
-  const ok =
+function expectationHolds(expected: ExpectedRevision, current: number): boolean {
+  return (
     expected === 'any' ||
     (expected === 'no_stream' && current < 0) ||
     (expected === 'stream_exists' && current >= 0) ||
-    expected === current;
-  if (!ok) throw new WrongExpectedRevisionError(stream, String(expected), describeRevision(current));
+    expected === current
+  );
 }
 
 /** Vendor errors stop here: callers see the service's own errors. */

@@ -16,6 +16,11 @@ export class StreamIdIndex {
 
   constructor(private readonly maxStreams = 10_000) {}
 
+  /** The cached ids of a stream, or undefined when this process has not read it (or has forgotten it). */
+  peek(stream: string): StreamIds | undefined {
+    return this.streams.get(stream);
+  }
+
   get(stream: string): StreamIds {
     const known = this.streams.get(stream);
     if (!known) return { revision: -1, ids: new Map() };
