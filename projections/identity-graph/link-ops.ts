@@ -3,7 +3,10 @@ import type { ChangeLog } from './change-log';
 import { putLink, setActive, type GraphState } from './graph-state';
 import type { RemovalReason } from './graph-item';
 
-/** Records one observation of a pair: creates the link or refreshes its times and sources. Status is left alone. */
+/**
+ * Records one observation of a pair: creates the link (inactive until the linking rules accept it) or refreshes it.
+ * Items may arrive out of time order, so first-seen is the earliest observation time and last-seen the latest.
+ */
 export function observeLink(state: GraphState, x: IdentityKey, y: IdentityKey, log: ChangeLog): LinkState {
   const key = linkKey(x, y);
   const { item } = log;

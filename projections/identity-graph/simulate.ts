@@ -18,7 +18,9 @@ import { settingsView } from './settings-view';
  * The simulator (POST /v1/identity/simulate, `tessera simulate`): the very fold the projector runs, on a throw-away
  * state. Event i (0-based position in `events`) is item `String(i)`; a text line, or an object without timestamp,
  * has time i + 1 ms after the epoch ("event n has time n", n counted from 1). `rejected[].index` and
- * `removedLinks[].removedBy` are that 0-based position.
+ * `removedLinks[].removedBy` are that 0-based position. A link's `timestamp` is its last-seen time (the time the
+ * rebuild order uses); a removed link's is the time of the event that removed it. Graphs are sorted by graph id
+ * (smallest identity key), their identities by namespace priority then value.
  */
 export interface SimulateInput {
   namespaces: NamespaceSetting[];

@@ -101,13 +101,35 @@ const gcObserver = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) gcPauses.push({ start: entry.startTime, duration: entry.duration });
 });
 
+interface OpenWindow {
+  at: number;
+  t: number;
+  cpu: NodeJS.CpuUsage;
+  milestone: number;
+}
+
+function closeWindow(open: OpenWindow, identities: number): Window {
+  const cpu = process.cpuUsage(open.cpu);
+  const elapsed = performance.now() - open.t;
+  return {
+    milestone: open.milestone,
+    at: open.at,
+    identities,
+    usPerItem: (elapsed * 1000) / WINDOW,
+    cpuUsPerItem: (cpu.user + cpu.system) / WINDOW,
+    gcUsPerItem: 0,
+    from: open.t,
+    to: open.t + elapsed,
+  };
+}
+
 async function main(): Promise<void> {
   gcObserver.observe({ entryTypes: ['gc'] });
   const state = createGraphState();
   const counts = { rebuilt: 0, evicted: 0, rejected: 0, removed: 0 };
   const windows: Window[] = [];
   let pending = [...MILESTONES];
-  let open: { at: number; t: number; cpu: NodeJS.CpuUsage; milestone: number } | undefined;
+  let open: OpenWindow | undefined;
   const started = performance.now();
   for (let i = 0; i < ITEMS; i++) {
     if (i % 5000 === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -122,18 +144,7 @@ async function main(): Promise<void> {
     counts.rejected += outcome.status === 'rejected' ? 1 : 0;
     counts.removed += outcome.removedLinks.length;
     if (open && i + 1 - open.at === WINDOW) {
-      const cpu = process.cpuUsage(open.cpu);
-      const elapsed = performance.now() - open.t;
-      windows.push({
-        milestone: open.milestone,
-        at: open.at,
-        identities: state.nodes.size,
-        usPerItem: (elapsed * 1000) / WINDOW,
-        cpuUsPerItem: (cpu.user + cpu.system) / WINDOW,
-        gcUsPerItem: 0,
-        from: open.t,
-        to: open.t + elapsed,
-      });
+      windows.push(closeWindow(open, state.nodes.size));
       open = undefined;
     }
   }
