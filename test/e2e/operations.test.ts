@@ -50,19 +50,23 @@ describe('operations endpoints', () => {
 describe('readiness extension point', () => {
   it('a module-registered check that fails makes /v1/health a 503 NOT_READY naming it', async () => {
     @Module({})
-    class LaggingProjectorModule implements OnModuleInit {
+    class LaggingIndexModule implements OnModuleInit {
       constructor(private readonly readiness: ReadinessRegistry) {}
       onModuleInit(): void {
-        this.readiness.register('projector', async () => {
-          throw new Error('projector is 5000 events behind');
+        this.readiness.register('searchIndex', async () => {
+          throw new Error('search index is 5000 events behind');
         });
       }
     }
-    const lagging = await startTestApp({}, { modules: [LaggingProjectorModule] });
+    const lagging = await startTestApp({}, { modules: [LaggingIndexModule] });
     try {
       const res = await lagging.call('GET', '/v1/health');
       expect(res.status).toBe(503);
-      expect(res.body.error).toEqual({ code: 'NOT_READY', message: expect.any(String), details: [{ path: 'projector', message: 'projector is 5000 events behind' }] });
+      expect(res.body.error).toEqual({
+        code: 'NOT_READY',
+        message: expect.any(String),
+        details: expect.arrayContaining([{ path: 'searchIndex', message: 'search index is 5000 events behind' }]),
+      });
     } finally {
       await lagging.close();
     }
