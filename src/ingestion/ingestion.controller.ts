@@ -17,17 +17,22 @@ import { AppError, badRequest } from '../common/app-error';
 import { JSON_TYPE, MalformedLine, NDJSON_TYPE } from '../common/body-parsers';
 import { RequireScope } from '../common/require-scope.decorator';
 import { IngestEntry, IngestItemsCommand, ItemResult } from './ingest-items.command';
-import { AcceptedDto, BatchResponseDto, EventDto, LinkDto, RecordDto } from './ingestion.dto';
+import { AcceptedDto, BatchResponseDto, ErrorResponseDto, EventDto, LinkDto, RecordDto } from './ingestion.dto';
 import { ITEM_KINDS, ItemKind } from './item-rules';
 
 const REJECTIONS = [
-  ApiBadRequestResponse({ description: 'MALFORMED_JSON, INVALID_UTF8, VALIDATION_FAILED' }),
+  ApiBadRequestResponse({ type: ErrorResponseDto, description: 'MALFORMED_JSON, INVALID_UTF8, EMPTY_BODY, VALIDATION_FAILED' }),
   ApiUnprocessableEntityResponse({
+    type: ErrorResponseDto,
     description: 'UNKNOWN_NAMESPACE, NO_IDENTITY, IDENTITY_VALUE_TOO_LONG, TOO_MANY_IDENTITIES, UNIQUE_NAMESPACE_CONFLICT, ' +
-      'TIMESTAMP_REQUIRED, TIMESTAMP_INVALID, FORBIDDEN_KEY, INVALID_ATTRIBUTE_KEY, NESTING_TOO_DEEP',
+      'MULTIPLE_PRIMARY_IDENTITIES, LINK_NEEDS_TWO_IDENTITIES, TIMESTAMP_REQUIRED, TIMESTAMP_INVALID, FORBIDDEN_KEY, ' +
+      'INVALID_ATTRIBUTE_KEY, NESTING_TOO_DEEP',
   }),
-  ApiPayloadTooLargeResponse({ description: 'REQUEST_TOO_LARGE, RECORD_TOO_LARGE, EVENT_TOO_LARGE, BATCH_TOO_MANY_ITEMS' }),
-  ApiUnsupportedMediaTypeResponse({ description: 'UNSUPPORTED_MEDIA_TYPE' }),
+  ApiPayloadTooLargeResponse({
+    type: ErrorResponseDto,
+    description: 'REQUEST_TOO_LARGE, RECORD_TOO_LARGE, EVENT_TOO_LARGE, LINK_TOO_LARGE, BATCH_TOO_MANY_ITEMS',
+  }),
+  ApiUnsupportedMediaTypeResponse({ type: ErrorResponseDto, description: 'UNSUPPORTED_MEDIA_TYPE' }),
 ];
 const Rejections = (): MethodDecorator => (target, key, descriptor) => {
   REJECTIONS.forEach((d) => d(target, key, descriptor));

@@ -104,6 +104,10 @@ export class ErrorDto {
   @ApiProperty({ type: [ErrorDetailDto] }) details!: ErrorDetailDto[];
 }
 
+export class ErrorResponseDto {
+  @ApiProperty({ type: ErrorDto }) error!: ErrorDto;
+}
+
 export class AcceptedDto {
   @ApiProperty({ example: 'crm-42' }) id!: string;
   @ApiProperty({ example: '42', description: 'Log position (the original one for a duplicate)' }) position!: string;
