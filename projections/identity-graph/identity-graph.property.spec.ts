@@ -1,17 +1,10 @@
-import {
-  identityKey,
-  linkKey,
-  type IdentityKey,
-  type IdentityNode,
-  type IdentitySettings,
-  type LinkState,
-  type NamespaceType,
-} from '../model';
+import type { IdentityKey, IdentityNode, IdentitySettings, LinkState } from '../model';
 import { applyItem, applyItems, foldItems } from './apply-item';
 import type { GraphItem, ItemOutcome } from './graph-item';
 import { createGraphState, type GraphState } from './graph-state';
 import { loadGraphScope, type GraphScopeReader } from './load-scope';
 import { componentsOf } from './node-ops';
+import { holdsUniqueTwice, mulberry32, randomItems, randomRejections, randomSettings } from './random-log.fixture';
 
 /**
  * Random logs over small value pools (so graphs collide, conflict and hit the cap often), under random settings:
@@ -149,70 +142,4 @@ function wholeStateProblems(state: GraphState, settings: IdentitySettings): stri
     if (link.status === 'removed' && link.removedBy === undefined) problems.push(`${link.key} has no remover`);
   }
   return problems;
-}
-
-function holdsUniqueTwice(settings: IdentitySettings, item: GraphItem): boolean {
-  const unique = new Set(settings.namespaces.filter((n) => n.unique).map((n) => n.code));
-  const values = new Map<string, Set<string>>();
-  for (const { namespace, id } of [...item.identities, ...(item.unlinked ?? [])]) {
-    if (unique.has(namespace)) values.set(namespace, (values.get(namespace) ?? new Set()).add(id));
-  }
-  return [...values.values()].some((v) => v.size > 1);
-}
-
-const POOL: [string, NamespaceType][] = [
-  ['P1', 'person'],
-  ['P2', 'person'],
-  ['Em', 'email'],
-  ['Ph', 'phone'],
-  ['D1', 'device'],
-  ['D2', 'device'],
-  ['Ck', 'cookie'],
-  ['Pa', 'partner'],
-];
-
-function randomSettings(rnd: () => number): IdentitySettings {
-  const order = [...POOL].sort(() => rnd() - 0.5);
-  const capable = new Set<NamespaceType>(['person', 'email', 'phone']);
-  return {
-    namespaces: order.map(([code, type]) => ({ code, type, unique: capable.has(type) && rnd() < 0.5 })),
-    graphCap: [5, 6, 8, 50][Math.floor(rnd() * 4)],
-  };
-}
-
-function randomItems(rnd: () => number, settings: IdentitySettings, count: number): GraphItem[] {
-  const values = 15 + Math.floor(rnd() * 40);
-  const items: GraphItem[] = [];
-  for (let i = 0; i < count; i++) {
-    const size = rnd() < 0.1 ? 1 : 2 + Math.floor(rnd() * (rnd() < 0.1 ? 5 : 2));
-    const identities = Array.from({ length: size }, () => {
-      const ns = settings.namespaces[Math.floor(rnd() * settings.namespaces.length)];
-      return { namespace: ns.code, id: `v${Math.floor(rnd() * values)}` };
-    });
-    const unlinked = rnd() < 0.08 ? [identities[0]] : undefined;
-    const jitter = rnd() < 0.15 ? Math.floor(rnd() * 20) : 0;
-    const timestamp = rnd() < 0.1 && i > 0 ? items[i - 1].timestamp : 1000 + i - jitter;
-    items.push({ itemId: `i${i}`, source: `s${Math.floor(rnd() * 3)}`, timestamp, identities, unlinked });
-  }
-  return items;
-}
-
-function randomRejections(rnd: () => number, items: GraphItem[]): Set<string> {
-  const rejected = new Set<string>();
-  for (let n = 0; n < 4; n++) {
-    const item = items[Math.floor(rnd() * items.length)];
-    if (item.identities.length >= 2) rejected.add(linkKey(identityKey(item.identities[0]), identityKey(item.identities[1])));
-  }
-  return rejected;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
