@@ -34,14 +34,11 @@ const TOO_LARGE: Record<ItemKind, string> = { record: 'RECORD_TOO_LARGE', event:
 
 /** Validates one item (shape, hostile keys, size, identity rules, timestamp) and builds its log event. */
 export function prepareItem(kind: ItemKind, raw: unknown, ctx: IngestContext): PreparedItem {
+  checkCheaplyFirst(kind, raw, ctx.limits);
   const dto = validateBody(DTOS[kind], raw);
-  checkSize(kind, raw, ctx.limits);
   const body = raw as Record<string, unknown>;
   const payloadKey = kind === 'record' ? 'attributes' : kind === 'event' ? 'data' : undefined;
   if (payloadKey) checkPayload(body[payloadKey], payloadKey, { strictKeys: true });
-  if (dto.identities.length > MAX_IDENTITIES) {
-    throw unprocessable('TOO_MANY_IDENTITIES', `An item holds at most ${MAX_IDENTITIES} identities, got ${dto.identities.length}`);
-  }
   const { identities, primary, warnings } = resolveIdentities(kind, dto.identities, ctx.settings);
   const timestamp = parseItemTimestamp(body.timestamp, kind === 'event', ctx.now);
   const itemId = (dto as { id?: string }).id ?? ctx.newId();
@@ -67,7 +64,20 @@ function buildEvent(
   return { type: 'LinkObserved', data: base };
 }
 
-/** Checked after the depth bound (validateBody), so serialising cannot overflow the stack. */
+/**
+ * Bounds checked before class-validator walks the item, so an oversized or identity-stuffed body costs little.
+ * Hostile keys and depth go first: serialising for the size check must not meet a prototype key or a deep nest.
+ */
+function checkCheaplyFirst(kind: ItemKind, raw: unknown, limits: Limits): void {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return;
+  checkPayload(raw, '', { strictKeys: false });
+  checkSize(kind, raw, limits);
+  const identities = (raw as { identities?: unknown }).identities;
+  if (Array.isArray(identities) && identities.length > MAX_IDENTITIES) {
+    throw unprocessable('TOO_MANY_IDENTITIES', `An item holds at most ${MAX_IDENTITIES} identities, got ${identities.length}`);
+  }
+}
+
 function checkSize(kind: ItemKind, raw: unknown, limits: Limits): void {
   const limit = kind === 'record' ? limits.maxRecordBytes : limits.maxEventBytes;
   const size = Buffer.byteLength(JSON.stringify(raw), 'utf8');
