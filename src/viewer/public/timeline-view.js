@@ -56,15 +56,14 @@ function rememberTypes(items, knownTypes, select) {
 
 function eventItem(event) {
   const primary = event.primaryIdentity ? keyOf(event.primaryIdentity) : null;
+  const identities = (event.identities ?? []).map(keyOf).map((key) => (key === primary ? `${key} (primary)` : key));
+  const hasData = event.data && Object.keys(event.data).length > 0;
   return h('li', { class: 'timeline-event', 'data-testid': 'timeline-event', 'data-type': event.type },
     h('div', { class: 'event-head' },
       timeEl(event.timestamp),
       h('span', { class: 'event-type' }, event.type),
-      h('span', { class: 'muted' }, `from ${event.source ?? '?'}`)),
-    h('div', { class: 'event-identities muted' },
-      (event.identities ?? []).map((identity) => keyOf(identity)).map((key) => key === primary ? `${key} (primary)` : key)
-        .join(' · ')),
-    event.data && Object.keys(event.data).length
-      ? h('details', { class: 'event-data' }, h('summary', {}, 'Data'), h('pre', {}, JSON.stringify(event.data, null, 2)))
+      h('span', { class: 'muted' }, `from ${event.source ?? '?'}`),
+      h('span', { class: 'event-identities muted' }, identities.join(' · '))),
+    hasData ? h('details', { class: 'event-data' }, h('summary', {}, 'Data'), h('pre', {}, JSON.stringify(event.data, null, 2)))
       : null);
 }
