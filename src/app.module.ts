@@ -24,7 +24,7 @@ export const FEATURE_MODULES: Array<Type | DynamicModule> = [
   IdentityModule,
   SimulateGraphModule,
   IngestionModule,
-  ProjectorModule.forRoot({ inline: true }),
+  ProjectorModule.forRoot(),
   MergePoliciesModule,
   ProfilesModule,
   ViewerModule,

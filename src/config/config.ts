@@ -38,6 +38,17 @@ export interface TesseraConfig {
   identityHashKey?: string;
   limits: Limits;
   logLevel: LogLevel;
+  projector: ProjectorConfig;
+}
+
+/**
+ * `inline` (default) runs the projector inside the API process; `external` leaves it to `npm run projector`
+ * (distributed mode: one projector process, many API instances reading its checkpoint).
+ */
+export interface ProjectorConfig {
+  mode: 'inline' | 'external';
+  /** Most log events folded and committed together. */
+  batchSize: number;
 }
 
 export const TESSERA_CONFIG = Symbol('TesseraConfig');
@@ -83,6 +94,10 @@ export function parseConfig(env: Env): TesseraConfig {
       fanOutLimit: int('FAN_OUT_LIMIT', DEFAULT_LIMITS.fanOutLimit, 1, 100_000),
     },
     logLevel: parseLogLevel(env.LOG_LEVEL, problems),
+    projector: {
+      mode: parseProjectorMode(env.PROJECTOR, problems),
+      batchSize: int('PROJECTOR_BATCH_SIZE', 500, 1, 10_000),
+    },
   };
   problems.push(...crossChecks(config));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -131,6 +146,13 @@ export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');
   return host === '::1' || host === '[::1]';
+}
+
+function parseProjectorMode(raw: string | undefined, problems: string[]): ProjectorConfig['mode'] {
+  const mode = nonEmpty(raw) ?? 'inline';
+  if (mode === 'inline' || mode === 'external') return mode;
+  problems.push(`PROJECTOR must be inline or external, not ${mode}`);
+  return 'inline';
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

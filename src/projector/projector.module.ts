@@ -15,12 +15,12 @@ import { ReadModelWatermark } from './read-model-watermark';
 const MAX_READY_LAG_SECONDS = 30;
 
 /**
- * The read side's runtime. `inline: true` (embedded default) runs the projector in this process; `false` leaves
- * it to a separate `npm run projector` process and only reads its checkpoint.
+ * The read side's runtime. PROJECTOR=inline (default) runs the projector in this process; `external` leaves it
+ * to a separate `npm run projector` process and only reads its checkpoint.
  */
 @Module({})
 export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  static forRoot(options: { inline: boolean }): DynamicModule {
+  static forRoot(): DynamicModule {
     return {
       module: ProjectorModule,
       global: true,
@@ -30,7 +30,12 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
           provide: Projector,
           inject: [EVENT_STORE, READ_STORE, TESSERA_CONFIG],
           useFactory: (log: EventStore, store: ReadStore, config: TesseraConfig) =>
-            options.inline ? new Projector(log, store, { profileIdOf: (g) => profileIdOf(config.identityHashKey!, g) }) : null,
+            config.projector.mode === 'inline'
+              ? new Projector(log, store, {
+                  batchSize: config.projector.batchSize,
+                  profileIdOf: (g) => profileIdOf(config.identityHashKey!, g),
+                })
+              : null,
         },
         ReadModelWatermark,
       ],

@@ -1,0 +1,42 @@
+import { ConfigError } from '../config/config';
+import { loadConfig } from '../config/load-config';
+import { createLogger } from '../common/logger';
+import { createEventStore } from '../event-store/event-store.factory';
+import { openReadStore } from '../read-store/read-store.factory';
+import { readStoreTarget } from '../read-store/read-store.module';
+import { profileIdOf } from './profile-id';
+import { Projector } from './projector';
+
+/**
+ * The projector as its own process (`npm run projector`), for the distributed mode: the API instances then run
+ * with PROJECTOR=external and only read the checkpoint. Same code, same checkpoint name as the in-process one, so
+ * exactly one of them should run against a given read store.
+ */
+async function main(): Promise<void> {
+  const config = await loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  const log = createEventStore(config);
+  const store = await openReadStore(readStoreTarget(config));
+  const projector = new Projector(log, store, {
+    logger,
+    batchSize: config.projector.batchSize,
+    profileIdOf: (graphId) => profileIdOf(config.identityHashKey!, graphId),
+    onCommit: ({ events, position, ms }) => logger.debug({ events, position, ms }, 'batch committed'),
+  });
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'projector stopping');
+    await projector.stop();
+    await store.close();
+    await log.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  projector.start();
+  logger.info({ mode: config.mode, checkpoint: await store.getCheckpoint('profiles') }, 'projector running');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
