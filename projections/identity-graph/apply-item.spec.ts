@@ -102,6 +102,15 @@ describe('applyItem', () => {
     expect(state.nodes.get('ECID:2')!.graphId).toBe('ECID:2');
   });
 
+  it('keeps the parts of an item that rejected pairs cut apart in their own graphs', () => {
+    const cut = ['ECID:a|ECID:c', 'ECID:a|ECID:d', 'ECID:b|ECID:c', 'ECID:b|ECID:d'];
+    const story = new GraphStory(settings, new Set(cut)).when('ECID:a, ECID:b, ECID:c, ECID:d');
+    expect(story.graphs()).toEqual([
+      ['ECID:a', 'ECID:b'],
+      ['ECID:c', 'ECID:d'],
+    ]);
+  });
+
   it('ignores observations of a rejected pair', () => {
     const story = new GraphStory(settings, new Set([linkKey('CRMID:A', 'ECID:1')])).when('CRMID:A, ECID:1, ECID:2');
     expect(story.graphs()).toEqual([['CRMID:A', 'ECID:2', 'ECID:1'].sort()]);

@@ -94,7 +94,7 @@ function observePairs(
 
 /**
  * Step 3 when the graphs the item's links join hold no unique namespace twice; step 4 otherwise. Identities the item
- * holds but does not link (unlinked) join no graph, so only the joined graphs are judged.
+ * holds but does not link (unlinked, or only through rejected pairs) join no graph, so only joined graphs are judged.
  */
 function linkOrRebuild(
   state: GraphState,
@@ -104,17 +104,39 @@ function linkOrRebuild(
   rejected: ReadonlySet<string>,
   log: ChangeLog,
 ): void {
-  const joined = graphsOf(state, itemLinks.flatMap((l) => [l.a, l.b]));
-  const joinedNodes = [...joined].flatMap((g) => [...graphMembers(state, g)].map((k) => state.nodes.get(k)!));
-  if (uniqueConflict(view, joinedNodes) === undefined) {
+  const groups = joinedGraphs(state, itemLinks);
+  const conflict = groups.some((graphIds) =>
+    uniqueConflict(view, graphIds.flatMap((g) => [...graphMembers(state, g)].map((k) => state.nodes.get(k)!))),
+  );
+  if (!conflict) {
     for (const link of itemLinks) activateLink(state, link, log);
-    const graphId = mergeGraphs(state, joined, log);
-    enforceCap(state, view, [graphId], log);
+    enforceCap(state, view, groups.map((graphIds) => mergeGraphs(state, graphIds, log)), log);
     return;
   }
   const affected = new Set([...graphsOf(state, keys)].flatMap((g) => [...graphMembers(state, g)]));
   rebuildAffected(state, view, affected, itemLinks, rejected, log);
   enforceCap(state, view, graphsOf(state, affected), log);
+}
+
+/** The graphs the item's links put together, grouped: one group unless rejected pairs cut the item in parts. */
+function joinedGraphs(state: GraphState, itemLinks: readonly LinkState[]): IdentityKey[][] {
+  const parent = new Map<IdentityKey, IdentityKey>();
+  const find = (g: IdentityKey): IdentityKey => {
+    while (parent.get(g) !== g) g = parent.get(g)!;
+    return g;
+  };
+  for (const link of itemLinks) {
+    const [ga, gb] = [state.nodes.get(link.a)!.graphId, state.nodes.get(link.b)!.graphId];
+    if (!parent.has(ga)) parent.set(ga, ga);
+    if (!parent.has(gb)) parent.set(gb, gb);
+    parent.set(find(ga), find(gb));
+  }
+  const groups = new Map<IdentityKey, IdentityKey[]>();
+  for (const graphId of parent.keys()) {
+    const root = find(graphId);
+    groups.set(root, [...(groups.get(root) ?? []), graphId]);
+  }
+  return [...groups.values()];
 }
 
 function graphsOf(state: GraphState, keys: Iterable<IdentityKey>): Set<IdentityKey> {
@@ -123,8 +145,8 @@ function graphsOf(state: GraphState, keys: Iterable<IdentityKey>): Set<IdentityK
   return graphIds;
 }
 
-function mergeGraphs(state: GraphState, graphIds: ReadonlySet<IdentityKey>, log: ChangeLog): IdentityKey {
-  let target = [...graphIds][0];
+function mergeGraphs(state: GraphState, graphIds: readonly IdentityKey[], log: ChangeLog): IdentityKey {
+  let target = graphIds[0];
   for (const graphId of graphIds) if (graphId < target) target = graphId;
   for (const graphId of graphIds) {
     if (graphId === target) continue;

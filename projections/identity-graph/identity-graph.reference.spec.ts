@@ -114,13 +114,17 @@ class ReferenceGraph {
     for (const key of own) this.observe(key, item.timestamp);
     if (own.length === 0) return;
     const graphs = this.graphIds();
-    const members = (keys: IdentityKey[]) => {
-      const ids = new Set(keys.map((k) => graphs.get(k)!));
-      return [...graphs.keys()].filter((k) => ids.has(graphs.get(k)!));
-    };
-    const joined = members(own.flatMap((k) => k.split('|')));
-    if (!this.uniqueTwice(joined, (k) => this.nodes.get(k)!)) own.forEach((k) => this.setActive(k, true, item));
-    else this.rebuild(new Set(members([...all.keys()])), own, item);
+    const affected = [...graphs.keys()].filter((k) => linked.concat([...all.keys()]).some((i) => graphs.get(i) === graphs.get(k)));
+    const wasActive = own.map((k) => this.links.get(k)!.active);
+    own.forEach((k) => (this.links.get(k)!.active = true));
+    const tried = this.graphIds();
+    const joinedGraphs = new Set(linked.map((k) => tried.get(k)!));
+    const conflict = [...joinedGraphs].some((g) =>
+      this.uniqueTwice([...tried.keys()].filter((k) => tried.get(k) === g), (k) => this.nodes.get(k)!),
+    );
+    own.forEach((k, i) => (this.links.get(k)!.active = wasActive[i]));
+    if (!conflict) own.forEach((k) => this.setActive(k, true, item));
+    else this.rebuild(new Set(affected), own, item);
     this.enforceCap(item);
   }
 
