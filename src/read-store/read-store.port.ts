@@ -63,6 +63,31 @@ export interface EventStats {
 }
 
 /**
+ * One row of the identity→items index: an item (record, event or link) of the log, under one of its identities
+ * (linked or not). asOf and history follow it to read a subject's own items back from the log, so their cost
+ * follows the subject's history, never the size of the log. Rows are immutable: the same (identityKey, eventId)
+ * stored twice keeps the first.
+ */
+export interface ItemIndexEntry {
+  identityKey: IdentityKey;
+  eventId: string;
+  position: Position;
+  /** Log time, epoch ms. */
+  recordedAt: number;
+  stream: string;
+  revision: number;
+}
+
+export interface ItemIndexQuery {
+  /** Only rows logged strictly before this time (epoch ms). */
+  recordedBefore?: number;
+  /** Only rows of these items (log event ids). */
+  eventIds?: string[];
+  /** At most this many rows (the oldest in log order); absent: every row. */
+  limit?: number;
+}
+
+/**
  * Everything one projector step changes. A key appears at most once per kind; if it is both upserted and deleted,
  * the delete wins. Every part is optional.
  */
@@ -73,6 +98,8 @@ export interface ReadModelBatch {
   /** `delete`: graph ids whose profile is gone (merged into another graph, or emptied). */
   profiles?: { upsert?: ProfileRecord[]; delete?: IdentityKey[] };
   events?: TimelineEvent[];
+  /** New rows of the identity→items index. */
+  itemIndex?: ItemIndexEntry[];
 }
 
 export interface Checkpoint {
@@ -127,6 +154,8 @@ export interface ReadStore {
   getLinksTouching(keys: IdentityKey[]): Promise<LinkState[]>;
   getFragmentsOfPrimaries(primaryKeys: IdentityKey[]): Promise<Fragment[]>;
   getEventStats(primaryKeys: IdentityKey[]): Promise<EventStats[]>;
+  /** Index rows of these identities, in log order (position, then eventId), filtered as asked. */
+  getItemsOfIdentities(keys: IdentityKey[], query?: ItemIndexQuery): Promise<ItemIndexEntry[]>;
 
   /** Queries. */
   getNode(key: IdentityKey): Promise<IdentityNode | undefined>;

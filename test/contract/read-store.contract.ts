@@ -10,6 +10,7 @@ import {
   type ReadStoreContext,
   type ReadStoreHarness,
 } from './read-store.fixtures';
+import { describeItemIndex } from './read-store.item-index.contract';
 import { describeReadStoreQueries } from './read-store.queries.contract';
 
 /**
@@ -31,6 +32,7 @@ export function describeReadStoreContract(name: string, createHarness: () => Pro
     describeDeletes(ctx);
     describeModelVersions(ctx);
     describeReadStoreQueries(ctx);
+    describeItemIndex(ctx);
   });
 }
 

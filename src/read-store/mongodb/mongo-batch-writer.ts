@@ -12,6 +12,7 @@ import {
   type StatsDoc,
 } from './mongo-collections';
 import { chunks, findByIds, guardedDelete, guardedUpsert } from './mongo-guarded-writes';
+import { writeItemIndex } from './mongo-item-index';
 
 /**
  * Applies a batch document by document, then the checkpoint. A crash in between leaves some documents at the new
@@ -38,6 +39,7 @@ export async function writeBatch(c: ReadModelCollections, batch: ReadModelBatch,
     write(c.fragments, fragmentDocs, goneFragments, pos),
     write(c.profiles, profileDocs, profiles?.delete, pos),
     writeEvents(c, eventDocs, events),
+    writeItemIndex(c, batch.itemIndex ?? []),
   ]);
   await guardedUpsert(c.checkpoints, [{ _id: checkpoint.projector, pos, position: checkpoint.position }]);
 }

@@ -55,6 +55,18 @@ export interface StatsDoc extends GuardedDoc {
   lastPosition: string;
 }
 
+/** Immutable once stored: `_id` is fragmentId-style JSON of [identityKey, eventId]; `pos` sorts in log order. */
+export interface ItemIndexDoc {
+  _id: string;
+  identityKey: string;
+  eventId: string;
+  pos: string;
+  position: string;
+  recordedAt: number;
+  stream: string;
+  revision: number;
+}
+
 export interface CheckpointDoc extends GuardedDoc {
   position: string;
 }
@@ -67,6 +79,7 @@ export interface ReadModelCollections {
   events: Collection<EventDoc>;
   stats: Collection<StatsDoc>;
   checkpoints: Collection<CheckpointDoc>;
+  itemIndex: Collection<ItemIndexDoc>;
 }
 
 export function readModelCollections(db: Db, prefix: string): ReadModelCollections {
@@ -78,6 +91,7 @@ export function readModelCollections(db: Db, prefix: string): ReadModelCollectio
     events: db.collection(`${prefix}events`),
     stats: db.collection(`${prefix}event_stats`),
     checkpoints: db.collection(`${prefix}checkpoints`),
+    itemIndex: db.collection(`${prefix}item_index`),
   };
 }
 
@@ -88,6 +102,7 @@ export async function ensureIndexes(c: ReadModelCollections): Promise<void> {
   await c.links.createIndex({ b: 1 }, { name: 'by_b' });
   await c.fragments.createIndex({ primaryKey: 1 }, { name: 'by_primary' });
   await c.events.createIndex({ primaryKey: 1, ts: 1, _id: 1 }, { name: 'by_primary_time' });
+  await c.itemIndex.createIndex({ identityKey: 1, pos: 1 }, { name: 'by_identity_pos' });
 }
 
 /** A fragment's id: unambiguous whatever the source name and the identity value hold. */

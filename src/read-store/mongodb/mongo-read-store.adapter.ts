@@ -9,6 +9,8 @@ import type {
   EventsQuery,
   Fragment,
   GraphView,
+  ItemIndexEntry,
+  ItemIndexQuery,
   ListProfilesQuery,
   Page,
   ProfileRecord,
@@ -21,6 +23,7 @@ import { writeBatch } from './mongo-batch-writer';
 import { ensureIndexes, readModelCollections, type ProfileDoc, type ReadModelCollections } from './mongo-collections';
 import { translated } from './mongo-errors';
 import { chunks, findByIds } from './mongo-guarded-writes';
+import { findItemsOf } from './mongo-item-index';
 import { queryTimeline } from './mongo-timeline';
 
 export interface MongoReadStoreOptions extends ReadStoreOptions {
@@ -89,6 +92,10 @@ export class MongoReadStore implements ReadStore {
         lastPosition: s.lastPosition,
       })),
     );
+  }
+
+  getItemsOfIdentities(keys: IdentityKey[], query: ItemIndexQuery = {}): Promise<ItemIndexEntry[]> {
+    return translated(() => findItemsOf(this.c, keys, query));
   }
 
   async getNode(key: IdentityKey): Promise<IdentityNode | undefined> {

@@ -16,6 +16,7 @@ export function createBatchWriter(db: Database, s: SqliteStatements) {
     writeGraph(s, batch, pos);
     writeProfiles(s, batch, pos);
     writeEvents(s, batch);
+    writeItemIndex(s, batch);
     s.putCheckpoint.run(checkpoint.projector, checkpoint.position, pos);
   });
 }
@@ -54,5 +55,12 @@ function writeEvents(s: SqliteStatements, batch: ReadModelBatch): void {
       JSON.stringify(e.doc),
     );
     if (stored.changes === 1) s.countEvent.run(e.primaryKey, e.timestamp, e.position, positionKey(e.position));
+  }
+}
+
+/** Index rows are immutable: one stored before (a re-applied batch) is kept as it is. */
+function writeItemIndex(s: SqliteStatements, batch: ReadModelBatch): void {
+  for (const r of batch.itemIndex ?? []) {
+    s.insertItemIndex.run(r.identityKey, positionKey(r.position), r.eventId, r.position, r.recordedAt, r.stream, r.revision);
   }
 }

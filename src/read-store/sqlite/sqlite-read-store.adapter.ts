@@ -13,6 +13,8 @@ import type {
   EventsQuery,
   Fragment,
   GraphView,
+  ItemIndexEntry,
+  ItemIndexQuery,
   ListProfilesQuery,
   Page,
   ProfileRecord,
@@ -32,6 +34,15 @@ interface ProfileRow {
   created_at: number;
   updated_at: number;
   doc: string;
+}
+
+interface ItemIndexRow {
+  identity_key: string;
+  event_id: string;
+  position: string;
+  recorded_at: number;
+  stream: string;
+  revision: number;
 }
 
 /**
@@ -98,6 +109,25 @@ export class SqliteReadStore implements ReadStore {
         count: r.count,
         lastEventAt: r.last_event_at,
         lastPosition: r.last_position,
+      }));
+    });
+  }
+
+  getItemsOfIdentities(keys: IdentityKey[], query: ItemIndexQuery = {}): Promise<ItemIndexEntry[]> {
+    return settle(() => {
+      const rows = this.s.itemsOf.all({
+        keys: JSON.stringify(keys),
+        before: query.recordedBefore ?? Number.MAX_SAFE_INTEGER,
+        eventIds: query.eventIds === undefined ? null : JSON.stringify(query.eventIds),
+        limit: query.limit ?? -1,
+      }) as ItemIndexRow[];
+      return rows.map((r) => ({
+        identityKey: r.identity_key,
+        eventId: r.event_id,
+        position: r.position,
+        recordedAt: r.recorded_at,
+        stream: r.stream,
+        revision: r.revision,
       }));
     });
   }

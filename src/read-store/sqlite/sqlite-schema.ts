@@ -38,6 +38,13 @@ CREATE TABLE IF NOT EXISTS ${p}event_stats (
   last_position TEXT NOT NULL, last_pos TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- The identity→items index: one row per (identity, item), read by key prefix in log order (pos).
+CREATE TABLE IF NOT EXISTS ${p}item_index (
+  identity_key TEXT NOT NULL, pos TEXT NOT NULL, event_id TEXT NOT NULL, position TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL, stream TEXT NOT NULL, revision INTEGER NOT NULL,
+  PRIMARY KEY (identity_key, pos, event_id)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS ${p}checkpoints (
   projector TEXT PRIMARY KEY, position TEXT NOT NULL, pos TEXT NOT NULL
 ) WITHOUT ROWID;

@@ -55,6 +55,16 @@ export function prepareStatements(db: Database, p: string) {
     statsOf: db.prepare(
       `SELECT primary_key, count, last_event_at, last_position FROM ${p}event_stats WHERE ${inList('primary_key')}`,
     ),
+    insertItemIndex: db.prepare(
+      `INSERT OR IGNORE INTO ${p}item_index (identity_key, pos, event_id, position, recorded_at, stream, revision)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    itemsOf: db.prepare(
+      `SELECT identity_key, event_id, position, recorded_at, stream, revision FROM ${p}item_index
+       WHERE identity_key IN (SELECT value FROM json_each(@keys)) AND recorded_at < @before
+         AND (@eventIds IS NULL OR event_id IN (SELECT value FROM json_each(@eventIds)))
+       ORDER BY pos, event_id LIMIT @limit`,
+    ),
     ...timelineStatements(db, p),
   };
 }
