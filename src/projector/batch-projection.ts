@@ -1,9 +1,9 @@
-import { applyItem, type GraphState } from '../../projections/identity-graph';
-import type { IdentityKey, IdentityNode, IdentitySettings } from '../../projections/model';
+import { applyItem, type GraphItem, type GraphState } from '../../projections/identity-graph';
+import { identityKey, type IdentityKey, type IdentityNode, type IdentitySettings } from '../../projections/model';
 import { applyRecordToFragment, buildProfile, type AttributeMerge, type Fragment } from '../../projections/unified-profile';
 import type { DecodedEvent } from '../events/codec';
 import { comparePositions, type Position } from '../event-store/position';
-import type { ProfileRecord, ReadModelBatch, TimelineEvent } from '../read-store/read-store.port';
+import type { ItemIndexEntry, ProfileRecord, ReadModelBatch, TimelineEvent } from '../read-store/read-store.port';
 import { graphItemOf, profileRecordOf, timelineEventOf } from './log-items';
 
 /**
@@ -46,9 +46,11 @@ export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[]
   const touchedLinks = new Set<string>();
   const changedFragments = new Set<string>();
   const timeline: TimelineEvent[] = [];
+  const itemIndex: ItemIndexEntry[] = [];
   for (const decoded of events) {
     const item = graphItemOf(decoded);
     if (item) {
+      itemIndex.push(...indexRowsOf(decoded, item));
       const outcome = applyItem(scope.graph, ctx.settings, item, ctx.rejected);
       outcome.touchedNodes.forEach((k) => touchedNodes.add(k));
       outcome.touchedLinks.forEach((k) => touchedLinks.add(k));
@@ -71,7 +73,16 @@ export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[]
     fragments: { upsert: [...changedFragments].map((k) => storedFragment(scope.fragments.get(k)!)) },
     profiles: profilesOf(scope, ctx),
     events: timeline,
+    itemIndex,
   };
+}
+
+/** One identity→items index row per identity of the item (linked or not), so asOf can find it from any of them. */
+function indexRowsOf(decoded: DecodedEvent, item: GraphItem): ItemIndexEntry[] {
+  const keys = new Set([...item.identities, ...(item.unlinked ?? [])].map(identityKey));
+  const { eventId, position, stream, revision } = decoded;
+  const recordedAt = decoded.recordedAt.getTime();
+  return [...keys].map((key) => ({ identityKey: key, eventId, position, recordedAt, stream, revision }));
 }
 
 function countEvent(stats: Map<IdentityKey, PrimaryStats>, event: TimelineEvent): void {
