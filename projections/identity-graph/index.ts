@@ -2,6 +2,7 @@
 export { applyItem, applyItems, foldItems } from './apply-item';
 export { applyRejection, type LinkRejection } from './apply-rejection';
 export { components, removedLinks, type GraphComponent } from './components';
+export { explainPath, type ExplainStep } from './explain';
 export {
   REMOVAL_REASONS,
   type GraphItem,
