@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from './audit/audit.module';
 import { ApiKeyGuard } from './common/api-key.guard';
 import { ConfigModule } from './config/config.module';
 import type { TesseraConfig } from './config/config';
@@ -28,6 +29,7 @@ export const FEATURE_MODULES: Array<Type | DynamicModule> = [
   MergePoliciesModule,
   ProfilesModule,
   ViewerModule,
+  AuditModule,
 ];
 
 @Module({})

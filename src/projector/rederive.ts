@@ -1,12 +1,14 @@
-import { applyItem, createGraphState, type GraphState } from '../../projections/identity-graph';
-import type { IdentityKey } from '../../projections/model';
+import { applyItem, createGraphState, REMOVAL_REASONS, type GraphItem, type GraphState } from '../../projections/identity-graph';
+import { identityKey, linkKey, type IdentityKey, type LinkState } from '../../projections/model';
 import type { Fragment } from '../../projections/unified-profile';
 import { decode } from '../events/codec';
 import type { EventStore } from '../event-store/event-store.port';
 import { comparePositions, type Position } from '../event-store/position';
 import type { ReadModelBatch, ReadStore } from '../read-store/read-store.port';
 import { fragmentKey, profilesOf, type LoadedScope, type PrimaryStats, type ProjectionContext } from './batch-projection';
+import { loadRules } from './load-rules';
 import { graphItemOf } from './log-items';
+import type { ActiveRejection } from './projection-rules';
 
 const PAGE = 1000;
 const CHUNK = 500;
@@ -24,7 +26,10 @@ export async function rederiveGraphs(
   until: Position,
   ctx: ProjectionContext,
 ): Promise<ReadModelBatch> {
-  const graph = await foldLog(log, until, ctx);
+  const rejections = [...(await loadRules(log, until)).rejections.values()];
+  const observed = new RejectedPairObservations(rejections);
+  const graph = await foldLog(log, until, ctx, observed);
+  const rejectedLinks = observed.removedLinks(graph);
   const keys = [...graph.nodes.keys()];
   const oldLinks = await inChunks(keys, (part) => store.getLinksTouching(part));
   const fragments = await inChunks(keys, (part) => store.getFragmentsOfPrimaries(part));
@@ -35,15 +40,21 @@ export async function rederiveGraphs(
     stats: new Map<IdentityKey, PrimaryStats>(stats.map((s) => [s.primaryKey, { count: s.count, lastEventAt: s.lastEventAt, lastPosition: s.lastPosition }])),
     graphsBefore: await allProfileGraphIds(store),
   };
-  const staleLinks = [...new Set(oldLinks.map((l) => l.key))].filter((k) => !graph.links.has(k));
+  const kept = new Set([...graph.links.keys(), ...rejectedLinks.map((l) => l.key)]);
+  const staleLinks = [...new Set(oldLinks.map((l) => l.key))].filter((k) => !kept.has(k));
   return {
     nodes: { upsert: [...graph.nodes.values()] },
-    links: { upsert: [...graph.links.values()], delete: staleLinks },
+    links: { upsert: [...graph.links.values(), ...rejectedLinks], delete: staleLinks },
     profiles: profilesOf(scope, ctx),
   };
 }
 
-async function foldLog(log: EventStore, until: Position, ctx: ProjectionContext): Promise<GraphState> {
+async function foldLog(
+  log: EventStore,
+  until: Position,
+  ctx: ProjectionContext,
+  observed: RejectedPairObservations,
+): Promise<GraphState> {
   const graph = createGraphState();
   let after: Position | undefined;
   for (;;) {
@@ -51,7 +62,8 @@ async function foldLog(log: EventStore, until: Position, ctx: ProjectionContext)
     for (const recorded of page) {
       if (comparePositions(recorded.position, until) > 0) return graph;
       const item = graphItemOf(decode(recorded));
-      if (item) applyItem(graph, ctx.settings, item, ctx.rejected);
+      if (!item) continue;
+      if (applyItem(graph, ctx.settings, item, ctx.rejected).status === 'applied') observed.observe(item);
     }
     if (page.length < PAGE) return graph;
     after = page[page.length - 1].position;
@@ -73,4 +85,66 @@ async function allProfileGraphIds(store: ReadStore): Promise<Set<IdentityKey>> {
     cursor = page.nextCursor;
   } while (cursor);
   return ids;
+}
+
+/**
+ * The fold ignores observations of rejected pairs, so it holds no record of them; this keeps the first/last seen
+ * and sources of those observations on the side, so each rejected pair becomes a removed link record
+ * (LINK_REJECTED, removed by the rejection's log event) that the graph API shows among removedLinks. Only items
+ * holding an identity of some rejected pair are looked at, so the pass costs nothing when nobody rejected anything.
+ */
+class RejectedPairObservations {
+  private readonly byPair = new Map<string, ActiveRejection>();
+  private readonly ends = new Set<IdentityKey>();
+  private readonly seen = new Map<string, Pick<LinkState, 'firstSeen' | 'lastSeen' | 'sources' | 'createdBy'>>();
+
+  constructor(rejections: ActiveRejection[]) {
+    for (const r of rejections) {
+      this.byPair.set(r.pair, r);
+      this.ends.add(identityKey(r.from)).add(identityKey(r.to));
+    }
+  }
+
+  observe(item: GraphItem): void {
+    if (this.ends.size === 0) return;
+    const unlinked = new Set((item.unlinked ?? []).map(identityKey));
+    const keys = item.identities.map(identityKey).filter((k) => this.ends.has(k) && !unlinked.has(k));
+    for (let i = 0; i < keys.length; i++) {
+      for (let j = i + 1; j < keys.length; j++) {
+        const pair = linkKey(keys[i], keys[j]);
+        if (this.byPair.has(pair)) this.record(pair, item);
+      }
+    }
+  }
+
+  /** A removed link per active rejection whose two identities are nodes of the re-derived graph. */
+  removedLinks(graph: GraphState): LinkState[] {
+    const out: LinkState[] = [];
+    for (const [pair, r] of this.byPair) {
+      const [a, b] = ends(r);
+      if (!graph.nodes.has(a) || !graph.nodes.has(b)) continue;
+      const seen = this.seen.get(pair) ?? { firstSeen: r.at, lastSeen: r.at, sources: [], createdBy: r.eventId };
+      const status = 'removed' as const;
+      out.push({ key: pair, a, b, ...seen, status, removedAt: r.at, removedBy: r.eventId, reason: REMOVAL_REASONS.rejected });
+    }
+    return out;
+  }
+
+  private record(pair: string, item: GraphItem): void {
+    const current = this.seen.get(pair);
+    if (!current) {
+      this.seen.set(pair, { firstSeen: item.timestamp, lastSeen: item.timestamp, sources: [item.source], createdBy: item.itemId });
+      return;
+    }
+    current.firstSeen = Math.min(current.firstSeen, item.timestamp);
+    current.lastSeen = Math.max(current.lastSeen, item.timestamp);
+    if (!current.sources.includes(item.source)) current.sources.push(item.source);
+  }
+}
+
+/** The pair's two identity keys in link order (a < b), as every link record holds them. */
+function ends(r: ActiveRejection): [IdentityKey, IdentityKey] {
+  const x = identityKey(r.from);
+  const y = identityKey(r.to);
+  return x < y ? [x, y] : [y, x];
 }
