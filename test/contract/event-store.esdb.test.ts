@@ -61,15 +61,24 @@ describe('EventStoreDB adapter specifics (stand-in)', () => {
       expect(standIn.subscriptionsOpened()).toBeGreaterThanOrEqual(3);
     });
 
-    it('ends a consumer waiting through the backoff when closed', async () => {
-      const subscription = store.subscribeToAll();
-      const stream = newStream();
-      await store.append(stream, [newEvent()]);
-      await take(subscription, 1, inStreams(stream));
-      const pending = subscription[Symbol.asyncIterator]().next();
-      standIn.dropSubscriptions();
-      await subscription.close();
-      expect(await pending).toEqual({ done: true, value: undefined });
+    it('tells of the drop, and ends a consumer waiting through the backoff when closed', async () => {
+      let dropped!: () => void;
+      const drop = new Promise<void>((resolve) => (dropped = resolve));
+      const patient = openEventStoreDb(standIn.url, { resubscribe: { firstRetryMs: 60_000, onDropped: () => dropped() } });
+      try {
+        const subscription = patient.subscribeToAll();
+        const stream = newStream();
+        await patient.append(stream, [newEvent()]);
+        await take(subscription, 1, inStreams(stream));
+        const pending = subscription[Symbol.asyncIterator]().next();
+        standIn.dropSubscriptions();
+        await drop;
+        await subscription.close();
+        expect(await pending).toEqual({ done: true, value: undefined });
+        expect(standIn.subscriptionsOpened()).toBe(1);
+      } finally {
+        await patient.close();
+      }
     });
   });
 

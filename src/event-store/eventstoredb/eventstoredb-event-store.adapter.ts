@@ -23,7 +23,7 @@ import type {
 } from '../event-store.port';
 import { comparePositions, type Position } from '../position';
 import { fromPosition, isSystemEvent, toRecordedEvent } from './eventstoredb-mapping';
-import { EventStoreDbSubscription } from './eventstoredb-subscription';
+import { DEFAULT_RESUBSCRIBE, EventStoreDbSubscription, type ResubscribePolicy } from './eventstoredb-subscription';
 import { StreamIdIndex, type StreamIds } from './stream-id-index';
 import { StreamLocks } from './stream-locks';
 
@@ -45,7 +45,10 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly ids = new StreamIdIndex();
   private readonly locks = new StreamLocks();
 
-  constructor(private readonly client: EventStoreDBClient) {}
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly resubscribe: ResubscribePolicy = DEFAULT_RESUBSCRIBE,
+  ) {}
 
   append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision = 'any'): Promise<AppendResult> {
     return this.locks.exclusive(stream, () => this.appendExclusive(stream, events, expectedRevision));
@@ -118,7 +121,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   subscribeToAll(options: { after?: Position } = {}): LogSubscription {
-    return new EventStoreDbSubscription(this.client, options.after, () => this.headPosition());
+    return new EventStoreDbSubscription(this.client, options.after, () => this.headPosition(), this.resubscribe);
   }
 
   async headPosition(): Promise<Position | undefined> {
@@ -160,8 +163,14 @@ export class EventStoreDbEventStore implements EventStore {
   }
 }
 
-export function openEventStoreDb(connectionString: string): EventStore {
-  return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
+export interface EventStoreDbOptions {
+  /** How subscriptions resume after a drop; defaults to 100 ms doubling up to 5 s. */
+  resubscribe?: Partial<ResubscribePolicy>;
+}
+
+export function openEventStoreDb(connectionString: string, options: EventStoreDbOptions = {}): EventStore {
+  const resubscribe = { ...DEFAULT_RESUBSCRIBE, ...options.resubscribe };
+  return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), resubscribe);
 }
 
 function toJsonEvent(event: EventToAppend) {

@@ -4,8 +4,16 @@ import type { LogSubscription, RecordedEvent } from '../event-store.port';
 import { comparePositions, type Position } from '../position';
 import { fromPosition, isSystemEvent, toRecordedEvent } from './eventstoredb-mapping';
 
-const FIRST_RETRY_MS = 100;
-const MAX_RETRY_MS = 5_000;
+/** How a subscription behaves when it drops. */
+export interface ResubscribePolicy {
+  /** Delay before the first resubscription; it doubles after each failed one, up to maxRetryMs. */
+  firstRetryMs: number;
+  maxRetryMs: number;
+  /** Told of every drop before the resubscription, for logs and metrics. */
+  onDropped?: (error: unknown, failures: number) => void;
+}
+
+export const DEFAULT_RESUBSCRIBE: ResubscribePolicy = { firstRetryMs: 100, maxRetryMs: 5_000 };
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
@@ -36,6 +44,7 @@ export class EventStoreDbSubscription implements LogSubscription {
     private readonly client: EventStoreDBClient,
     after: Position | undefined,
     headPosition: () => Promise<Position | undefined>,
+    private readonly policy: ResubscribePolicy = DEFAULT_RESUBSCRIBE,
   ) {
     this.last = after;
     this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
@@ -80,12 +89,14 @@ export class EventStoreDbSubscription implements LogSubscription {
     while (!this.closed) {
       try {
         const next = await (this.reader ?? this.open()).next();
+        if (this.closed) break;
         if (next.done) throw new Error('EventStoreDB ended the subscription');
         const event = this.accept(next.value);
         if (event) return { done: false, value: event };
-      } catch {
-        // A dropped subscription is resumed from the last position handed over; the error carries nothing more.
+      } catch (error) {
+        // A dropped subscription is resumed from the last position handed over.
         if (this.closed) break;
+        this.policy.onDropped?.(error, this.failures);
         await this.drop();
         await this.backoff(this.failures++);
       }
@@ -138,7 +149,9 @@ export class EventStoreDbSubscription implements LogSubscription {
   }
 
   private backoff(failures: number): Promise<void> {
-    const delay = Math.min(FIRST_RETRY_MS * 2 ** failures, MAX_RETRY_MS);
+    // close() may have run while the broken subscription was being dropped: then there is nothing to wait for.
+    if (this.closed) return Promise.resolve();
+    const delay = Math.min(this.policy.firstRetryMs * 2 ** failures, this.policy.maxRetryMs);
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, delay);
       this.cancelBackoff = () => {

@@ -1,1 +1,2 @@
-export { EventStoreDbEventStore, openEventStoreDb } from './eventstoredb-event-store.adapter';
+export { EventStoreDbEventStore, openEventStoreDb, type EventStoreDbOptions } from './eventstoredb-event-store.adapter';
+export type { ResubscribePolicy } from './eventstoredb-subscription';
