@@ -1,5 +1,5 @@
-import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
-import type { EventStore } from '../../src/event-store';
+import { BACKWARDS, END, EventStoreDBClient, StreamNotFoundError, jsonEvent, streamNameFilter } from '@eventstore/db-client';
+import { comparePositions, type EventStore } from '../../src/event-store';
 import { openEventStoreDb } from '../../src/event-store/eventstoredb';
 import type { EventStoreDbSubscription } from '../../src/event-store/eventstoredb/eventstoredb-subscription';
 import { startEsdbStandIn, type EsdbStandIn } from '../support/esdb-standin';
@@ -121,6 +121,80 @@ describe('EventStoreDB adapter specifics (stand-in)', () => {
         expect(retry.events[0]).toEqual({ eventId: event.eventId, position: original.position, duplicate: true });
       } finally {
         await other.close();
+      }
+    });
+  });
+
+  describe('writers in two processes', () => {
+    it("retry the appends that lost the race for a stream's revision, and lose none", async () => {
+      const other = openEventStoreDb(standIn.url);
+      try {
+        const stream = newStream();
+        const mine = newEvents(10);
+        const theirs = newEvents(10);
+        const results = await Promise.all([
+          ...mine.map((e) => store.append(stream, [e])),
+          ...theirs.map((e) => other.append(stream, [e])),
+        ]);
+        expect(results.every((r) => !r.events[0].duplicate)).toBe(true);
+        const stored = await store.readStream(stream);
+        expect(stored.map((e) => e.revision)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+        expect(new Set(stored.map((e) => e.eventId))).toEqual(new Set([...mine, ...theirs].map((e) => e.eventId)));
+        expect(stored.map((e) => e.position)).toEqual(results.map((r) => r.position).sort(comparePositions));
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe('the stand-in speaks the protocol the client expects', () => {
+    it('filters a subscription by stream prefix and reports checkpoints', async () => {
+      const raw = EventStoreDBClient.connectionString(standIn.url);
+      try {
+        const prefix = newStream('filtered');
+        await raw.appendToStream(`${prefix}-a`, jsonEvent({ type: 'Kept', data: {} }));
+        await raw.appendToStream(newStream(), jsonEvent({ type: 'Skipped', data: {} }));
+        await raw.appendToStream(`${prefix}-b`, jsonEvent({ type: 'Kept', data: {} }));
+        let checkpointed!: (commit: bigint) => void;
+        const checkpoint = new Promise<bigint>((resolve) => (checkpointed = resolve));
+        const subscription = raw.subscribeToAll({
+          filter: streamNameFilter({ prefixes: [prefix], checkpointReached: (_s, p) => checkpointed(p.commit) }),
+        });
+        const seen: string[] = [];
+        let lastCommit = 0n;
+        let checkpointCommit = -1n;
+        for await (const resolved of subscription) {
+          seen.push(resolved.event?.streamId ?? '');
+          lastCommit = resolved.event?.position?.commit ?? 0n;
+          if (seen.length < 2) continue;
+          checkpointCommit = await checkpoint;
+          break;
+        }
+        expect(seen).toEqual([`${prefix}-a`, `${prefix}-b`]);
+        // Caught up, the stand-in checkpoints at the last event it scanned, as a filtered subscription does.
+        expect(checkpointCommit).toBe(lastCommit);
+      } finally {
+        await raw.dispose();
+      }
+    });
+
+    it('reads a stream and $all backwards, and reports a missing stream', async () => {
+      const raw = EventStoreDBClient.connectionString(standIn.url);
+      try {
+        const stream = newStream();
+        await store.append(stream, newEvents(3));
+        const revisions = [];
+        for await (const r of raw.readStream(stream, { direction: BACKWARDS, fromRevision: END })) revisions.push(r.event?.revision);
+        expect(revisions).toEqual([2n, 1n, 0n]);
+        const newest = [];
+        for await (const r of raw.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 2 })) newest.push(r.event?.revision);
+        expect(newest).toEqual([2n, 1n]);
+        const missing = async () => {
+          for await (const r of raw.readStream(newStream())) return r;
+        };
+        await expect(missing()).rejects.toBeInstanceOf(StreamNotFoundError);
+      } finally {
+        await raw.dispose();
       }
     });
   });

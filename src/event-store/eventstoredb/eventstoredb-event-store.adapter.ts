@@ -29,8 +29,11 @@ import { StreamLocks } from './stream-locks';
 
 const DEFAULT_PAGE = 1000;
 const MAX_PAGE = 10_000;
-/** Appends with 'any' retry when another writer got in between our id check and our append. */
-const MAX_APPEND_ATTEMPTS = 10;
+/**
+ * Appends retry when a writer in another process got in between the id check and the append. Each lost race is
+ * another writer's success, so a bound well above the writers per stream only gives up under real contention.
+ */
+const MAX_APPEND_ATTEMPTS = 32;
 
 /**
  * The event log on EventStoreDB (distributed mode). Idempotency is the adapter's own: EventStoreDB only
