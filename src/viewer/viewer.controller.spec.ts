@@ -45,6 +45,8 @@ describe('ViewerModule', () => {
     expect(script.body).toContain('import');
     const css = await get('/viewer/styles.css');
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    const icon = await get('/viewer/favicon.svg');
+    expect(icon.headers['content-type']).toBe('image/svg+xml');
   });
 
   it('answers unknown or path-like asset names with the API error body, never a file outside the folder', async () => {

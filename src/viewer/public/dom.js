@@ -64,6 +64,7 @@ export function splitKey(key) {
 }
 
 export function errorBox(error) {
-  const text = error?.status === 404 ? 'Nothing is known about this identity.' : error?.message ?? String(error);
+  const unknownIdentity = error?.status === 404 && error?.code !== 'ROUTE_NOT_FOUND';
+  const text = unknownIdentity ? 'Nothing is known about this identity.' : error?.message ?? String(error);
   return h('p', { class: 'error', role: 'alert' }, text, error?.code ? ` (${error.code})` : '');
 }

@@ -94,16 +94,27 @@ async function explainPath(identity, node, asOf, target) {
   replace(target, h('p', { class: 'muted' }, `Explaining ${node.key}…`));
   try {
     const body = await api.explain(identity, { to: node.key, asOf });
-    const chain = body?.links ?? body?.chain ?? body?.path ?? [];
+    const chain = body?.chain ?? body?.steps ?? body?.links ?? body?.path ?? [];
+    if (chain.length === 0) {
+      replace(target, h('p', { class: 'muted' }, `${node.key} is the identity this profile was looked up by.`));
+      return;
+    }
     replace(target, h('h3', {}, `How ${node.key} joins ${keyOf(identity)}`),
-      h('ol', { class: 'chain' }, chain.map((link) => h('li', {},
-        `${keyOf(link.from ?? link.a)} — ${keyOf(link.to ?? link.b)}`,
-        link.sources?.length ? ` · ${link.sources.join(', ')}` : '',
-        link.firstSeen ? [' · first seen ', timeEl(link.firstSeen)] : '',
-        link.lastSeen ? [' · last seen ', timeEl(link.lastSeen)] : '',
-        link.createdBy ? ` · created by ${typeof link.createdBy === 'string' ? link.createdBy : JSON.stringify(link.createdBy)}` : ''))));
+      h('ol', { class: 'chain', 'data-testid': 'explain-chain' }, chain.map(chainStep)));
   } catch (error) {
     const message = error.status === 404 ? `${node.key} is not in this graph any more.` : null;
     replace(target, message ? h('p', { class: 'muted' }, message) : errorBox(error));
   }
+}
+
+/** One hop: its two ends, and the link's sources, times and the item that created it. */
+function chainStep(step) {
+  const link = step.link ?? step;
+  const creator = link.createdBy ?? step.createdBy;
+  return h('li', {},
+    `${keyOf(step.from ?? link.from ?? link.a)} — ${keyOf(step.to ?? link.to ?? link.b)}`,
+    link.sources?.length ? ` · ${link.sources.join(', ')}` : '',
+    link.firstSeen ? [' · first seen ', timeEl(link.firstSeen)] : '',
+    link.lastSeen ? [' · last seen ', timeEl(link.lastSeen)] : '',
+    creator ? ` · created by ${typeof creator === 'string' ? creator : JSON.stringify(creator)}` : '');
 }

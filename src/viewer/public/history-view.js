@@ -45,10 +45,17 @@ function changesList(entry) {
     ...attributeLines(changes.attributes),
     ...linkLines(changes.linksAdded ?? changes.addedLinks ?? changes.links?.added, 'linked'),
     ...linkLines(changes.linksRemoved ?? changes.removedLinks ?? changes.links?.removed, 'unlinked'),
+    ...linkLines(changes.linksRestored ?? changes.restoredLinks, 'relinked'),
+    ...keyLines(changes.joined, 'joined the graph'),
+    ...keyLines(changes.left, 'left the graph'),
   ];
-  const why = entry.reason ?? changes.reason ?? entry.why;
+  const why = entry.reason ?? changes.reason ?? entry.why ?? entry.rejection?.reason;
   if (why) lines.push(`why: ${typeof why === 'string' ? why : JSON.stringify(why)}`);
   return lines.length ? h('ul', { class: 'changes' }, lines.map((line) => h('li', {}, line))) : null;
+}
+
+function keyLines(keys, verb) {
+  return Array.isArray(keys) ? keys.map((key) => `${keyOf(key)} ${verb}`) : [];
 }
 
 function attributeLines(attributes) {
@@ -61,9 +68,16 @@ function attributeLines(attributes) {
 
 function describeAttribute(change) {
   const path = change.path ?? change.leaf ?? change.name ?? '?';
-  if ('to' in change || 'from' in change) return `${path}: ${JSON.stringify(change.from)} → ${JSON.stringify(change.to)}`;
+  if ('before' in change || 'after' in change) return leafChange(path, change.before, change.after);
+  if ('to' in change || 'from' in change) return leafChange(path, change.from, change.to);
   if ('value' in change) return `${path} = ${JSON.stringify(change.value)}`;
   return `${path} changed`;
+}
+
+function leafChange(path, before, after) {
+  if (before === null || before === undefined) return `${path} set to ${JSON.stringify(after)}`;
+  if (after === null || after === undefined) return `${path} deleted (was ${JSON.stringify(before)})`;
+  return `${path}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`;
 }
 
 function linkLines(links, verb) {

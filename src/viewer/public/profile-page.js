@@ -1,5 +1,5 @@
 import { api, pageOf } from './api.js';
-import { h, append, errorBox, formatTime } from './dom.js';
+import { h, append, errorBox, formatTime, replace } from './dom.js';
 import { profileHref } from './router.js';
 import { isoToLocalInput, localInputToIso } from './time-input.js';
 import { attributesView, identitiesView, summaryView } from './profile-summary.js';
@@ -15,7 +15,8 @@ export async function renderProfilePage(page, route) {
   const { identity, params } = route;
   const asOf = params.asOf || undefined;
   const mergePolicy = params.mergePolicy || undefined;
-  append(page, h('h1', {}, h('span', { class: 'ns' }, identity.namespace), ' ', identity.id));
+  const heading = h('h1', {}, h('span', { class: 'ns' }, identity.namespace), ' ', identity.id);
+  append(page, heading);
   const toolbar = h('div', { class: 'toolbar' });
   page.append(toolbar);
   const [profile, policies, settings] = await Promise.allSettled([
@@ -28,7 +29,20 @@ export async function renderProfilePage(page, route) {
     page.append(errorBox(profile.reason));
     return;
   }
-  renderSections(page, identity, profile.value, { asOf, typeOf: typeLookup(profile.value, settings) });
+  const canonical = canonicalIdentity(profile.value, identity);
+  if (canonical.id !== identity.id) {
+    // The service normalised what was typed (trim, lower-cased email): show and link the stored value.
+    history.replaceState(null, '', profileHref(canonical, params));
+    replace(heading, h('span', { class: 'ns' }, canonical.namespace), ' ', canonical.id);
+  }
+  renderSections(page, canonical, profile.value, { asOf, typeOf: typeLookup(profile.value, settings) });
+}
+
+function canonicalIdentity(profile, typed) {
+  const wanted = typed.id.trim().toLowerCase();
+  const match = (profile.identities ?? []).find((known) =>
+    known.namespace === typed.namespace && known.id.toLowerCase() === wanted);
+  return match ? { namespace: match.namespace, id: match.id } : typed;
 }
 
 function renderSections(page, identity, profile, { asOf, typeOf }) {
