@@ -1,6 +1,7 @@
-import { unprocessable } from '../common/app-error';
-
-/** asOf reads are served by the audit slice; until it is mounted, an asOf read is refused rather than answered wrongly. */
-export function refuseAsOf(asOf: string | undefined): void {
-  if (asOf !== undefined) throw unprocessable('AS_OF_UNAVAILABLE', 'asOf reads are not available in this build');
+/**
+ * `asOf` as the reads take it: the DTO has checked it is ISO-8601 with a zone; this turns it into log time (epoch
+ * ms). Everything appended strictly before it counts.
+ */
+export function asOfTime(asOf: string | undefined): number | undefined {
+  return asOf === undefined ? undefined : Date.parse(asOf);
 }

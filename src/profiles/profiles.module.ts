@@ -9,13 +9,14 @@ import { GetProfileController } from './get-profile/get-profile.controller';
 import { GetProfileHandler } from './get-profile/get-profile.query';
 import { ListProfilesController } from './list-profiles/list-profiles.controller';
 import { ListProfilesHandler } from './list-profiles/list-profiles.query';
+import { AsOfReader } from './as-of/as-of-reader';
 import { SubjectLookup } from './subject-lookup';
 
 /** Profile reads: query handlers on the QueryBus over the read models (READ_STORE, from ProjectorModule). */
 @Module({
   imports: [IdentityModule, MergePoliciesModule],
   controllers: [ListProfilesController, GetProfileController, GetProfileEventsController, GetProfileGraphController],
-  providers: [SubjectLookup, GetProfileHandler, GetProfileEventsHandler, GetProfileGraphHandler, ListProfilesHandler],
+  providers: [AsOfReader, SubjectLookup, GetProfileHandler, GetProfileEventsHandler, GetProfileGraphHandler, ListProfilesHandler],
   exports: [SubjectLookup],
 })
 export class ProfilesModule {}

@@ -3,7 +3,6 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
-import { refuseAsOf } from '../as-of.guard';
 import { ProfileEventsQueryDto } from '../profile-query.dto';
 import { GetProfileEventsQuery, type ProfileEventsBody } from './get-profile-events.query';
 
@@ -18,7 +17,6 @@ export class GetProfileEventsController {
   @ApiNotFoundResponse({ description: 'PROFILE_NOT_FOUND' })
   events(@Param('namespace') namespace: string, @Param('id') id: string, @Query() raw: unknown): Promise<ProfileEventsBody> {
     const params = validateBody(ProfileEventsQueryDto, raw);
-    refuseAsOf(params.asOf);
     return this.queries.execute(new GetProfileEventsQuery(namespace, id, params));
   }
 }

@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
-import { refuseAsOf } from '../as-of.guard';
+import { asOfTime } from '../as-of.guard';
 import { ProfileReadQueryDto } from '../profile-query.dto';
 import { GetProfileGraphQuery, type ProfileGraphBody } from './get-profile-graph.query';
 
@@ -18,7 +18,6 @@ export class GetProfileGraphController {
   @ApiNotFoundResponse({ description: 'PROFILE_NOT_FOUND' })
   graph(@Param('namespace') namespace: string, @Param('id') id: string, @Query() raw: unknown): Promise<ProfileGraphBody> {
     const params = validateBody(ProfileReadQueryDto, raw);
-    refuseAsOf(params.asOf);
-    return this.queries.execute(new GetProfileGraphQuery(namespace, id, params.minPosition));
+    return this.queries.execute(new GetProfileGraphQuery(namespace, id, params.minPosition, asOfTime(params.asOf)));
   }
 }

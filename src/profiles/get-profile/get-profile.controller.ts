@@ -1,9 +1,15 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiNotFoundResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
-import { refuseAsOf } from '../as-of.guard';
+import { asOfTime } from '../as-of.guard';
 import { GetProfileQueryDto } from '../profile-query.dto';
 import type { ProfileBody } from '../profile-response';
 import { GetProfileQuery } from './get-profile.query';
@@ -18,9 +24,10 @@ export class GetProfileController {
   @ApiOperation({ summary: 'The unified profile of the graph this identity belongs to (id percent-encoded)' })
   @ApiNotFoundResponse({ description: 'PROFILE_NOT_FOUND: nothing is known of this identity' })
   @ApiServiceUnavailableResponse({ description: 'READ_MODEL_STALE: minPosition not reached within 5 s' })
+  @ApiUnprocessableEntityResponse({ description: 'AS_OF_TOO_LARGE: the history asOf must replay reaches past 10,000 items' })
   get(@Param('namespace') namespace: string, @Param('id') id: string, @Query() raw: unknown): Promise<ProfileBody> {
     const params = validateBody(GetProfileQueryDto, raw);
-    refuseAsOf(params.asOf);
-    return this.queries.execute(new GetProfileQuery(namespace, id, params.mergePolicy, params.minPosition));
+    const query = new GetProfileQuery(namespace, id, params.mergePolicy, params.minPosition, asOfTime(params.asOf));
+    return this.queries.execute(query);
   }
 }

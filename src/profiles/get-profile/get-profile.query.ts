@@ -9,7 +9,9 @@ import { profileRecordFor, type PrimaryStats } from '../../projector/batch-proje
 import { profileIdOf } from '../../projector/profile-id';
 import { READ_STORE, type ReadStore } from '../../read-store';
 import type { Fragment } from '../../../projections/unified-profile';
-import type { IdentityKey, IdentityNode } from '../../../projections/model';
+import type { IdentityKey, IdentityNode, IdentityRef } from '../../../projections/model';
+import { AsOfReader } from '../as-of/as-of-reader';
+import { snapshotProfile } from '../as-of/as-of-views';
 import { profileBody, type ProfileBody } from '../profile-response';
 import { SubjectLookup } from '../subject-lookup';
 
@@ -19,6 +21,8 @@ export class GetProfileQuery extends Query<ProfileBody> {
     readonly id: string,
     readonly mergePolicy?: string,
     readonly minPosition?: string,
+    /** Log time, epoch ms: the profile as the service knew it then. */
+    readonly asOf?: number,
   ) {
     super();
   }
@@ -35,12 +39,14 @@ export class GetProfileHandler implements IQueryHandler<GetProfileQuery, Profile
     private readonly lookup: SubjectLookup,
     private readonly policies: MergePoliciesService,
     private readonly settings: IdentitySettingsService,
+    private readonly asOf: AsOfReader,
   ) {}
 
   async execute(query: GetProfileQuery): Promise<ProfileBody> {
     const identity = this.lookup.normalise(query.namespace, query.id);
     const position = await this.lookup.awaitPosition(query.minPosition);
     const policy = query.mergePolicy ? await this.policies.get(query.mergePolicy) : await this.policies.default();
+    if (query.asOf !== undefined) return this.executeAsOf(identity, query.asOf, policy);
     const node = await this.lookup.node(identity);
     if (isStoredShape(policy)) {
       const stored = await this.store.getProfile(node.graphId);
@@ -51,6 +57,14 @@ export class GetProfileHandler implements IQueryHandler<GetProfileQuery, Profile
     const computed = await this.compute(policy.identityStitching === 'graph' ? node.graphId : node.key, nodes, policy);
     if (!computed) throw notFound('PROFILE_NOT_FOUND', 'No record or event under this merge policy');
     return profileBody(computed, position);
+  }
+
+  /** The merge policy is today's: policies say how to read the log, not what it held. */
+  private async executeAsOf(identity: IdentityRef, asOf: number, policy: MergePolicy): Promise<ProfileBody> {
+    const snapshot = await this.asOf.snapshot(identity, asOf);
+    const doc = snapshotProfile(snapshot, policy);
+    if (!doc) throw notFound('PROFILE_NOT_FOUND', 'No profile held this identity at asOf');
+    return profileBody(doc, snapshot.position ?? undefined);
   }
 
   private async compute(graphId: IdentityKey, nodes: IdentityNode[], policy: MergePolicy) {
