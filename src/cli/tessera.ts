@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { exportCommand } from './export';
+import { importCommand } from './import';
+import { rebuildCommand } from './rebuild';
 import { simulateCommand } from './simulate';
 import { EXIT, processIo, type CliCommand, type CliIo } from './tessera-io';
 
@@ -8,6 +11,9 @@ import { EXIT, processIo, type CliCommand, type CliIo } from './tessera-io';
  */
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   simulate: simulateCommand,
+  rebuild: rebuildCommand,
+  export: exportCommand,
+  import: importCommand,
 };
 
 export async function runTessera(argv: string[], io: CliIo = processIo): Promise<number> {

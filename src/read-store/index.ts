@@ -1,2 +1,3 @@
 export * from './read-store.port';
 export { openReadStore, type ReadStoreTarget } from './read-store.factory';
+export { dropModelVersion, listModelVersions, liveModelVersion, setLiveModelVersion } from './model-versions';

@@ -1,13 +1,15 @@
+import { liveModelVersion, type ReadStoreTarget } from './model-versions';
 import type { ReadStore, ReadStoreOptions } from './read-store.port';
 
-/** Where the read models live: the embedded SQLite file, or a MongoDB server (distributed mode). */
-export type ReadStoreTarget = { kind: 'sqlite'; file: string } | { kind: 'mongodb'; url: string; dbName?: string };
+export type { ReadStoreTarget };
 
 /**
  * Opens the adapter the configuration names. Each adapter is loaded only when chosen, so the embedded mode never
- * loads the MongoDB driver.
+ * loads the MongoDB driver. Without a modelVersion it opens the live version (model-versions.ts), which
+ * `tessera rebuild` moves after building a new one beside it.
  */
-export async function openReadStore(target: ReadStoreTarget, options: ReadStoreOptions = {}): Promise<ReadStore> {
+export async function openReadStore(target: ReadStoreTarget, requested: ReadStoreOptions = {}): Promise<ReadStore> {
+  const options = { ...requested, modelVersion: requested.modelVersion ?? (await liveModelVersion(target)) };
   if (target.kind === 'sqlite') {
     const { openSqliteReadStore } = await import('./sqlite');
     return openSqliteReadStore(target.file, options);

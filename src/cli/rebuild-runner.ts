@@ -1,0 +1,73 @@
+import type { TesseraConfig } from '../config/config';
+import type { EventStore } from '../event-store/event-store.port';
+import type { Position } from '../event-store/position';
+import { profileIdOf } from '../projector/profile-id';
+import { MAIN_PROJECTOR, Projector } from '../projector/projector';
+import { openReadStore, type ReadStoreTarget } from '../read-store/read-store.factory';
+import type { ReadStore } from '../read-store/read-store.port';
+import { progressBar, summary } from './rebuild-progress';
+import type { CliIo } from './tessera-io';
+
+export interface BuildRequest {
+  /** The log as far as the build must go (a BoundedLog): the projector stops there. */
+  log: EventStore;
+  target: ReadStoreTarget;
+  modelVersion: string;
+  /** Events up to the bound, for the progress bar. */
+  total: number;
+  config: TesseraConfig;
+  io: CliIo;
+}
+
+/** A projector that keeps failing on the same error for this long gives up instead of retrying forever. */
+const STUCK_CHECKS = 12;
+const CHECK_MS = 5_000;
+
+/**
+ * Builds read models of one version from the log: the service's own Projector over a store opened with another
+ * model version, run until it reaches the log's end (whenIdle). It uses the main checkpoint name inside its own
+ * version's checkpoint table, so once the version is made live the service's projector resumes from it.
+ */
+export async function buildModels(request: BuildRequest): Promise<Position | undefined> {
+  const { log, config, io } = request;
+  const store = await openReadStore(request.target, { modelVersion: request.modelVersion });
+  const progress = progressBar('rebuild', request.total);
+  const projector = new Projector(log, store, {
+    name: MAIN_PROJECTOR,
+    batchSize: config.projector.batchSize,
+    profileIdOf: (graphId) => profileIdOf(config.identityHashKey!, graphId),
+    onCommit: ({ events }) => progress.add(events),
+  });
+  projector.start();
+  try {
+    await untilIdle(projector);
+    return projector.checkpoint;
+  } finally {
+    await projector.stop();
+    const timing = progress.stop();
+    await store.close();
+    io.err(summary(`folded into read models ${request.modelVersion}`, request.total, timing));
+  }
+}
+
+async function untilIdle(projector: Projector): Promise<void> {
+  let stuck = 0;
+  while (!(await projector.whenIdle(CHECK_MS))) {
+    stuck = projector.lastError ? stuck + 1 : 0;
+    if (stuck >= STUCK_CHECKS) throw new Error(`the rebuild keeps failing: ${projector.lastError}`);
+  }
+}
+
+/** The main projector's checkpoint in one model version (undefined: nothing folded yet). */
+export async function checkpointOf(target: ReadStoreTarget, modelVersion: string): Promise<Position | undefined> {
+  return withStore(target, modelVersion, (store) => store.getCheckpoint(MAIN_PROJECTOR));
+}
+
+export async function withStore<T>(target: ReadStoreTarget, modelVersion: string, work: (store: ReadStore) => Promise<T>): Promise<T> {
+  const store = await openReadStore(target, { modelVersion });
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
