@@ -67,6 +67,52 @@ export interface LinkRejectionWithdrawnV1 {
   rejectionId: string;
 }
 
+export type PrivacyRequestType = 'access' | 'erase';
+export type PrivacyScope = 'graph' | 'identity';
+
+/** A data subject's request, accepted. `identity` is personal: sealed with its subject's key like every item's. */
+export interface PrivacyRequestAcceptedV1 {
+  requestId: string;
+  type: PrivacyRequestType;
+  scope: PrivacyScope;
+  identity: IdentityRef;
+  suppress: boolean;
+}
+
+/** Counts of what a request found or removed; no personal data. */
+export interface PrivacyCounts {
+  identities: number;
+  records: number;
+  events: number;
+  links: number;
+}
+
+/** An access request's export is not logged (it is personal data); only that it was produced. */
+export interface PrivacyRequestCompletedV1 {
+  requestId: string;
+  counts: PrivacyCounts;
+}
+
+export interface PrivacyRequestFailedV1 {
+  requestId: string;
+  reason: string;
+}
+
+/** The audit trail of an erasure: that it happened, when and how much; nothing about whom. */
+export interface SubjectErasedV1 {
+  requestId: string;
+  at: string;
+  counts: PrivacyCounts;
+}
+
+/**
+ * Never appended: what an item reads as once its owner's key is erased (or it is left with no identity), so a
+ * reader sees that an entry was there and nothing of what it held.
+ */
+export interface ItemErasedV1 {
+  erasedType: string;
+}
+
 export interface EventPayloads {
   RecordIngested: RecordIngestedV1;
   ExperienceEventIngested: ExperienceEventIngestedV1;
@@ -76,6 +122,11 @@ export interface EventPayloads {
   MergePolicyDeleted: MergePolicyDeletedV1;
   LinkRejected: LinkRejectedV1;
   LinkRejectionWithdrawn: LinkRejectionWithdrawnV1;
+  PrivacyRequestAccepted: PrivacyRequestAcceptedV1;
+  PrivacyRequestCompleted: PrivacyRequestCompletedV1;
+  PrivacyRequestFailed: PrivacyRequestFailedV1;
+  SubjectErased: SubjectErasedV1;
+  ItemErased: ItemErasedV1;
 }
 
 export type EventType = keyof EventPayloads;
@@ -89,6 +140,11 @@ export const CURRENT_VERSIONS: { [K in EventType]: number } = {
   MergePolicyDeleted: 1,
   LinkRejected: 1,
   LinkRejectionWithdrawn: 1,
+  PrivacyRequestAccepted: 1,
+  PrivacyRequestCompleted: 1,
+  PrivacyRequestFailed: 1,
+  SubjectErased: 1,
+  ItemErased: 1,
 };
 
 export const EVENT_TYPES = Object.keys(CURRENT_VERSIONS) as EventType[];

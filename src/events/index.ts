@@ -1,3 +1,4 @@
 export * from './catalogue';
 export * from './codec';
 export * from './event-id';
+export * from './personal-fields';

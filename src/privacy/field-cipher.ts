@@ -1,0 +1,50 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { identityKey, type IdentityRef } from '../../projections/model';
+
+/**
+ * AES-256-GCM over one personal field. The sealed form is one string,
+ * `enc1:<subjectId>:<iv>:<ciphertext+tag>` (base64url), so decryption finds the key from the value alone and the
+ * subject id is bound to the ciphertext as additional data (a value copied under another subject fails to open).
+ */
+export const SEALED_PREFIX = 'enc1:';
+export const KEY_BYTES = 32;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/** The subject id of an identity: the same keyed hash its stream name carries, so no raw value names a key. */
+export function subjectIdOf(hashKey: string, identity: IdentityRef): string {
+  return createHmac('sha256', hashKey).update(identityKey(identity)).digest('hex');
+}
+
+export function newSubjectKey(): Buffer {
+  return randomBytes(KEY_BYTES);
+}
+
+export function sealString(subjectId: string, key: Buffer, plain: string): string {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(subjectId, 'utf8'));
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  return `${SEALED_PREFIX}${subjectId}:${iv.toString('base64url')}:${body.toString('base64url')}`;
+}
+
+/** The subject id a sealed value belongs to, or undefined when the value is not in the sealed form. */
+export function sealedSubjectOf(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.startsWith(SEALED_PREFIX)) return undefined;
+  const end = value.indexOf(':', SEALED_PREFIX.length);
+  return end < 0 ? undefined : value.slice(SEALED_PREFIX.length, end);
+}
+
+export class SealedValueError extends Error {}
+
+export function openString(sealed: string, key: Buffer): string {
+  const parts = sealed.slice(SEALED_PREFIX.length).split(':');
+  if (parts.length !== 3) throw new SealedValueError('Not a sealed value');
+  const [subjectId, iv, body] = parts;
+  const bytes = Buffer.from(body, 'base64url');
+  if (bytes.length < TAG_BYTES) throw new SealedValueError('Sealed value too short');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  decipher.setAAD(Buffer.from(subjectId, 'utf8'));
+  decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+  return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+}
