@@ -39,6 +39,8 @@ export interface TesseraConfig {
   limits: Limits;
   logLevel: LogLevel;
   projector: ProjectorConfig;
+  /** Seal personal fields of new log events per subject (crypto-shredding); LOG_ENCRYPTION=off for benchmarks. */
+  logEncryption: boolean;
 }
 
 /**
@@ -98,6 +100,7 @@ export function parseConfig(env: Env): TesseraConfig {
       mode: parseProjectorMode(env.PROJECTOR, problems),
       batchSize: int('PROJECTOR_BATCH_SIZE', 500, 1, 10_000),
     },
+    logEncryption: parseOnOff(env, 'LOG_ENCRYPTION', true, problems),
   };
   problems.push(...crossChecks(config));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -153,6 +156,15 @@ function parseProjectorMode(raw: string | undefined, problems: string[]): Projec
   if (mode === 'inline' || mode === 'external') return mode;
   problems.push(`PROJECTOR must be inline or external, not ${mode}`);
   return 'inline';
+}
+
+function parseOnOff(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === 'on' || raw === 'true' || raw === '1') return true;
+  if (raw === 'off' || raw === 'false' || raw === '0') return false;
+  problems.push(`${name} must be on or off, got "${env[name]}"`);
+  return fallback;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -2,6 +2,8 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
 import { createEventStore } from './event-store.factory';
 import { EVENT_STORE, EventStore } from './event-store.port';
+import { EncryptingEventStore } from '../privacy/encrypting-event-store';
+import { SubjectKeys } from '../privacy/subject-keys';
 
 /** Provides the configured event store as EVENT_STORE to every module, and closes it on shutdown. */
 @Global()
@@ -12,8 +14,12 @@ export class EventStoreModule implements OnApplicationShutdown {
   static forRoot(): DynamicModule {
     return {
       module: EventStoreModule,
-      providers: [{ provide: EVENT_STORE, inject: [TESSERA_CONFIG], useFactory: (config: TesseraConfig) => createEventStore(config) }],
-      exports: [EVENT_STORE],
+      providers: [
+        { provide: EVENT_STORE, inject: [TESSERA_CONFIG], useFactory: (config: TesseraConfig) => createEventStore(config) },
+        // The erasure deletes keys through the same cache the log is read with.
+        { provide: SubjectKeys, inject: [EVENT_STORE], useFactory: (store: EncryptingEventStore) => store.keys },
+      ],
+      exports: [EVENT_STORE, SubjectKeys],
     };
   }
 

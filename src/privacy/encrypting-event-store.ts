@@ -1,0 +1,137 @@
+import {
+  openPersonalFields,
+  personalFieldsOf,
+  personalIdentitiesOf,
+  sealedSubjectsOf,
+  sealPersonalFields,
+} from '../events/personal-fields';
+import type {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  LogSubscription,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+} from '../event-store/event-store.port';
+import type { Position } from '../event-store/position';
+import { SubjectCipher } from './subject-cipher';
+import type { SubjectKeys } from './subject-keys';
+
+const SUBJECT_STREAM = 'subject-';
+/** Metadata flag of a sealed event: only these are opened, so a plain value that looks sealed is left alone. */
+const SEALED_FLAG = 'sealed';
+
+export interface EncryptionOptions {
+  /** Seal personal fields on append (default). Off only for benchmark comparison; sealed events still open. */
+  sealOnAppend: boolean;
+}
+
+/**
+ * Crypto-shredding in one place: wraps the event store port, seals the personal fields of every appended event
+ * (src/events/personal-fields.ts says which, and whose) and opens them on every read and subscription. Keys are
+ * fetched before a page is opened (async), then the field map runs synchronously. What reads back after an
+ * erasure is decided by the field map: erased identities left out, erased owners' items as `ItemErased`.
+ */
+export class EncryptingEventStore implements EventStore {
+  constructor(
+    private readonly inner: EventStore,
+    readonly keys: SubjectKeys,
+    private readonly hashKey: string,
+    private readonly options: EncryptionOptions = { sealOnAppend: true },
+  ) {}
+
+  async append(stream: string, events: EventToAppend[], expectedRevision?: ExpectedRevision): Promise<AppendResult> {
+    if (!this.options.sealOnAppend || !events.some((e) => personalFieldsOf(e.type))) {
+      return this.inner.append(stream, events, expectedRevision);
+    }
+    const naming = new SubjectCipher(this.hashKey, new Map());
+    const owner = ownerOfStream(stream);
+    const subjects = new Set<string>(owner !== undefined ? [owner] : []);
+    for (const e of events) personalIdentitiesOf(e.type, e.data).forEach((ref) => subjects.add(naming.subjectOf(ref)));
+    const cipher = new SubjectCipher(this.hashKey, await this.keys.ensure([...subjects]));
+    const sealed = events.map((e) => (personalFieldsOf(e.type) ? this.sealOne(e, owner, cipher) : e));
+    return this.inner.append(stream, sealed, expectedRevision);
+  }
+
+  async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return this.openPage(await this.inner.readStream(stream, options));
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.openPage(await this.inner.readAll(options));
+  }
+
+  subscribeToAll(options?: { after?: Position }): LogSubscription {
+    const source = this.inner.subscribeToAll(options);
+    const self = this;
+    async function* opened(): AsyncGenerator<RecordedEvent> {
+      for await (const recorded of source) {
+        // Another process erased someone: its keys must not live on in this one's cache.
+        if (recorded.type === 'SubjectErased') self.keys.forgetAll();
+        yield isSealed(recorded) ? self.openOne(recorded, await self.keysFor([recorded])) : recorded;
+      }
+    }
+    const iterable = opened();
+    return { caughtUp: source.caughtUp, close: () => source.close(), [Symbol.asyncIterator]: () => iterable };
+  }
+
+  eraseStreams(streams: string[]): Promise<number> {
+    return this.inner.eraseStreams(streams);
+  }
+
+  headPosition(): Promise<Position | undefined> {
+    return this.inner.headPosition();
+  }
+
+  async close(): Promise<void> {
+    await this.inner.close();
+    await this.keys.store.close();
+  }
+
+  private sealOne(event: EventToAppend, owner: string | undefined, cipher: SubjectCipher): EventToAppend {
+    const primary = event.data.primary as { namespace: string; id: string } | undefined;
+    const itemOwner = owner ?? (primary ? cipher.subjectOf(primary) : undefined);
+    return {
+      ...event,
+      data: sealPersonalFields(event.type, event.data, itemOwner, cipher),
+      metadata: { ...event.metadata, [SEALED_FLAG]: itemOwner ?? true },
+    };
+  }
+
+  private async openPage(page: RecordedEvent[]): Promise<RecordedEvent[]> {
+    const sealed = page.filter(isSealed);
+    if (sealed.length === 0) return page;
+    const keys = await this.keysFor(sealed);
+    return page.map((r) => (isSealed(r) ? this.openOne(r, keys) : r));
+  }
+
+  private async keysFor(sealed: RecordedEvent[]): Promise<Map<string, Buffer>> {
+    const probe = new SubjectCipher(this.hashKey, new Map());
+    const subjects = new Set<string>();
+    for (const r of sealed) sealedSubjectsOf(r.type, r.data, ownerOf(r), probe).forEach((s) => subjects.add(s));
+    const ids = [...subjects];
+    return this.keys.tryCached(ids) ?? (await this.keys.load(ids));
+  }
+
+  private openOne(recorded: RecordedEvent, keys: Map<string, Buffer>): RecordedEvent {
+    const opened = openPersonalFields(recorded.type, recorded.data, ownerOf(recorded), new SubjectCipher(this.hashKey, keys));
+    return { ...recorded, type: opened.type, data: opened.data };
+  }
+}
+
+/** The subject id a subject stream is named by (subject-<keyed hash>): the owner of the items it holds. */
+function ownerOfStream(stream: string): string | undefined {
+  return stream.startsWith(SUBJECT_STREAM) ? stream.slice(SUBJECT_STREAM.length) : undefined;
+}
+
+/** The owner recorded when the event was sealed (metadata), so reading never depends on the stream's name. */
+function ownerOf(recorded: RecordedEvent): string | undefined {
+  const owner = recorded.metadata?.[SEALED_FLAG];
+  return typeof owner === 'string' ? owner : undefined;
+}
+
+function isSealed(recorded: RecordedEvent): boolean {
+  return recorded.metadata?.[SEALED_FLAG] !== undefined;
+}

@@ -1,0 +1,88 @@
+import { newSubjectKey } from './field-cipher';
+import type { KeyStore } from './key-store/key-store.port';
+
+const DEFAULT_MAX_CACHED = 200_000;
+
+/**
+ * The key store behind an in-memory cache (bounded, least recently used out first). Creations asked for in the same
+ * turn of the event loop go to the store together, so a burst of appends (a batch, group commit) costs one key
+ * store write, not one per item. Absent keys are never cached: a subject erased and then seen again gets a new key,
+ * which another instance may create.
+ */
+export class SubjectKeys {
+  private readonly cache = new Map<string, Buffer>();
+  private pending = new Set<string>();
+  private flush?: Promise<Map<string, Buffer>>;
+
+  constructor(
+    readonly store: KeyStore,
+    private readonly maxCached = DEFAULT_MAX_CACHED,
+  ) {}
+
+  /** The keys of these subjects, created where missing. */
+  async ensure(subjectIds: string[]): Promise<Map<string, Buffer>> {
+    const found = this.cached(subjectIds);
+    const missing = subjectIds.filter((id) => !found.has(id));
+    if (missing.length === 0) return found;
+    missing.forEach((id) => this.pending.add(id));
+    this.flush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.createPending());
+    const created = await this.flush;
+    missing.forEach((id) => found.set(id, created.get(id)!));
+    return found;
+  }
+
+  /** The keys that exist now: from the cache when all are there, else one store read for the rest. */
+  async load(subjectIds: string[]): Promise<Map<string, Buffer>> {
+    const found = this.cached(subjectIds);
+    const missing = subjectIds.filter((id) => !found.has(id));
+    if (missing.length === 0) return found;
+    const loaded = await this.store.getKeys(missing);
+    loaded.forEach((key, id) => {
+      this.remember(id, key);
+      found.set(id, key);
+    });
+    return found;
+  }
+
+  /** Cached keys only, or undefined when one is not cached (lets hot reads skip an await). */
+  tryCached(subjectIds: string[]): Map<string, Buffer> | undefined {
+    const found = this.cached(subjectIds);
+    return found.size === new Set(subjectIds).size ? found : undefined;
+  }
+
+  async erase(subjectIds: string[]): Promise<number> {
+    subjectIds.forEach((id) => this.cache.delete(id));
+    const removed = await this.store.deleteKeys(subjectIds);
+    subjectIds.forEach((id) => this.cache.delete(id));
+    return removed;
+  }
+
+  /** Drops every cached key: another process erased someone, and this one must not keep their key in memory. */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
+  private async createPending(): Promise<Map<string, Buffer>> {
+    const ids = [...this.pending];
+    this.pending = new Set();
+    this.flush = undefined;
+    const created = await this.store.ensureKeys(ids, newSubjectKey);
+    created.forEach((key, id) => this.remember(id, key));
+    return created;
+  }
+
+  private cached(subjectIds: string[]): Map<string, Buffer> {
+    const found = new Map<string, Buffer>();
+    for (const id of subjectIds) {
+      const key = this.cache.get(id);
+      if (key) found.set(id, key);
+    }
+    return found;
+  }
+
+  private remember(id: string, key: Buffer): void {
+    this.cache.delete(id);
+    this.cache.set(id, key);
+    if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
+  }
+}
