@@ -104,6 +104,27 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
+  /**
+   * Deletes each stream (a soft delete, not a tombstone: a tombstoned name can never be written again, and the same
+   * person coming back later hashes to the same stream name). Reads find nothing; the events stay in the server's
+   * files until the operator's next scavenge (README, Privacy), sealed under keys the erasure deleted.
+   */
+  async eraseStreams(streams: string[]): Promise<number> {
+    let removed = 0;
+    for (const stream of streams) {
+      const held = await this.readStream(stream);
+      if (held.length === 0) continue;
+      removed += held.length;
+      try {
+        await this.client.deleteStream(stream);
+      } catch (error) {
+        if (!(error instanceof StreamNotFoundError)) throw translate(error, stream);
+      }
+      this.ids.forget(stream);
+    }
+    return removed;
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const limit = Math.min(Math.max(options.limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
     const page: RecordedEvent[] = [];

@@ -29,6 +29,11 @@ export class StreamIdIndex {
     return known;
   }
 
+  /** The stream was deleted: its ids must be read again before the next append. */
+  forget(stream: string): void {
+    this.streams.delete(stream);
+  }
+
   set(stream: string, ids: StreamIds): void {
     this.streams.delete(stream);
     this.streams.set(stream, ids);
