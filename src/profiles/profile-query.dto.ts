@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
@@ -60,6 +60,29 @@ export class ProfileEventsQueryDto extends ProfileReadQueryDto {
   @IsString()
   @MaxLength(2000)
   cursor?: string;
+}
+
+export class ProfileHistoryQueryDto extends ProfileReadQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  cursor?: string;
+}
+
+export class ExplainPathQueryDto extends ProfileReadQueryDto {
+  @ApiProperty({ description: 'The other identity, as <namespace>:<id> (the id as ingested; normalised like paths)' })
+  @IsString()
+  @MaxLength(4200)
+  to!: string;
 }
 
 export class ListProfilesQueryDto {

@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module';
 import { MergePoliciesModule } from '../merge-policies/merge-policies.module';
+import { ExplainGraphPathController } from './explain-graph-path/explain-graph-path.controller';
+import { ExplainGraphPathHandler } from './explain-graph-path/explain-graph-path.query';
 import { GetProfileEventsController } from './get-profile-events/get-profile-events.controller';
 import { GetProfileEventsHandler } from './get-profile-events/get-profile-events.query';
+import { GetProfileHistoryController } from './get-profile-history/get-profile-history.controller';
+import { GetProfileHistoryHandler } from './get-profile-history/get-profile-history.query';
 import { GetProfileGraphController } from './get-profile-graph/get-profile-graph.controller';
 import { GetProfileGraphHandler } from './get-profile-graph/get-profile-graph.query';
 import { GetProfileController } from './get-profile/get-profile.controller';
@@ -15,8 +19,24 @@ import { SubjectLookup } from './subject-lookup';
 /** Profile reads: query handlers on the QueryBus over the read models (READ_STORE, from ProjectorModule). */
 @Module({
   imports: [IdentityModule, MergePoliciesModule],
-  controllers: [ListProfilesController, GetProfileController, GetProfileEventsController, GetProfileGraphController],
-  providers: [AsOfReader, SubjectLookup, GetProfileHandler, GetProfileEventsHandler, GetProfileGraphHandler, ListProfilesHandler],
+  controllers: [
+    ListProfilesController,
+    GetProfileController,
+    GetProfileEventsController,
+    GetProfileGraphController,
+    GetProfileHistoryController,
+    ExplainGraphPathController,
+  ],
+  providers: [
+    AsOfReader,
+    SubjectLookup,
+    GetProfileHandler,
+    GetProfileEventsHandler,
+    GetProfileGraphHandler,
+    GetProfileHistoryHandler,
+    ExplainGraphPathHandler,
+    ListProfilesHandler,
+  ],
   exports: [SubjectLookup],
 })
 export class ProfilesModule {}

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { identityKey, type IdentityRef } from '../../../projections/model';
+import { identityKey, type IdentityKey, type IdentityRef } from '../../../projections/model';
+import type { DecodedEvent } from '../../events/codec';
 import { notFound, unavailable } from '../../common/app-error';
 import { TESSERA_CONFIG, type TesseraConfig } from '../../config/config';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port';
@@ -10,6 +11,14 @@ import { MIN_POSITION_WAIT_MS } from '../subject-lookup';
 import { foldSnapshot, type AsOfSnapshot } from './as-of-snapshot';
 import { ruleEventsBefore } from './log-reads';
 import { loadSubjectItems } from './subject-closure';
+
+export interface SubjectLog {
+  subject: IdentityKey;
+  /** The subject's co-occurrence closure, in log order. */
+  items: DecodedEvent[];
+  /** Settings changes, link rejections and withdrawals, in log order. */
+  ruleEvents: DecodedEvent[];
+}
 
 /**
  * Reads a subject as the service knew it at a moment (log time): its closure from the identity→items index, the
@@ -26,15 +35,22 @@ export class AsOfReader {
 
   /** The snapshot of `identity` at `asOf` (epoch ms; undefined: now). 404 when nothing was known of it then. */
   async snapshot(identity: IdentityRef, asOf: number | undefined): Promise<AsOfSnapshot> {
+    const { subject, items, ruleEvents } = await this.subjectLog(identity, asOf);
+    const snapshot = foldSnapshot(subject, items, ruleEvents, (graphId) => profileIdOf(this.config.identityHashKey!, graphId));
+    // Items the rules turned away (two values of a unique namespace) leave no node behind.
+    if (!snapshot.node) throw notFound('PROFILE_NOT_FOUND', 'No graph held this identity at asOf');
+    return snapshot;
+  }
+
+  /** The subject's closure and the rule events logged before `asOf`; 404 when no item held the subject then. */
+  async subjectLog(identity: IdentityRef, asOf: number | undefined): Promise<SubjectLog> {
     if (asOf !== undefined) await this.awaitCoverage(asOf);
     const subject = identityKey(identity);
     const items = await loadSubjectItems(this.store, this.log, subject, asOf);
-    const rules = await ruleEventsBefore(this.log, asOf);
-    const snapshot = foldSnapshot(subject, items, rules, (graphId) => profileIdOf(this.config.identityHashKey!, graphId));
-    if (!snapshot.node) {
+    if (items.length === 0) {
       throw notFound('PROFILE_NOT_FOUND', asOf === undefined ? 'Nothing is known of this identity' : 'Nothing was known of this identity at asOf');
     }
-    return snapshot;
+    return { subject, items, ruleEvents: await ruleEventsBefore(this.log, asOf) };
   }
 
   /**

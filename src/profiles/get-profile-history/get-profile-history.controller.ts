@@ -1,0 +1,35 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiNotFoundResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { RequireScope } from '../../common/require-scope.decorator';
+import { validateBody } from '../../common/validate-body';
+import { asOfTime } from '../as-of.guard';
+import { ProfileHistoryQueryDto } from '../profile-query.dto';
+import { GetProfileHistoryQuery, type ProfileHistoryBody } from './get-profile-history.query';
+
+@ApiTags('profiles')
+@Controller('v1/profiles')
+export class GetProfileHistoryController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':namespace/:id/history')
+  @RequireScope('read')
+  @ApiOperation({
+    summary:
+      'The log events that shaped this profile, oldest first, each with what it changed: attribute leaves (before, after), ' +
+      'links added, removed (with the rule: UNIQUE_NAMESPACE_CONFLICT, GRAPH_CAP, LINK_REJECTED) or restored, identities ' +
+      'that joined or left the graph; settings changes and link rejections that changed this graph. Paged by log position.',
+  })
+  @ApiNotFoundResponse({ description: 'PROFILE_NOT_FOUND' })
+  @ApiUnprocessableEntityResponse({ description: 'AS_OF_TOO_LARGE: the history reaches past 10,000 items' })
+  history(@Param('namespace') namespace: string, @Param('id') id: string, @Query() raw: unknown): Promise<ProfileHistoryBody> {
+    const params = validateBody(ProfileHistoryQueryDto, raw);
+    const query = new GetProfileHistoryQuery(namespace, id, {
+      minPosition: params.minPosition,
+      asOf: asOfTime(params.asOf),
+      limit: params.limit ?? 100,
+      cursor: params.cursor,
+    });
+    return this.queries.execute(query);
+  }
+}

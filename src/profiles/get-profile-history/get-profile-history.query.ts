@@ -1,0 +1,77 @@
+import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { subjectHistory, type HistoryEntry, type HistoryStep } from '../../../projections/history';
+import type { IdentityRef } from '../../../projections/model';
+import { badRequest } from '../../common/app-error';
+import type { DecodedEvent } from '../../events/codec';
+import { comparePositions, isPosition } from '../../event-store/position';
+import { graphItemOf, profileRecordOf } from '../../projector/log-items';
+import { evolveRules, initialRules, rejectedPairs, type ProjectionRules } from '../../projector/projection-rules';
+import { decodeCursor, encodeCursor } from '../../read-store/cursor';
+import { AsOfReader } from '../as-of/as-of-reader';
+import { SubjectLookup } from '../subject-lookup';
+import { historyItemBody, type HistoryItemBody } from './history-response';
+
+export interface ProfileHistoryBody {
+  items: HistoryItemBody[];
+  nextCursor: string | null;
+}
+
+export class GetProfileHistoryQuery extends Query<ProfileHistoryBody> {
+  constructor(
+    readonly namespace: string,
+    readonly id: string,
+    readonly params: { minPosition?: string; asOf?: number; limit: number; cursor?: string },
+  ) {
+    super();
+  }
+}
+
+/**
+ * The log events that shaped the profile, oldest first: the subject's closure and the rule events, folded step by
+ * step with the pure history projection. Every page replays the subject's history (its cost, never the log's) and
+ * serves the steps after the cursor's position.
+ */
+@QueryHandler(GetProfileHistoryQuery)
+export class GetProfileHistoryHandler implements IQueryHandler<GetProfileHistoryQuery, ProfileHistoryBody> {
+  constructor(
+    private readonly lookup: SubjectLookup,
+    private readonly asOf: AsOfReader,
+  ) {}
+
+  async execute({ namespace, id, params }: GetProfileHistoryQuery): Promise<ProfileHistoryBody> {
+    const identity: IdentityRef = this.lookup.normalise(namespace, id);
+    const after = params.cursor === undefined ? undefined : decodePosition(params.cursor);
+    await this.lookup.awaitPosition(params.minPosition);
+    const { subject, items, ruleEvents } = await this.asOf.subjectLog(identity, params.asOf);
+    const log = [...items, ...ruleEvents].sort((x, y) => comparePositions(x.position, y.position));
+    const steps = subjectHistory(subject, historyRules(initialRules()), historyEntries(log));
+    const pending = steps.filter((s) => after === undefined || comparePositions(log[s.index].position, after) > 0);
+    const page = pending.slice(0, params.limit);
+    const more = pending.length > params.limit;
+    return {
+      items: page.map((step: HistoryStep) => historyItemBody(log[step.index], step)),
+      nextCursor: more ? encodeCursor([log[page[page.length - 1].index].position]) : null,
+    };
+  }
+}
+
+/** Items as the history fold takes them; each rule event carries the rules in force after it. */
+function historyEntries(log: readonly DecodedEvent[]): HistoryEntry[] {
+  let rules = initialRules();
+  return log.map((decoded) => {
+    const item = graphItemOf(decoded);
+    if (item) return { kind: 'item', item, record: profileRecordOf(decoded) };
+    rules = evolveRules(rules, decoded);
+    return { kind: 'rules', rules: historyRules(rules) };
+  });
+}
+
+function historyRules(rules: ProjectionRules) {
+  return { settings: rules.settings, rejected: rejectedPairs(rules) };
+}
+
+function decodePosition(cursor: string): string {
+  const [position] = decodeCursor<[string]>(cursor, ['string']);
+  if (!isPosition(position)) throw badRequest('READ_STORE_BAD_CURSOR', 'The cursor is not one this query returned');
+  return position;
+}
