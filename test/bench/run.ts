@@ -1,0 +1,130 @@
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { takeItems, type BatchItem } from './gen/workload';
+import { HttpClient } from './lib/http-load';
+import { machine, printTable, writeResults, type Row } from './lib/report';
+import { freshnessRows, ingestRows, lookupRows, rebuildRows, scalingRows } from './lib/rows';
+import { startService } from './lib/service';
+import { fmt } from './lib/stats';
+import { settle, waitVisible } from './lib/visibility';
+import { runExistingScripts } from './scenarios/existing-scripts';
+import { runFreshness, type FreshnessRun } from './scenarios/freshness';
+import { runIngest } from './scenarios/ingest';
+import { runLookup } from './scenarios/lookup';
+import { runRebuild } from './scenarios/rebuild';
+import { runScaling } from './scenarios/scaling';
+
+/**
+ * `npm run bench [-- --quick] [--only ingest,freshness,lookup,scaling,rebuild,scripts] [--seed N]`: every scenario
+ * beside its baselines in one run, one process tree (this runner, the service as a child, the bare server as a
+ * child); prints the figures table and writes JSON under test/bench/results/.
+ */
+const SIZES = {
+  quick: { singles: 3000, batches: 10, emmettSeconds: 6, freshSeconds: 5, lookupSeconds: 4, steps: [10_000, 100_000], memoryTarget: 1_000_000, storeEvents: 5000, foldItems: 200_000 },
+  full: { singles: 20_000, batches: 100, emmettSeconds: 30, freshSeconds: 20, lookupSeconds: 15, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000 },
+};
+type Sizes = (typeof SIZES)['quick'];
+const SCENARIOS = ['ingest', 'freshness', 'lookup', 'scaling', 'rebuild', 'scripts'];
+
+const say = (text: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+
+function crmIdentities(events: readonly BatchItem[], count: number) {
+  const seen = new Map<string, { namespace: string; id: string }>();
+  for (const e of events) for (const i of e.identities) if (i.namespace === 'CRMID' && seen.size < count) seen.set(i.id, { namespace: i.namespace, id: i.id });
+  return [...seen.values()];
+}
+
+/** Ingest, freshness and lookup share one service: lookups then read profiles built from realistic traffic. */
+async function onlineScenarios(sizes: Sizes, seed: number, want: (s: string) => boolean, results: Record<string, unknown>, rows: Row[]) {
+  const freshEvents = Math.ceil(1000 * sizes.freshSeconds * 2.2);
+  const events = takeItems(sizes.singles + sizes.batches * 1000 + freshEvents, { persons: Math.ceil((sizes.singles + sizes.batches * 1000) / 12), seed }, new Set(['event']));
+  const service = await startService('online');
+  try {
+    say(`ingest: ${sizes.singles} single events, ${sizes.batches} batches of 1000, raw SQLite, Emmett`);
+    const ingest = await runIngest(service, events, sizes);
+    results.ingest = ingest;
+    rows.push(...ingestRows(ingest));
+    const client = new HttpClient(service.url, 4);
+    await waitVisible(client, events[sizes.singles + sizes.batches * 1000 - 1].identities[0], ingest.lastPosition);
+    client.close();
+    const fresh = events.slice(sizes.singles + sizes.batches * 1000);
+    if (want('freshness')) {
+      const runs: FreshnessRun[] = [];
+      const rates = [1000, Math.max(50, Math.round(ingest.singles.rate * 0.8))];
+      let offset = 0;
+      for (const rate of rates) {
+        say(`freshness at ${rate} events/s for ${sizes.freshSeconds} s`);
+        runs.push(await runFreshness(service, fresh.slice(offset), rate, sizes.freshSeconds));
+        offset += Math.round(rate * sizes.freshSeconds) + 1;
+      }
+      results.freshness = runs;
+      rows.push(...freshnessRows(runs));
+    }
+    if (want('lookup')) {
+      const settler = new HttpClient(service.url, 1);
+      await settle(settler);
+      settler.close();
+      say(`lookup: 32 connections, ${sizes.lookupSeconds} s saturated, ${sizes.lookupSeconds} s at 2,000 req/s, bare server`);
+      const lookup = await runLookup(service, crmIdentities(events.slice(0, sizes.singles + sizes.batches * 1000), 1000), sizes.lookupSeconds);
+      results.lookup = lookup;
+      rows.push(...lookupRows(lookup));
+    }
+    results.onlineServicePeakRssMiB = service.peakRssMiB();
+  } finally {
+    await service.stop();
+  }
+}
+
+/** Scaling and memory load one service's log; the rebuild then replays that same log after the service stopped. */
+async function offlineScenarios(sizes: Sizes, seed: number, want: (s: string) => boolean, results: Record<string, unknown>, rows: Row[]) {
+  const service = await startService('scaling');
+  let keep = false;
+  try {
+    say(`scaling: loading the workload to ${sizes.steps.map((s) => fmt(s)).join(', ')} events`);
+    const steps = await runScaling(service, sizes.steps, seed + 1, (s) => say(`  at ${fmt(s.storedEvents)} events: ingest ${fmt(s.ingestUsPerEvent)} µs/event, merge ${fmt(s.mergeUsPerItem)} µs/item, peak RSS ${fmt(s.peakRssMiB)} MiB`));
+    results.scaling = steps;
+    rows.push(...scalingRows(steps, sizes.memoryTarget));
+    keep = want('rebuild');
+  } finally {
+    await service.stop({ keepData: true });
+  }
+  if (keep) {
+    say('rebuild: a second projector replays the log into fresh read models, then the raw read-and-fold');
+    const rebuild = await runRebuild(service.dataDir, 3600);
+    results.rebuild = rebuild;
+    rows.push(...rebuildRows(rebuild));
+  }
+  const { rmSync } = await import('node:fs');
+  rmSync(service.dataDir, { recursive: true, force: true });
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, seed: { type: 'string', default: '1' } } });
+  const mode = values.quick ? 'quick' : 'full';
+  const sizes = SIZES[mode];
+  const only = values.only ? values.only.split(',') : SCENARIOS;
+  const want = (s: string) => only.includes(s);
+  const seed = Number(values.seed);
+  const started = performance.now();
+  const results: Record<string, unknown> = { mode, sizes, seed, machineAtStart: machine() };
+  const rows: Row[] = [];
+  if (['ingest', 'freshness', 'lookup'].some(want)) await onlineScenarios(sizes, seed, want, results, rows);
+  if (['scaling', 'rebuild'].some(want)) await offlineScenarios(sizes, seed, want, results, rows);
+  if (want('scripts')) {
+    say(`component scripts: event store (${sizes.storeEvents} appends), identity fold (${fmt(sizes.foldItems)} items)`);
+    results.componentScripts = await runExistingScripts(sizes.storeEvents, sizes.foldItems);
+  }
+  results.machineAtEnd = machine();
+  results.seconds = Math.round((performance.now() - started) / 1000);
+  results.table = printTable(rows);
+  const file = writeResults(mode, results);
+  process.stdout.write(`\n${mode} run, ${results.seconds} s; results in ${file}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openSqliteEventStore } from '../../../src/event-store/sqlite';
+import { openSqliteReadStore } from '../../../src/read-store/sqlite';
+import { profileIdOf } from '../../../src/projector/profile-id';
+import { Projector } from '../../../src/projector/projector';
+import { rawReadAndFold } from '../baselines/raw-fold';
+
+/**
+ * Rebuild: a second projector (its own name) replays the whole log of a stopped service into fresh read models
+ * (another file, another model version), as a rebuild beside the live models would; then the raw read-and-fold of
+ * the same rows. Both run in this process, one after the other.
+ */
+export interface RebuildResult {
+  events: number;
+  rate: number;
+  seconds: number;
+  raw: { rate: number; events: number };
+}
+
+export async function runRebuild(dataDir: string, maxSeconds: number): Promise<RebuildResult> {
+  const logFile = join(dataDir, 'events.sqlite');
+  const log = openSqliteEventStore(logFile);
+  const store = await openSqliteReadStore(join(dataDir, 'rebuild-models.sqlite'), { modelVersion: 'bench_rebuild' });
+  const projector = new Projector(log, store, { name: 'bench-rebuild', batchSize: 500, profileIdOf: (g) => profileIdOf('bench-rebuild-key-0123456789', g) });
+  const head = await log.headPosition();
+  const started = performance.now();
+  projector.start();
+  const done = head === undefined ? true : await projector.whenProcessed(head, maxSeconds * 1000);
+  const seconds = (performance.now() - started) / 1000;
+  await projector.stop();
+  await store.close();
+  await log.close();
+  if (!done) throw new Error(`the rebuild did not finish within ${maxSeconds} s`);
+  const raw = rawReadAndFold(logFile);
+  return { events: raw.events, rate: raw.events / seconds, seconds, raw: { rate: raw.rate, events: raw.events } };
+}
