@@ -1,4 +1,12 @@
-import { BACKWARDS, END, EventStoreDBClient, StreamNotFoundError, jsonEvent, streamNameFilter } from '@eventstore/db-client';
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  jsonEvent,
+  streamNameFilter,
+} from '@eventstore/db-client';
 import { comparePositions, type EventStore } from '../../src/event-store';
 import { openEventStoreDb } from '../../src/event-store/eventstoredb';
 import type { EventStoreDbSubscription } from '../../src/event-store/eventstoredb/eventstoredb-subscription';
@@ -193,6 +201,28 @@ describe('EventStoreDB adapter specifics (stand-in)', () => {
           for await (const r of raw.readStream(newStream())) return r;
         };
         await expect(missing()).rejects.toBeInstanceOf(StreamNotFoundError);
+      } finally {
+        await raw.dispose();
+      }
+    });
+  });
+
+  describe('a soft-deleted stream (another client deletes it)', () => {
+    it('reads as empty, keeps its events in $all, and is recreated by the next append with revisions carrying on', async () => {
+      const raw = EventStoreDBClient.connectionString(standIn.url);
+      try {
+        const stream = newStream();
+        const head = await store.headPosition();
+        const before = await store.append(stream, newEvents(2));
+        await raw.deleteStream(stream);
+        await expect(raw.deleteStream(stream)).rejects.toBeInstanceOf(StreamNotFoundError);
+        expect(await store.readStream(stream)).toEqual([]);
+        const after = await store.append(stream, [newEvent()], 'no_stream');
+        expect(after.nextExpectedRevision).toBe(2);
+        expect((await store.readStream(stream)).map((e) => e.revision)).toEqual([2]);
+        const log = await store.readAll({ after: head });
+        expect(log.map((e) => e.position)).toEqual([...before.events.map((e) => e.position), after.position]);
+        await expect(raw.deleteStream(stream, { expectedRevision: 0n })).rejects.toBeInstanceOf(WrongExpectedVersionError);
       } finally {
         await raw.dispose();
       }

@@ -90,6 +90,11 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    return (await this.readStreamOrMissing(stream, options)) ?? [];
+  }
+
+  /** Undefined when the server says the stream does not exist (never written, or deleted). */
+  private async readStreamOrMissing(stream: string, options: ReadStreamOptions): Promise<RecordedEvent[] | undefined> {
     const events: RecordedEvent[] = [];
     try {
       const read = this.client.readStream(stream, {
@@ -98,7 +103,7 @@ export class EventStoreDbEventStore implements EventStore {
       });
       for await (const resolved of read) events.push(toRecordedEvent(resolved));
     } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
+      if (error instanceof StreamNotFoundError) return undefined;
       throw translate(error, stream);
     }
     return events;
@@ -175,10 +180,15 @@ export class EventStoreDbEventStore implements EventStore {
     return events;
   }
 
-  /** Brings the id index of a stream up to date by reading only the events after the last one indexed. */
+  /**
+   * Brings the id index of a stream up to date by reading only the events after the last one indexed. A stream
+   * that is missing although it was indexed has been deleted (by another process): its ids are gone with it.
+   */
   private async refreshIds(stream: string): Promise<StreamIds> {
-    const known = this.ids.get(stream);
-    for (const event of await this.readStream(stream, { fromRevision: known.revision + 1 })) {
+    let known = this.ids.get(stream);
+    const tail = await this.readStreamOrMissing(stream, { fromRevision: known.revision + 1 });
+    if (tail === undefined && known.revision >= 0) known = { revision: -1, ids: new Map() };
+    for (const event of tail ?? []) {
       known.ids.set(event.eventId, { position: event.position, revision: event.revision });
       known.revision = Math.max(known.revision, event.revision);
     }

@@ -5,6 +5,7 @@ import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generat
 import type { Empty } from '@eventstore/db-client/generated/shared_pb';
 import type { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import { appendHandler } from './append.handler';
+import { deleteHandler } from './delete.handler';
 import type { CallWriter } from './call-writer';
 import { InMemoryLog } from './in-memory-log';
 import { readHandler } from './read.handler';
@@ -22,11 +23,11 @@ export interface EsdbStandIn {
 const STREAMS = 'event_store.client.streams.Streams';
 
 /**
- * Only Read and Append are advertised: without BatchAppend in the list the client (6.2.1, appendToStream/index.js)
+ * Only Read, Append and Delete are advertised: without BatchAppend in the list the client (6.2.1, appendToStream/index.js)
  * falls back to the client-streaming Append, the one the stand-in implements.
  */
 function supportedMethods(_call: ServerUnaryCall<Empty, SupportedMethods>, callback: sendUnaryData<SupportedMethods>) {
-  const methods = ['Read', 'Append'].map((name) => new SupportedMethod().setServiceName(STREAMS).setMethodName(name));
+  const methods = ['Read', 'Append', 'Delete'].map((name) => new SupportedMethod().setServiceName(STREAMS).setMethodName(name));
   callback(null, new SupportedMethods().setMethodsList(methods).setEventStoreServerVersion('23.10.0-standin'));
 }
 
@@ -43,7 +44,11 @@ export async function startEsdbStandIn(): Promise<EsdbStandIn> {
     delete: (writer: CallWriter<ReadReq, ReadResp>) => subscriptions.delete(writer),
   };
   const server = new Server();
-  server.addService(StreamsService, { read: readHandler(log, track), append: appendHandler(log) });
+  server.addService(StreamsService, {
+    read: readHandler(log, track),
+    append: appendHandler(log),
+    delete: deleteHandler(log),
+  });
   server.addService(ServerFeaturesService, { getSupportedMethods: supportedMethods });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>

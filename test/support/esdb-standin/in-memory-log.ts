@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /**
  * The stand-in's storage: an append-only list of events with EventStoreDB's coordinates (per-stream revision,
  * global commit/prepare position). Positions are byte offsets into an imaginary transaction file, as on the real
@@ -48,12 +50,26 @@ export function comparePosition(a: AllPosition, b: AllPosition): number {
 export class InMemoryLog {
   private readonly all: StoredEvent[] = [];
   private readonly streams = new Map<string, StoredEvent[]>();
+  /** Soft deletes: revisions below this are hidden from stream reads (they stay in $all until a scavenge). */
+  private readonly truncatedBefore = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
   private nextOffset = 0n;
 
+  /** The stream's current revision, undefined when it has no visible event (never written, or soft-deleted). */
+  currentRevision(stream: string): bigint | undefined {
+    const events = this.streams.get(stream);
+    if (!events || events.length <= this.firstVisible(stream)) return undefined;
+    return BigInt(events.length - 1);
+  }
+
+  /** Revision of the oldest event a stream read returns. */
+  firstVisible(stream: string): number {
+    return this.truncatedBefore.get(stream) ?? 0;
+  }
+
   append(stream: string, expected: ExpectedState, proposed: ProposedEvent[]): AppendOutcome {
     const events = this.streams.get(stream);
-    const current = events && events.length > 0 ? BigInt(events.length - 1) : undefined;
+    const current = this.currentRevision(stream);
     if (!matches(expected, current)) return { ok: false, currentRevision: current };
     if (proposed.length === 0) {
       return { ok: true, currentRevision: current ?? -1n, commit: this.nextOffset, prepare: this.nextOffset };
@@ -75,6 +91,21 @@ export class InMemoryLog {
 
   stream(stream: string): readonly StoredEvent[] | undefined {
     return this.streams.get(stream);
+  }
+
+  /**
+   * A soft delete, as the server does it: a `$metadata` event setting `$tb` (truncate before) in the `$$stream`
+   * metadata stream. The stream reads as missing; a later append recreates it and revisions carry on.
+   */
+  softDelete(stream: string, expected: ExpectedState): AppendOutcome {
+    const current = this.currentRevision(stream);
+    if (current === undefined || !matches(expected, current)) return { ok: false, currentRevision: current };
+    const truncateBefore = Number(current) + 1;
+    const data = new TextEncoder().encode(JSON.stringify({ $tb: truncateBefore }));
+    const marker = { id: randomUUID(), type: '$metadata', contentType: 'application/json', data, customMetadata: new Uint8Array() };
+    const written = this.append(`$$${stream}`, { kind: 'any' }, [marker]);
+    this.truncatedBefore.set(stream, truncateBefore);
+    return written;
   }
 
   /** Index of the first event at or after the position (the real server reads $all inclusively). */

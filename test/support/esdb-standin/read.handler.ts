@@ -45,13 +45,14 @@ async function readStream(log: InMemoryLog, options: ReadReq.Options, writer: Ca
   const streamOptions = options.getStream() as ReadReq.Options.StreamOptions;
   const name = streamName(streamOptions.getStreamIdentifier());
   const events = log.stream(name);
-  if (!events) return writer.write(streamNotFoundMessage(name));
+  if (!events || log.currentRevision(name) === undefined) return writer.write(streamNotFoundMessage(name));
   const backwards = options.getReadDirection() === BACKWARDS;
-  const last = events.length - 1;
+  const [first, last] = [log.firstVisible(name), events.length - 1];
   let index = streamOptions.hasStart() ? 0 : streamOptions.hasEnd() ? last + 1 : Number(streamOptions.getRevision());
   if (backwards) index = streamOptions.hasEnd() ? last : Math.min(index, last);
+  else index = Math.max(index, first);
   const step = backwards ? -1 : 1;
-  for (let sent = 0; sent < count(options) && index >= 0 && index <= last && !writer.isClosed; index += step, sent++) {
+  for (let sent = 0; sent < count(options) && index >= first && index <= last && !writer.isClosed; index += step, sent++) {
     await writer.write(eventMessage(events[index], options));
   }
 }
