@@ -57,6 +57,7 @@ async function rebuildAndSwap(force: boolean, io: CliIo, env: Env): Promise<numb
     const live = await liveModelVersion(target);
     const next = nextVersion(live);
     for (const version of await listModelVersions(target)) if (version !== live) await dropModelVersion(target, version);
+    await dropModelVersion(target, next);
     const liveBefore = await checkpointOf(target, live);
     const extent = await scanLog(log);
     await buildModels({ log: new BoundedLog(log, extent.head), target, modelVersion: next, total: extent.count, config, io });

@@ -16,9 +16,10 @@ import { encode, type DomainEvent } from '../../src/events';
 import { LINK_REJECTIONS_STREAM } from '../../src/projector/load-rules';
 import { profileIdOf } from '../../src/projector/profile-id';
 import { MAIN_PROJECTOR, Projector } from '../../src/projector/projector';
-import { liveModelVersion, openReadStore } from '../../src/read-store';
+import { liveModelVersion, listModelVersions, openReadStore, type ReadStoreTarget } from '../../src/read-store';
 import { mulberry32 } from '../../projections/identity-graph/random-log.fixture';
 import { appendConcurrently, experience, ids, link, record } from '../support/log-fixtures';
+import { startJongodb } from '../support/jongodb';
 import { readLog, startTestApp } from './tessera-app';
 
 const ITEMS = 20_000;
@@ -197,6 +198,41 @@ describe('tessera rebuild / export / import', () => {
 
     for (const argv of [['--until', 'yesterday', '--out', out], ['--until', '5'], ['--out', out], ['--verify', '--until', '5', '--out', out], ['--nope']]) {
       expect(await runRebuild(argv, bufferIo(), env())).toBe(2);
+    }
+  }, 120_000);
+});
+
+describe('tessera rebuild with MONGODB_URL (jongodb, small data)', () => {
+  it('verifies, swaps through the meta collection, and the next open reads the new version', async () => {
+    const mongo = await startJongodb();
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-cli-mongo-'));
+    const env = { DATA_DIR: dir, MONGODB_URL: mongo.uri, IDENTITY_HASH_KEY: 'a-test-key-of-enough-length', LOG_LEVEL: 'silent' };
+    const target: ReadStoreTarget = { kind: 'mongodb', url: mongo.uri };
+    try {
+      const config = await loadConfig(env);
+      const log = openSqliteEventStore(join(dir, 'events.sqlite'));
+      const live = await openReadStore(target);
+      const projector = new Projector(log, live, { batchSize: 10, profileIdOf: (g) => profileIdOf(config.identityHashKey!, g) });
+      projector.start();
+      await appendConcurrently(log, workload(7, 150));
+      expect(await projector.whenIdle(60_000)).toBe(true);
+      await projector.stop();
+      await live.close();
+      await log.close();
+
+      const io = bufferIo();
+      expect(await runRebuild(['--verify'], io, env)).toBe(0);
+      expect(await runRebuild([], io, env)).toBe(0);
+      expect(await liveModelVersion(target)).toBe('v2');
+      expect(await listModelVersions(target)).toEqual(['v1', 'v2']);
+      const reopened = await openReadStore(target);
+      const rebuilt = await dumpReadModels(reopened);
+      await reopened.close();
+      expect(rebuilt.length).toBeGreaterThan(0);
+      expect(await runRebuild(['--verify'], io, env)).toBe(0);
+    } finally {
+      await mongo.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
 });

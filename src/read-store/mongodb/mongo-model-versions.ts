@@ -1,6 +1,7 @@
 import { MongoClient, type Db } from 'mongodb';
 import { DEFAULT_MODEL_VERSION } from '../read-store.port';
 import { modelPrefix } from '../model-version';
+import { readModelCollections } from './mongo-collections';
 import { translated } from './mongo-errors';
 
 /** The live model version, as in SQLite: one document in an unprefixed `read_model_meta` collection. */
@@ -35,17 +36,31 @@ export function setMongoLiveVersion(url: string, dbName: string | undefined, ver
   });
 }
 
+/**
+ * Versions with a checkpoint. Servers without listCollections (jongodb) are asked about the names this service
+ * creates: v1..v(live+1) and 'verify'.
+ */
 export function mongoModelVersions(url: string, dbName?: string): Promise<string[]> {
   return withDb(url, dbName, async (db) => {
-    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
-    return names.filter((n) => n.endsWith('_checkpoints')).map((n) => n.slice(0, -'_checkpoints'.length)).sort();
+    const live = (await db.collection<MetaDoc>('read_model_meta').findOne({ _id: 'live' }))?.value ?? DEFAULT_MODEL_VERSION;
+    const n = Number(/^v(\d{1,4})$/.exec(live)?.[1] ?? 1);
+    const candidates = new Set([live, 'verify', ...Array.from({ length: n + 1 }, (_, i) => `v${i + 1}`)]);
+    const found: string[] = [];
+    for (const version of candidates) {
+      if (await db.collection(`${version}_checkpoints`).findOne({})) found.push(version);
+    }
+    return found.sort();
   });
 }
 
+/** Drops the collections the read store creates under the version's prefix (absent ones are skipped). */
 export function dropMongoModelVersion(url: string, dbName: string | undefined, version: string): Promise<void> {
   const prefix = modelPrefix({ modelVersion: version });
   return withDb(url, dbName, async (db) => {
-    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
-    for (const name of names.filter((n) => n.startsWith(prefix))) await db.dropCollection(name);
+    for (const collection of Object.values(readModelCollections(db, prefix))) {
+      await collection.deleteMany({});
+      // Emptied is what matters; dropping the empty collection is tidiness a server may not offer.
+      await collection.drop().catch(() => undefined);
+    }
   });
 }
