@@ -143,6 +143,19 @@ export interface GraphView {
   links: LinkState[];
 }
 
+/** What an erasure removes from the read models (privacy requests). */
+export interface SubjectErasure {
+  /**
+   * The erased identities: their nodes, every link touching them, the fragments, timeline events and event stats
+   * whose primary they are, their identity→items index rows, and the profiles whose graph id is one of them.
+   */
+  identityKeys: IdentityKey[];
+  /** Log streams erased with them: every index row pointing into these streams goes too. */
+  streams: string[];
+  /** Other people's timeline events that named an erased identity, as they read now: they replace the stored ones. */
+  rewrittenEvents: TimelineEvent[];
+}
+
 export interface ReadStore {
   getCheckpoint(projector: string): Promise<Position | undefined>;
   commit(batch: ReadModelBatch, checkpoint: Checkpoint): Promise<void>;
@@ -165,6 +178,12 @@ export interface ReadStore {
   queryEvents(query: EventsQuery): Promise<Page<TimelineEvent>>;
   /** Nodes whose graphId is `graphId`, and the links touching them; empty when the graph is unknown. */
   getGraph(graphId: IdentityKey): Promise<GraphView>;
+
+  /**
+   * Removes an erased subject from these read models, outside any batch (no checkpoint moves). SQLite also scrubs
+   * the file (secure_delete, WAL truncated, VACUUM) so no byte of the removed rows remains; MongoDB deletes.
+   */
+  eraseSubjects(erasure: SubjectErasure): Promise<void>;
 
   close(): Promise<void>;
 }

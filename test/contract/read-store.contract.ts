@@ -10,6 +10,7 @@ import {
   type ReadStoreContext,
   type ReadStoreHarness,
 } from './read-store.fixtures';
+import { describeErasure } from './read-store.erasure.contract';
 import { describeItemIndex } from './read-store.item-index.contract';
 import { describeReadStoreQueries } from './read-store.queries.contract';
 
@@ -33,6 +34,7 @@ export function describeReadStoreContract(name: string, createHarness: () => Pro
     describeModelVersions(ctx);
     describeReadStoreQueries(ctx);
     describeItemIndex(ctx);
+    describeErasure(ctx);
   });
 }
 

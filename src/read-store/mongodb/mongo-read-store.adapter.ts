@@ -17,8 +17,10 @@ import type {
   ReadModelBatch,
   ReadStore,
   ReadStoreOptions,
+  SubjectErasure,
   TimelineEvent,
 } from '../read-store.port';
+import { eraseInMongo } from './mongo-erasure';
 import { writeBatch } from './mongo-batch-writer';
 import { ensureIndexes, readModelCollections, type ProfileDoc, type ReadModelCollections } from './mongo-collections';
 import { translated } from './mongo-errors';
@@ -132,6 +134,10 @@ export class MongoReadStore implements ReadStore {
     const nodes = await this.getNodesOfGraphs([graphId]);
     const links = nodes.length === 0 ? [] : await this.getLinksTouching(nodes.map((n) => n.key));
     return { nodes, links };
+  }
+
+  eraseSubjects(erasure: SubjectErasure): Promise<void> {
+    return translated(() => eraseInMongo(this.c, erasure));
   }
 
   close(): Promise<void> {

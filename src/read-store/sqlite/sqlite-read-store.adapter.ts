@@ -21,8 +21,10 @@ import type {
   ReadModelBatch,
   ReadStore,
   ReadStoreOptions,
+  SubjectErasure,
   TimelineEvent,
 } from '../read-store.port';
+import { eraseInSqlite } from './sqlite-erasure';
 import { createBatchWriter } from './sqlite-batch-writer';
 import { settle } from './sqlite-errors';
 import { schemaSql } from './sqlite-schema';
@@ -53,7 +55,7 @@ export class SqliteReadStore implements ReadStore {
   private readonly s: SqliteStatements;
   private readonly writeBatch: ReturnType<typeof createBatchWriter>;
 
-  constructor(private readonly db: Database.Database, prefix: string) {
+  constructor(private readonly db: Database.Database, private readonly prefix: string) {
     db.exec(schemaSql(prefix));
     this.s = prepareStatements(db, prefix);
     this.writeBatch = createBatchWriter(db, this.s);
@@ -162,6 +164,10 @@ export class SqliteReadStore implements ReadStore {
     const nodes = await this.getNodesOfGraphs([graphId]);
     const links = nodes.length === 0 ? [] : await this.getLinksTouching(nodes.map((n) => n.key));
     return { nodes, links };
+  }
+
+  eraseSubjects(erasure: SubjectErasure): Promise<void> {
+    return settle(() => eraseInSqlite(this.db, this.prefix, erasure));
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,25 @@
+import type { SubjectErasure } from '../read-store.port';
+import type { ReadModelCollections } from './mongo-collections';
+import { chunks } from './mongo-guarded-writes';
+
+/**
+ * Deletes an erased subject's documents collection by collection (no multi-document transaction to rely on; a
+ * failed erasure is re-run whole, and every step is idempotent). MongoDB cannot scrub freed space: the server
+ * reuses it, and its oplog and backups age out (README, Privacy).
+ */
+export async function eraseInMongo(c: ReadModelCollections, erasure: SubjectErasure): Promise<void> {
+  for (const keys of chunks([...new Set(erasure.identityKeys)])) {
+    await c.nodes.deleteMany({ _id: { $in: keys } });
+    await c.links.deleteMany({ a: { $in: keys } });
+    await c.links.deleteMany({ b: { $in: keys } });
+    await c.fragments.deleteMany({ primaryKey: { $in: keys } });
+    await c.events.deleteMany({ primaryKey: { $in: keys } });
+    await c.stats.deleteMany({ _id: { $in: keys } });
+    await c.profiles.deleteMany({ _id: { $in: keys } });
+    await c.itemIndex.deleteMany({ identityKey: { $in: keys } });
+  }
+  for (const streams of chunks([...new Set(erasure.streams)])) await c.itemIndex.deleteMany({ stream: { $in: streams } });
+  for (const event of erasure.rewrittenEvents) {
+    await c.events.updateOne({ _id: event.eventId }, { $set: { doc: JSON.stringify(event.doc) } });
+  }
+}
