@@ -69,16 +69,29 @@ export class MongoKeyStore implements KeyStore {
   }
 }
 
+/**
+ * Insert-if-absent. An unordered insertMany is tried first; on a duplicate (another writer, or a key seen before)
+ * every document is inserted on its own, because not every server goes on after the first duplicate.
+ */
 async function insertAbsent<T extends { _id: string }>(collection: Collection<T>, docs: T[]): Promise<void> {
   if (docs.length === 0) return;
   try {
     await collection.insertMany(docs as never[], { ordered: false });
   } catch (error) {
-    const errors = (error as { writeErrors?: Array<{ code?: number }> | { code?: number } }).writeErrors;
-    const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
-    const onlyDuplicates = list.length > 0 && list.every((e) => e.code === DUPLICATE_KEY);
-    if (!(onlyDuplicates || (error instanceof MongoServerError && error.code === DUPLICATE_KEY))) throw error;
+    if (!isDuplicate(error)) throw error;
+    for (const doc of docs) {
+      await collection.insertOne(doc as never).catch((e: unknown) => {
+        if (!isDuplicate(e)) throw e;
+      });
+    }
   }
+}
+
+function isDuplicate(error: unknown): boolean {
+  if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return true;
+  const errors = (error as { writeErrors?: Array<{ code?: number }> | { code?: number } }).writeErrors;
+  const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+  return list.length > 0 && list.every((e) => e.code === DUPLICATE_KEY);
 }
 
 async function translated<T>(work: () => Promise<T>): Promise<T> {

@@ -1,0 +1,43 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openMongoKeyStore } from '../../src/privacy/key-store/mongodb';
+import { openSqliteKeyStore } from '../../src/privacy/key-store/sqlite';
+import { startJongodb, type Jongodb } from '../support/jongodb';
+import { describeKeyStoreContract } from './key-store.contract';
+
+describeKeyStoreContract('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-ks-'));
+  const store = openSqliteKeyStore(join(dir, 'keys.sqlite'));
+  return { store, dispose: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
+});
+
+let jongodb: Jongodb | undefined;
+beforeAll(async () => {
+  jongodb = await startJongodb();
+});
+afterAll(() => jongodb?.stop());
+
+describeKeyStoreContract('mongodb on jongodb', async () => {
+  const store = openMongoKeyStore(jongodb!.uri, `tessera_ks_${randomUUID().replace(/-/g, '')}`);
+  return { store, dispose: () => store.close() };
+});
+
+describe('SQLite key store: a deleted key leaves no byte behind', () => {
+  it('is gone from the file, its WAL and its free pages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-ks-'));
+    const store = openSqliteKeyStore(join(dir, 'keys.sqlite'));
+    const secret = Buffer.from('0123456789abcdef0123456789ABCDEF', 'utf8');
+    const other = Buffer.from('ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvu', 'utf8');
+    await store.ensureKeys(['erased'], () => Buffer.from(secret));
+    await store.ensureKeys(['kept'], () => Buffer.from(other));
+    const bytes = () => Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f))));
+    expect(bytes().includes(secret)).toBe(true);
+    await store.deleteKeys(['erased']);
+    expect(bytes().includes(secret)).toBe(false);
+    expect(bytes().includes(other)).toBe(true);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
