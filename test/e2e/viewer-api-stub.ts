@@ -73,12 +73,17 @@ function graph(url: URL) {
   return { identities, links, removedLinks };
 }
 
+const noChanges = { attributes: [], linksAdded: [], linksRemoved: [], linksRestored: [], identitiesJoined: [], identitiesLeft: [] };
 const history = {
   items: [
-    { kind: 'record', source: 'crm', recordedAt: STUB_T0, changes: { attributes: { 'name.first': 'Tom' } } },
-    { kind: 'link', source: 'web', recordedAt: STUB_SPLIT, changes: { linksAdded: [links[2]] } },
-    { kind: 'link', source: 'kiosk', recordedAt: STUB_SPLIT, changes: { linksRemoved: removedLinks } },
+    { kind: 'record', recordedAt: STUB_T0, item: { id: 'r-1', source: 'crm', timestamp: STUB_T0, identities: [person] },
+      changes: { ...noChanges, attributes: [{ path: 'name.first', before: null, after: 'Tom' }], linksAdded: links.slice(0, 2) } },
+    { kind: 'link', recordedAt: STUB_SPLIT, item: { id: 'l-1', source: 'web', timestamp: STUB_SPLIT, identities: [] },
+      changes: { ...noChanges, linksAdded: [links[2]], identitiesJoined: [links[2].to] } },
+    { kind: 'link', recordedAt: STUB_SPLIT, item: { id: 'l-2', source: 'kiosk', timestamp: STUB_SPLIT, identities: [] },
+      changes: { ...noChanges, linksRemoved: removedLinks } },
   ],
+  nextCursor: null,
 };
 
 function simulate(body: { events: string[] }) {

@@ -1,14 +1,16 @@
 import { api, pageOf } from './api.js';
 import { h, keyOf, replace, errorBox, formatTime, timeEl } from './dom.js';
 import { linkList, renderGraph, toDrawable } from './graph-view.js';
-import { entryTitle, loggedAt } from './history-view.js';
+import { changesGraph, entryTitle, loggedAt } from './history-view.js';
+
+const REPLAY_LIMIT = 1000;
 
 /**
  * The identity graph with a replay slider. Each slider step is a moment in the log at which this profile's
  * history changed; moving it re-fetches the graph `asOf` just after that moment, so the drawing shows how the
  * graph grew, merged and split. The last step is the page's own time (now, or the page's as-of).
  */
-export function graphPanel(identity, { asOf, historyPromise, typeOf }) {
+export function graphPanel(identity, { asOf, typeOf }) {
   const drawing = h('div', { class: 'graph-drawing', 'aria-live': 'polite' });
   const slider = h('input', { id: 'graph-replay', type: 'range', min: 0, max: 0, value: 0, step: 1, disabled: true });
   const caption = h('output', { for: 'graph-replay', class: 'replay-caption', 'data-testid': 'replay-caption' });
@@ -36,7 +38,7 @@ export function graphPanel(identity, { asOf, historyPromise, typeOf }) {
   });
   const start = async () => {
     await show(asOf);
-    steps = await replaySteps(historyPromise, asOf);
+    steps = await replaySteps(identity, asOf);
     slider.max = String(Math.max(steps.length - 1, 0));
     slider.value = slider.max;
     slider.disabled = steps.length < 2;
@@ -51,10 +53,11 @@ export function graphPanel(identity, { asOf, historyPromise, typeOf }) {
   return { view, start };
 }
 
-async function replaySteps(historyPromise, asOf) {
+/** The moments the graph changed, from the profile's history (one page: the API's largest). */
+async function replaySteps(identity, asOf) {
   let items = [];
   try {
-    items = pageOf(await historyPromise).items;
+    items = pageOf(await api.history(identity, { asOf, limit: REPLAY_LIMIT })).items.filter(changesGraph);
   } catch {
     // Without a history there is nothing to replay; the graph itself is still shown.
   }

@@ -1,77 +1,89 @@
-import { pageOf } from './api.js';
+import { api, pageOf } from './api.js';
 import { h, keyOf, errorBox, timeEl } from './dom.js';
+import { scrollPager } from './paging.js';
+
+const PAGE_SIZE = 50;
+
+const KIND_NAMES = {
+  settingsChanged: 'identity settings changed',
+  linkRejected: 'link rejected by an operator',
+  linkRejectionWithdrawn: 'link rejection withdrawn',
+};
 
 /**
- * What shaped the profile, oldest first: each entry's kind, when it happened and was logged, and what it changed
- * (attributes set or deleted, links added or removed, and why). Unknown fields are still shown in the raw view.
+ * What shaped the profile, oldest first, a page at a time: each log entry's kind, when it was logged and
+ * observed, and what it changed (attributes before → after, links added, removed or restored and why, identities
+ * joining or leaving). The raw entry stays one click away for anything not summarised.
  */
-export async function historyView(historyPromise) {
-  const section = h('div', { class: 'history-view' });
-  try {
-    const { items } = pageOf(await historyPromise);
-    if (items.length === 0) section.append(h('p', { class: 'muted' }, 'No history.'));
-    else section.append(h('ol', { class: 'history', 'data-testid': 'history' }, items.map(historyItem)));
-  } catch (error) {
-    section.append(errorBox(error));
-  }
-  return section;
+export function historyView(identity, { asOf } = {}) {
+  const list = h('ol', { class: 'history', 'data-testid': 'history' });
+  const more = h('button', { type: 'button', class: 'more', hidden: true }, 'Load later changes');
+  const status = h('p', { class: 'status', role: 'status' });
+  let cursor;
+  const run = scrollPager(more, async () => {
+    try {
+      const { items, nextCursor } = pageOf(await api.history(identity, { asOf, limit: PAGE_SIZE, cursor }));
+      for (const entry of items) list.append(historyItem(entry));
+      cursor = nextCursor;
+      more.hidden = !cursor;
+      status.textContent = list.children.length ? '' : 'No history.';
+      return Boolean(cursor);
+    } catch (error) {
+      status.replaceChildren(errorBox(error));
+      return false;
+    }
+  });
+  more.addEventListener('click', () => void run());
+  return { view: h('div', { class: 'history-view' }, list, status, more), start: () => run() };
 }
 
 /** The log time of a history entry: what `asOf` compares against. */
 export function loggedAt(entry) {
-  return entry.recordedAt ?? entry.loggedAt ?? entry.appendedAt ?? entry.at ?? entry.timestamp;
+  return entry.recordedAt ?? entry.loggedAt ?? entry.at;
 }
 
 export function entryTitle(entry) {
-  const kind = entry.kind ?? entry.type ?? entry.eventType ?? 'change';
-  const source = entry.source ?? entry.item?.source;
+  if (KIND_NAMES[entry.kind]) return KIND_NAMES[entry.kind];
+  const kind = [entry.kind ?? entry.type ?? 'change', entry.item?.type].filter(Boolean).join(' ');
+  const source = entry.item?.source ?? entry.source;
   return source ? `${kind} from ${source}` : kind;
 }
 
+/** True when the entry changed the identity graph (not only attributes): a step worth replaying. */
+export function changesGraph(entry) {
+  const changes = entry.changes ?? {};
+  return ['linksAdded', 'linksRemoved', 'linksRestored', 'identitiesJoined', 'identitiesLeft']
+    .some((name) => Array.isArray(changes[name]) && changes[name].length > 0);
+}
+
 function historyItem(entry) {
-  return h('li', { class: 'history-entry', 'data-testid': 'history-entry' },
+  const observed = entry.item?.timestamp ?? entry.timestamp;
+  return h('li', { class: 'history-entry', 'data-testid': 'history-entry', 'data-kind': entry.kind },
     h('div', { class: 'event-head' },
       timeEl(loggedAt(entry)),
       h('span', { class: 'event-type' }, entryTitle(entry)),
-      entry.timestamp && entry.timestamp !== loggedAt(entry)
-        ? h('span', { class: 'muted' }, 'observed ', timeEl(entry.timestamp)) : null),
+      observed ? h('span', { class: 'muted' }, 'observed ', timeEl(observed)) : null),
     changesList(entry),
     h('details', { class: 'event-data' }, h('summary', {}, 'Raw entry'), h('pre', {}, JSON.stringify(entry, null, 2))));
 }
 
 function changesList(entry) {
-  const changes = entry.changes ?? entry.changed ?? entry;
+  const changes = entry.changes ?? {};
   const lines = [
     ...attributeLines(changes.attributes),
-    ...linkLines(changes.linksAdded ?? changes.addedLinks ?? changes.links?.added, 'linked'),
-    ...linkLines(changes.linksRemoved ?? changes.removedLinks ?? changes.links?.removed, 'unlinked'),
-    ...linkLines(changes.linksRestored ?? changes.restoredLinks, 'relinked'),
-    ...keyLines(changes.joined, 'joined the graph'),
-    ...keyLines(changes.left, 'left the graph'),
+    ...linkLines(changes.linksAdded, 'linked'),
+    ...linkLines(changes.linksRemoved, 'unlinked'),
+    ...linkLines(changes.linksRestored, 'relinked'),
+    ...keyLines(changes.identitiesJoined ?? changes.joined, 'joined the graph'),
+    ...keyLines(changes.identitiesLeft ?? changes.left, 'left the graph'),
   ];
-  const why = entry.reason ?? changes.reason ?? entry.why ?? entry.rejection?.reason;
-  if (why) lines.push(`why: ${typeof why === 'string' ? why : JSON.stringify(why)}`);
+  if (entry.rejection) lines.push(`rejected: ${entry.rejection.reason ?? entry.rejection.code}`);
   return lines.length ? h('ul', { class: 'changes' }, lines.map((line) => h('li', {}, line))) : null;
 }
 
-function keyLines(keys, verb) {
-  return Array.isArray(keys) ? keys.map((key) => `${keyOf(key)} ${verb}`) : [];
-}
-
 function attributeLines(attributes) {
-  if (!attributes) return [];
-  if (Array.isArray(attributes)) {
-    return attributes.map((change) => typeof change === 'string' ? `set ${change}` : describeAttribute(change));
-  }
-  return Object.entries(attributes).map(([path, value]) => `${path} = ${JSON.stringify(value)}`);
-}
-
-function describeAttribute(change) {
-  const path = change.path ?? change.leaf ?? change.name ?? '?';
-  if ('before' in change || 'after' in change) return leafChange(path, change.before, change.after);
-  if ('to' in change || 'from' in change) return leafChange(path, change.from, change.to);
-  if ('value' in change) return `${path} = ${JSON.stringify(change.value)}`;
-  return `${path} changed`;
+  if (!Array.isArray(attributes)) return [];
+  return attributes.map((change) => leafChange(change.path ?? '?', change.before, change.after));
 }
 
 function leafChange(path, before, after) {
@@ -80,10 +92,14 @@ function leafChange(path, before, after) {
   return `${path}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`;
 }
 
+function keyLines(keys, verb) {
+  return Array.isArray(keys) ? keys.map((key) => `${keyOf(key)} ${verb}`) : [];
+}
+
 function linkLines(links, verb) {
   if (!Array.isArray(links)) return [];
   return links.map((link) => {
     const reason = link.reason ? ` (${link.reason})` : '';
-    return `${verb} ${keyOf(link.from ?? link.a)} — ${keyOf(link.to ?? link.b)}${reason}`;
+    return `${verb} ${keyOf(link.from)} — ${keyOf(link.to)}${reason}`;
   });
 }

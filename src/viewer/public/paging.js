@@ -7,7 +7,7 @@
 export function scrollPager(target, loadMore) {
   let busy = false;
   const run = async () => {
-    if (busy || !target.isConnected) return;
+    if (busy) return;
     busy = true;
     let more = false;
     try {

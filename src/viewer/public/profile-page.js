@@ -46,28 +46,20 @@ function canonicalIdentity(profile, typed) {
 }
 
 function renderSections(page, identity, profile, { asOf, typeOf }) {
-  let historyPromise;
-  const history = () => (historyPromise ??= api.history(identity, { asOf }));
-  const graph = graphPanel(identity, { asOf, historyPromise: history(), typeOf });
+  const graph = graphPanel(identity, { asOf, typeOf });
   const timeline = timelineView(identity, { asOf });
+  const history = historyView(identity, { asOf });
   append(page, h('div', { class: 'profile-grid' },
     h('div', { class: 'column' }, summaryView(profile), identitiesView(profile), attributesView(profile)),
     h('div', { class: 'column' }, graph.view)),
   tabs([
-    { id: 'timeline', label: 'Timeline', render: () => timeline.view, start: timeline.start },
-    { id: 'history', label: 'History', render: () => lazyHistory(history) },
+    { id: 'timeline', label: 'Timeline', view: timeline.view, start: timeline.start },
+    { id: 'history', label: 'History', view: history.view, start: history.start },
   ]));
   void graph.start();
-  void timeline.start();
 }
 
-function lazyHistory(history) {
-  const holder = h('div', {}, h('p', { class: 'muted' }, 'Loading history…'));
-  void historyView(history()).then((view) => holder.replaceChildren(view));
-  return holder;
-}
-
-/** Accessible tabs: arrow keys move between them, each panel is rendered the first time it is shown. */
+/** Accessible tabs: arrow keys move between them; a panel loads the first time it is shown. */
 function tabs(definitions) {
   const list = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Profile activity' });
   const panels = h('div', {});
@@ -86,7 +78,8 @@ function tabs(definitions) {
     entry.panel.hidden = !active;
     if (active && !entry.rendered) {
       entry.rendered = true;
-      entry.panel.append(entry.tab.render());
+      entry.panel.append(entry.tab.view);
+      void entry.tab.start();
     }
     if (active && focus) entry.button.focus();
   });
