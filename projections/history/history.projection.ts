@@ -80,8 +80,8 @@ class SubjectFold {
     if (record) this.applyRecord(record);
     const before = this.view;
     this.view = this.nextView(before, record?.primaryKey);
-    const touches = { added: outcome.addedLinks, removed: outcome.removedLinks.map((r) => r.key), restored: outcome.restoredLinks };
-    const changes = diffViews(before, this.view, touches);
+    const removed = outcome.removedLinks.map((r) => r.key);
+    const changes = diffViews(before, this.view, { added: outcome.addedLinks, removed, restored: outcome.restoredLinks });
     const keys = [...item.identities, ...(item.unlinked ?? [])].map(identityKey);
     const holds = keys.some((k) => before.members.has(k) || this.view.members.has(k));
     if (!holds && isEmpty(changes)) return undefined;
@@ -107,8 +107,9 @@ class SubjectFold {
   /** Attributes are merged again only when the graph's identities or one of their fragments changed. */
   private nextView(before: SubjectView, recordPrimary: IdentityKey | undefined): SubjectView {
     const graph = graphView(this.state, this.subject);
-    const stale = !sameMembers(before.members, graph.members) || (recordPrimary !== undefined && graph.members.has(recordPrimary));
-    const leaves = stale ? mergedLeaves(graph.members, (k) => [...(this.fragments.get(k)?.values() ?? [])], this.policy) : before.leaves;
-    return { ...graph, leaves };
+    const recordInGraph = recordPrimary !== undefined && graph.members.has(recordPrimary);
+    if (sameMembers(before.members, graph.members) && !recordInGraph) return { ...graph, leaves: before.leaves };
+    const fragmentsOf = (key: IdentityKey) => [...(this.fragments.get(key)?.values() ?? [])];
+    return { ...graph, leaves: mergedLeaves(graph.members, fragmentsOf, this.policy) };
   }
 }

@@ -21,7 +21,7 @@ export function rejectedPairLinks(
   rejections: readonly RejectedPair[],
 ): LinkState[] {
   const byPair = new Map(rejections.map((r) => [linkKey(identityKey(r.from), identityKey(r.to)), r]));
-  const seen = new Map<string, Pick<LinkState, 'firstSeen' | 'lastSeen' | 'sources' | 'createdBy'>>();
+  const seen = new Map<string, Observed>();
   for (const item of items) {
     const unlinked = new Set((item.unlinked ?? []).map(identityKey));
     const keys = item.identities.map(identityKey).filter((k) => !unlinked.has(k));
@@ -37,12 +37,15 @@ export function rejectedPairLinks(
     const [a, b] = ends(r);
     if (!state.nodes.has(a) || !state.nodes.has(b)) continue;
     const observed = seen.get(pair) ?? { firstSeen: r.at, lastSeen: r.at, sources: [], createdBy: r.eventId };
-    out.push({ key: pair, a, b, ...observed, status: 'removed', removedAt: r.at, removedBy: r.eventId, reason: REMOVAL_REASONS.rejected });
+    const removal = { removedAt: r.at, removedBy: r.eventId, reason: REMOVAL_REASONS.rejected };
+    out.push({ key: pair, a, b, ...observed, status: 'removed', ...removal });
   }
   return out;
 }
 
-function observe(seen: Map<string, Pick<LinkState, 'firstSeen' | 'lastSeen' | 'sources' | 'createdBy'>>, pair: string, item: GraphItem) {
+type Observed = Pick<LinkState, 'firstSeen' | 'lastSeen' | 'sources' | 'createdBy'>;
+
+function observe(seen: Map<string, Observed>, pair: string, item: GraphItem) {
   const current = seen.get(pair);
   if (!current) {
     seen.set(pair, { firstSeen: item.timestamp, lastSeen: item.timestamp, sources: [item.source], createdBy: item.itemId });

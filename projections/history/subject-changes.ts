@@ -61,7 +61,11 @@ type LinkChanges = Pick<SubjectChanges, 'linksAdded' | 'linksRemoved' | 'linksRe
 function itemChanges(after: SubjectView, touches: LinkTouches): LinkChanges {
   const inView = (keys: readonly string[]) =>
     sorted(keys.filter((k) => after.links.has(k))).map((k) => after.links.get(k)!);
-  return { linksAdded: inView(touches.added), linksRemoved: inView(touches.removed), linksRestored: inView(touches.restored) };
+  return {
+    linksAdded: inView(touches.added),
+    linksRemoved: inView(touches.removed),
+    linksRestored: inView(touches.restored),
+  };
 }
 
 function ruleChanges(before: SubjectView, after: SubjectView, { rejected, wasRejected }: RuleChange): LinkChanges {

@@ -36,7 +36,8 @@ export class AsOfReader {
   /** The snapshot of `identity` at `asOf` (epoch ms; undefined: now). 404 when nothing was known of it then. */
   async snapshot(identity: IdentityRef, asOf: number | undefined): Promise<AsOfSnapshot> {
     const { subject, items, ruleEvents } = await this.subjectLog(identity, asOf);
-    const snapshot = foldSnapshot(subject, items, ruleEvents, (graphId) => profileIdOf(this.config.identityHashKey!, graphId));
+    const profileIdOfGraph = (graphId: IdentityKey) => profileIdOf(this.config.identityHashKey!, graphId);
+    const snapshot = foldSnapshot(subject, items, ruleEvents, profileIdOfGraph);
     // Items the rules turned away (two values of a unique namespace) leave no node behind.
     if (!snapshot.node) throw notFound('PROFILE_NOT_FOUND', 'No graph held this identity at asOf');
     return snapshot;
@@ -48,7 +49,8 @@ export class AsOfReader {
     const subject = identityKey(identity);
     const items = await loadSubjectItems(this.store, this.log, subject, asOf);
     if (items.length === 0) {
-      throw notFound('PROFILE_NOT_FOUND', asOf === undefined ? 'Nothing is known of this identity' : 'Nothing was known of this identity at asOf');
+      const when = asOf === undefined ? 'is' : 'was';
+      throw notFound('PROFILE_NOT_FOUND', `Nothing ${when} known of this identity${asOf === undefined ? '' : ' at asOf'}`);
     }
     return { subject, items, ruleEvents: await ruleEventsBefore(this.log, asOf) };
   }

@@ -61,7 +61,9 @@ export class ExplainGraphPathHandler implements IQueryHandler<ExplainGraphPathQu
   /** The items that first observed each link, found through the index under one of the link's ends. */
   private async creators(chain: readonly ExplainStep[]): Promise<Map<string, DecodedEvent>> {
     const rows = [];
-    for (const { link } of chain) rows.push(...(await this.store.getItemsOfIdentities([link.a], { eventIds: [link.createdBy] })));
+    for (const { link } of chain) {
+      rows.push(...(await this.store.getItemsOfIdentities([link.a], { eventIds: [link.createdBy] })));
+    }
     return new Map((await readIndexedItems(this.log, rows)).map((d) => [d.eventId, d]));
   }
 }

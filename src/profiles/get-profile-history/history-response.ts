@@ -65,8 +65,18 @@ function itemOrRule(decoded: DecodedEvent): Pick<HistoryItemBody, 'item' | 'rule
 function changesBody(changes: SubjectChanges) {
   return {
     attributes: changes.attributes,
-    linksAdded: changes.linksAdded.map((l) => ({ ...ends(l), firstSeen: iso(l.firstSeen), lastSeen: iso(l.lastSeen), sources: l.sources })),
-    linksRemoved: changes.linksRemoved.map((l) => ({ ...ends(l), reason: l.reason ?? null, removedAt: iso(l.removedAt), removedBy: l.removedBy ?? null })),
+    linksAdded: changes.linksAdded.map((l) => ({
+      ...ends(l),
+      firstSeen: iso(l.firstSeen),
+      lastSeen: iso(l.lastSeen),
+      sources: l.sources,
+    })),
+    linksRemoved: changes.linksRemoved.map((l) => ({
+      ...ends(l),
+      reason: l.reason ?? null,
+      removedAt: iso(l.removedAt),
+      removedBy: l.removedBy ?? null,
+    })),
     linksRestored: changes.linksRestored.map((l) => ({ ...ends(l), sources: l.sources })),
     identitiesJoined: changes.joined.map(parseIdentityKey),
     identitiesLeft: changes.left.map(parseIdentityKey),
