@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { takeItems, type BatchItem } from './gen/workload';
 import { HttpClient } from './lib/http-load';
 import { machine, printTable, writeResults, type Row } from './lib/report';
-import { freshnessRows, ingestRows, lookupRows, rebuildRows, scalingRows } from './lib/rows';
+import { componentRows, freshnessRows, ingestRows, lookupRows, rebuildRows, scalingRows } from './lib/rows';
 import { startService } from './lib/service';
 import { fmt } from './lib/stats';
 import { settle, waitVisible } from './lib/visibility';
@@ -26,7 +26,8 @@ const SIZES = {
 type Sizes = (typeof SIZES)['quick'];
 const SCENARIOS = ['ingest', 'freshness', 'lookup', 'scaling', 'rebuild', 'scripts'];
 
-const say = (text: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+/** Seconds since start in every line, to cut a `--cpu-prof` profile of this runner to one phase (profile-top --from/--to). */
+const say = (text: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)} +${process.uptime().toFixed(1)}s] ${text}\n`);
 
 function crmIdentities(events: readonly BatchItem[], count: number) {
   const seen = new Map<string, { namespace: string; id: string }>();
@@ -91,6 +92,7 @@ async function offlineScenarios(sizes: Sizes, seed: number, want: (s: string) =>
   if (keep) {
     say('rebuild: a second projector replays the log into fresh read models, then the raw read-and-fold');
     const rebuild = await runRebuild(service.dataDir, 3600);
+    say(`rebuild done: projector ${fmt(rebuild.seconds, 1)} s, then the raw fold`);
     results.rebuild = rebuild;
     rows.push(...rebuildRows(rebuild));
   }
@@ -112,7 +114,9 @@ async function main(): Promise<void> {
   if (['scaling', 'rebuild'].some(want)) await offlineScenarios(sizes, seed, want, results, rows);
   if (want('scripts')) {
     say(`component scripts: event store (${sizes.storeEvents} appends), identity fold (${fmt(sizes.foldItems)} items)`);
-    results.componentScripts = await runExistingScripts(sizes.storeEvents, sizes.foldItems);
+    const scripts = await runExistingScripts(sizes.storeEvents, sizes.foldItems);
+    results.componentScripts = scripts;
+    rows.push(...componentRows(scripts.eventStore, scripts.identityFold));
   }
   results.machineAtEnd = machine();
   results.seconds = Math.round((performance.now() - started) / 1000);

@@ -18,8 +18,10 @@ export function ingestRows(r: IngestResult): Row[] {
     { scenario: 'ingest, 1 event/request, 64 conns', tessera: perSecond(single), baseline: `raw SQLite 64/tx: ${perSecond(r.raw64)}`, ratio: single / r.raw64, target: '≥ 0.6×', met: single / r.raw64 >= 0.6 },
     { scenario: 'ingest, 1 event/request, 64 conns', tessera: perSecond(single), baseline: emmettCell, ratio: emmett && single / emmett, target: '≥ 10×', met: emmett === undefined ? undefined : single / emmett >= 10 },
     { scenario: '  ack latency p50 / p99', tessera: `${ms(r.singles.latency.p50)} / ${ms(r.singles.latency.p99)}`, baseline: '', target: '' },
+    { scenario: '  CPU per event (service process)', tessera: `${fmt(r.singles.serviceCpuUsPerEvent)} µs`, baseline: `raw: ${fmt(r.rawCpuUsPerRow.raw64)} µs/row`, ratio: r.rawCpuUsPerRow.raw64 / r.singles.serviceCpuUsPerEvent, target: '' },
     { scenario: `ingest, batches of 1000 (${r.batches.inFlight} in flight)`, tessera: perSecond(r.batches.rate), baseline: `raw SQLite 1000/tx: ${perSecond(r.raw1000)}`, ratio: r.batches.rate / r.raw1000, target: '', met: undefined },
     { scenario: `ingest, batches of 1000 (${r.batches.inFlight} in flight)`, tessera: perSecond(r.batches.rate), baseline: emmettCell, ratio: emmett && r.batches.rate / emmett, target: '', met: undefined },
+    { scenario: '  CPU per event (service process)', tessera: `${fmt(r.batches.serviceCpuUsPerEvent)} µs`, baseline: `raw: ${fmt(r.rawCpuUsPerRow.raw1000)} µs/row`, ratio: r.rawCpuUsPerRow.raw1000 / r.batches.serviceCpuUsPerEvent, target: '' },
   ];
 }
 
@@ -38,6 +40,18 @@ export function lookupRows(l: LookupResult): Row[] {
     { scenario: 'lookup, 32 conns (saturated)', tessera: perSecond(l.service.rate, 'req/s'), baseline: `bare node:http: ${perSecond(l.bare.rate, 'req/s')}`, ratio: l.service.rate / l.bare.rate, target: '≥ 0.5×', met: l.service.rate / l.bare.rate >= 0.5 },
     { scenario: '  latency p50 / p99 (saturated)', tessera: `${ms(l.service.latency.p50)} / ${ms(l.service.latency.p99)}`, baseline: `${ms(l.bare.latency.p50)} / ${ms(l.bare.latency.p99)}`, target: '' },
     { scenario: 'lookup at 2,000 req/s', tessera: `p50 ${ms(l.at2000.latency.p50)} / p99 ${ms(l.at2000.latency.p99)}`, baseline: `achieved ${perSecond(l.at2000.achieved, 'req/s')}${l.at2000.errors ? `, ${l.at2000.errors} errors` : ''}`, target: 'p99 < 5 ms', met: l.at2000.latency.p99 < 5 && l.at2000.errors === 0 },
+  ];
+}
+
+/** The component scripts' own ratios, pulled from their text output: where the HTTP path's time is not. */
+export function componentRows(eventStore: string, identityFold: string): Row[] {
+  const adapter = /adapter, 64 in flight \(group commit\):\s+([\d,]+)/.exec(eventStore)?.[1];
+  const raw = /raw better-sqlite3, 64 rows\/transaction:\s+([\d,]+)/.exec(eventStore)?.[1];
+  const fold = /rate:\s+([\d,]+) items\/s/.exec(identityFold)?.[1];
+  const num = (x?: string) => Number((x ?? 'NaN').replace(/,/g, ''));
+  return [
+    { scenario: 'component: event store adapter, 64 in flight, no HTTP', tessera: `${adapter ?? '—'} ev/s`, baseline: `raw SQLite 64/tx: ${raw ?? '—'} ev/s`, ratio: num(adapter) / num(raw), target: '' },
+    { scenario: 'component: identity-graph fold alone', tessera: `${fold ?? '—'} items/s`, baseline: '', target: '' },
   ];
 }
 

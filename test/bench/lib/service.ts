@@ -20,6 +20,8 @@ export interface ServiceProcess {
   /** Peak resident set size so far (VmHWM), in MiB. */
   peakRssMiB(): number;
   rssMiB(): number;
+  /** CPU seconds (user + system) the service process has used so far. */
+  cpuSeconds(): number;
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -33,6 +35,13 @@ export function freePort(): Promise<number> {
       server.close(() => resolvePort(port));
     });
   });
+}
+
+/** utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux). */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function statusField(pid: number, field: string): number {
@@ -82,6 +91,7 @@ export async function startService(name: string, env: Record<string, string> = {
     pid,
     peakRssMiB: () => statusField(pid, 'VmHWM'),
     rssMiB: () => statusField(pid, 'VmRSS'),
+    cpuSeconds: () => cpuSecondsOf(pid),
     stop: async ({ keepData = false } = {}) => {
       child.kill('SIGTERM');
       if (!(await exited(child, 15_000))) {

@@ -23,10 +23,12 @@ export interface IngestSizes {
 }
 
 export interface IngestResult {
-  singles: { rate: number; latency: LatencySummary; events: number };
-  batches: { rate: number; events: number; inFlight: number };
+  singles: { rate: number; latency: LatencySummary; events: number; serviceCpuUsPerEvent: number };
+  batches: { rate: number; events: number; inFlight: number; serviceCpuUsPerEvent: number };
   raw64: number;
   raw1000: number;
+  /** CPU of this process per row for the raw inserts: the floor the service's CPU per event compares with. */
+  rawCpuUsPerRow: { raw64: number; raw1000: number };
   emmett: EmmettResult;
   lastPosition: string;
 }
@@ -62,20 +64,38 @@ async function batches(client: HttpClient, items: readonly BatchItem[]) {
   return { rate: items.length / ((performance.now() - started) / 1000), events: items.length, inFlight: BATCHES_IN_FLIGHT, lastPosition };
 }
 
+function withCpu(run: () => number, rows: number): [number, number] {
+  const before = process.cpuUsage();
+  const rate = run();
+  const used = process.cpuUsage(before);
+  return [rate, (used.user + used.system) / rows];
+}
+
 export async function runIngest(service: ServiceProcess, events: readonly BatchItem[], sizes: IngestSizes): Promise<IngestResult> {
   const single = events.slice(0, sizes.singles);
   const batched = events.slice(sizes.singles, sizes.singles + sizes.batches * BATCH_SIZE);
   const client = new HttpClient(service.url, SINGLE_CONNECTIONS);
   const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'tessera-bench-raw-'));
   try {
+    const cpu0 = service.cpuSeconds();
     const s = await singles(client, single);
+    const cpu1 = service.cpuSeconds();
     const b = await batches(client, batched);
+    const cpu2 = service.cpuSeconds();
     const singleRows = single.map(logRowOf);
     const batchRows = batched.map(logRowOf);
-    const raw64 = rawInsertRate(dir, 'raw64', singleRows, SINGLE_CONNECTIONS);
-    const raw1000 = rawInsertRate(dir, 'raw1000', batchRows, BATCH_SIZE);
+    const [raw64, raw64Cpu] = withCpu(() => rawInsertRate(dir, 'raw64', singleRows, SINGLE_CONNECTIONS), singleRows.length);
+    const [raw1000, raw1000Cpu] = withCpu(() => rawInsertRate(dir, 'raw1000', batchRows, BATCH_SIZE), batchRows.length);
     const emmett = await emmettAppendRate(dir, singleRows, sizes.emmettSeconds);
-    return { singles: s, batches: b, raw64, raw1000, emmett, lastPosition: b.lastPosition };
+    return {
+      singles: { ...s, serviceCpuUsPerEvent: ((cpu1 - cpu0) * 1e6) / s.events },
+      batches: { ...b, serviceCpuUsPerEvent: ((cpu2 - cpu1) * 1e6) / b.events },
+      raw64,
+      raw1000,
+      rawCpuUsPerRow: { raw64: raw64Cpu, raw1000: raw1000Cpu },
+      emmett,
+      lastPosition: b.lastPosition,
+    };
   } finally {
     client.close();
     rmSync(dir, { recursive: true, force: true });
