@@ -104,6 +104,7 @@ describe('profile viewer (canned API)', () => {
     await waitForText(page, cell('tier', 'value'), 'gold');
     const asOf = new Date(Date.parse(STUB_SPLIT) - 3_600_000).toISOString();
     await page.getByLabel('As of').fill(toLocalInputValue(asOf).replace(/\.000$/, ''));
+    await page.getByRole('button', { name: 'Show' }).click();
     await waitForText(page, cell('tier', 'value'), 'silver');
     await waitForCount(page, '.graph-node', 3);
     await waitForText(page, '[data-testid="event-count"]', '0');
@@ -120,10 +121,12 @@ describe('profile viewer (canned API)', () => {
     expect(page.url()).toContain('mergePolicy=crm-first');
   });
 
-  it('shows the history: what changed, when and why', async () => {
+  it('shows the history (reached by keyboard): what changed, when and why', async () => {
     const { page } = await open('#/profile/CRMID/tom-001');
-    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByRole('tab', { name: 'Timeline' }).focus();
+    await page.keyboard.press('ArrowRight');
     await waitForCount(page, '[data-testid="history-entry"]', 3);
+    expect(await page.getByRole('tab', { name: 'History' }).getAttribute('aria-selected')).toBe('true');
     expect(await page.getByTestId('history').textContent()).toContain('unlinked ECID:kiosk — CRMID:tom-001 (UNIQUE_NAMESPACE_CONFLICT CRMID)');
   });
 

@@ -133,6 +133,7 @@ describe('profile viewer (real service)', () => {
     const { page } = await openProfile();
     await waitForText(page, cell('tier', 'value'), 'gold');
     await page.getByLabel('As of').fill(toLocalInputValue(between));
+    await page.getByLabel('As of').press('Enter');
     await page.getByTestId('as-of-note').waitFor();
     await waitForText(page, cell('tier', 'value'), 'silver');
     await waitForText(page, cell('tier', 'source'), 'crm');

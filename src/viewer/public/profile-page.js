@@ -112,13 +112,22 @@ function describePolicy(policy) {
   return `${merge.type ?? '?'}${order}, stitching ${policy.identityStitching ?? 'graph'}`;
 }
 
+/** A form, not a live input: a datetime-local changes with every segment typed, and each change is a full reload. */
 function asOfPicker(route) {
   const input = h('input', { id: 'as-of', name: 'asOf', type: 'datetime-local', step: 1,
     value: isoToLocalInput(route.params.asOf) });
   const go = (asOf) => { location.hash = profileHref(route.identity, { ...route.params, asOf }); };
-  input.addEventListener('change', () => go(localInputToIso(input.value)));
-  const now = h('button', { type: 'button', id: 'as-of-now', disabled: !route.params.asOf, onclick: () => go('') }, 'Now');
-  return h('div', { class: 'field' }, h('label', { for: 'as-of' }, 'As of'), h('div', { class: 'row' }, input, now));
+  // novalidate: a time to the millisecond (pasted from the API) is a step mismatch for step=1 yet a fine asOf.
+  const form = h('form', { class: 'field as-of', novalidate: true, onsubmit: (event) => {
+    event.preventDefault();
+    const asOf = localInputToIso(input.value);
+    if (asOf) go(asOf);
+  } },
+  h('label', { for: 'as-of' }, 'As of'),
+  h('div', { class: 'row' }, input,
+    h('button', { type: 'submit', id: 'as-of-show' }, 'Show'),
+    h('button', { type: 'button', id: 'as-of-now', disabled: !route.params.asOf, onclick: () => go('') }, 'Now')));
+  return form;
 }
 
 /** Namespace types for drawing: the profile's own identities first, the settings for anything else. */

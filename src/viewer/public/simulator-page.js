@@ -67,7 +67,8 @@ function renderResult(result, body, namespaces, lines) {
       (graph.identities ?? []).map(keyOf).sort().join(', ')))),
     removed.length ? h('div', {}, h('h3', {}, 'Removed links'), h('ul', { class: 'sim-removed' }, removed.map((link) =>
       h('li', { 'data-testid': 'sim-removed-link' }, `${keyOf(link.from)} — ${keyOf(link.to)}`,
-        link.removedBy !== undefined ? ` (removed by event ${describeRemover(link.removedBy, lines)})` : ''))))
+        link.removedBy !== undefined ? ` (removed by event ${describeRemover(link.removedBy, lines)})` : '',
+        link.reason ? `: ${link.reason}` : ''))))
       : null,
     rejectedList(body.rejected ?? [], lines));
 }
