@@ -11,6 +11,7 @@ import { IdentityModule } from './identity/identity.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { MergePoliciesModule } from './merge-policies/merge-policies.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { ProfilesModule } from './profiles/profiles.module';
 import { SimulateGraphModule } from './identity/simulate-graph/simulate-graph.controller';
 import { ProjectorModule } from './projector/projector.module';
@@ -30,6 +31,7 @@ export const FEATURE_MODULES: Array<Type | DynamicModule> = [
   ProfilesModule,
   ViewerModule,
   AuditModule,
+  PrivacyModule,
 ];
 
 @Module({})

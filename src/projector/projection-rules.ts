@@ -23,7 +23,11 @@ export interface ProjectionRules {
   rejections: Map<string, ActiveRejection>;
 }
 
-export const RULE_EVENT_TYPES = ['IdentitySettingsChanged', 'LinkRejected', 'LinkRejectionWithdrawn'] as const;
+/**
+ * SubjectErased changes no rule, but the log now reads without the erased subject (their keys are gone): every
+ * graph is re-derived so the people who were linked to them come out as a replay would make them.
+ */
+export const RULE_EVENT_TYPES = ['IdentitySettingsChanged', 'LinkRejected', 'LinkRejectionWithdrawn', 'SubjectErased'] as const;
 
 export function initialRules(): ProjectionRules {
   return { settings: cloneSettings(DEFAULT_SETTINGS), rejections: new Map() };

@@ -1,0 +1,49 @@
+import type { PrivacyCounts, SubjectErasedV1 } from '../../events/catalogue';
+import type { EventStore } from '../../event-store/event-store.port';
+import type { Position } from '../../event-store/position';
+import { timelineEventOf } from '../../projector/log-items';
+import type { ReadStore, TimelineEvent } from '../../read-store/read-store.port';
+import { buildAccessExport, countsOf } from '../access/access-export';
+import type { SubjectKeys } from '../subject-keys';
+import { collectSubjectItems, readRows, type SubjectSet } from '../subject-set';
+
+export interface ErasureSteps {
+  log: EventStore;
+  keys: SubjectKeys;
+  store: ReadStore;
+  /** Appends the audit event; resolves with its position. */
+  audit(event: SubjectErasedV1): Promise<Position>;
+  /** Resolves true once the read models have applied the log up to `position`. */
+  processed(position: Position): Promise<boolean>;
+  suppress(set: SubjectSet): Promise<void>;
+  now(): Date;
+}
+
+export class ErasureStalledError extends Error {}
+
+/**
+ * Erases a subject set, in an order where every step makes the next safe:
+ * 1. count what the subject holds (own records, events, links) for the audit;
+ * 2. delete the subject keys: from here on every reader of the log, live or replaying, sees none of it;
+ * 3. erase the subject streams physically where the store can;
+ * 4. append SubjectErased (no personal data); the projector treats it as a rule event and re-derives every graph
+ *    from the log, which now reads without the subject, so other people linked to them are recomputed;
+ * 5. once the read models have passed it (no batch decoded before step 2 can land later), purge the subject's
+ *    rows, and rewrite other people's timeline events that named them.
+ */
+export async function eraseSubject(steps: ErasureSteps, set: SubjectSet, requestId: string, suppress: boolean): Promise<PrivacyCounts> {
+  const items = await collectSubjectItems(steps.log, steps.store, set);
+  const counts = countsOf(set, buildAccessExport(set, items.own, [], null).export);
+  await steps.keys.erase(set.subjectIds);
+  await steps.log.eraseStreams(set.streams);
+  if (suppress) await steps.suppress(set);
+  const rewrittenEvents = (await readRows(steps.log, items.otherRows))
+    .map(timelineEventOf)
+    .filter((e): e is TimelineEvent => e !== undefined);
+  const position = await steps.audit({ requestId, at: steps.now().toISOString(), counts });
+  if (!(await steps.processed(position))) {
+    throw new ErasureStalledError('The read models did not reach the erasure in time; submit the request again to finish it');
+  }
+  await steps.store.eraseSubjects({ identityKeys: set.keys, streams: set.streams, rewrittenEvents });
+  return counts;
+}

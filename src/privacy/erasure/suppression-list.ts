@@ -1,0 +1,41 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { createHmac, randomBytes } from 'node:crypto';
+import { identityKey, type IdentityRef } from '../../../projections/model';
+import { SubjectKeys } from '../subject-keys';
+
+/**
+ * Identities erased with `suppress: true`, kept only as HMAC(salt, identity key): enough to recognise the same
+ * identity when a source sends it again, useless for listing who was erased. The salt lives in the key store,
+ * apart from the log and from IDENTITY_HASH_KEY, so stream names and suppression hashes cannot be correlated.
+ */
+@Injectable()
+export class SuppressionList implements OnApplicationBootstrap {
+  private salt?: Buffer;
+  private hashes = new Set<string>();
+
+  constructor(private readonly keys: SubjectKeys) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refresh();
+  }
+
+  /** Reloads the list (another instance may have added to it). */
+  async refresh(): Promise<void> {
+    this.salt ??= await this.keys.store.suppressionSalt(() => randomBytes(32));
+    this.hashes = new Set(await this.keys.store.listSuppressed());
+  }
+
+  async add(identities: IdentityRef[]): Promise<void> {
+    await this.refresh();
+    const added = identities.map((i) => this.hashOf(i));
+    await this.keys.store.addSuppressed(added);
+    added.forEach((h) => this.hashes.add(h));
+  }
+
+  /** Synchronous, for ingestion's pure item rules. */
+  isSuppressed = (identity: IdentityRef): boolean => this.hashes.size > 0 && this.hashes.has(this.hashOf(identity));
+
+  private hashOf(identity: IdentityRef): string {
+    return createHmac('sha256', this.salt!).update(identityKey(identity)).digest('hex');
+  }
+}
