@@ -1,4 +1,4 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
@@ -7,6 +7,7 @@ import { encode } from '../events';
 import { AppendedEvent, EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import { IdentitySettingsService } from '../identity/identity-settings.service';
 import { MetricsService } from '../metrics/metrics.service';
+import { SuppressionList } from '../privacy/erasure/suppression-list';
 import { fanOutUnlinked } from './fan-out';
 import { IngestEntry, IngestItemsCommand, ItemResult } from './ingest-items.command';
 import { IngestContext, PreparedItem, prepareItem } from './prepare-item';
@@ -27,6 +28,7 @@ export class IngestItemsHandler implements ICommandHandler<IngestItemsCommand, I
     @Inject(TESSERA_CONFIG) private readonly config: TesseraConfig,
     private readonly settings: IdentitySettingsService,
     private readonly metrics: MetricsService,
+    @Optional() private readonly suppression?: SuppressionList,
   ) {}
 
   async execute(command: IngestItemsCommand): Promise<ItemResult[]> {
@@ -50,7 +52,7 @@ export class IngestItemsHandler implements ICommandHandler<IngestItemsCommand, I
 
   private context(): IngestContext {
     const { settings } = this.settings.current();
-    return { settings, hashKey: this.config.identityHashKey!, limits: this.config.limits, now: new Date(), newId: randomUUID };
+    return { settings, hashKey: this.config.identityHashKey!, limits: this.config.limits, now: new Date(), newId: randomUUID, isSuppressed: this.suppression?.isSuppressed };
   }
 
   private guardFanOut(outcomes: Outcome[]): void {

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module';
+import { PrivacyModule } from '../privacy/privacy.module';
 import { IngestItemsHandler } from './ingest-items.handler';
 import { IngestionController } from './ingestion.controller';
 
 @Module({
-  imports: [IdentityModule],
+  imports: [IdentityModule, PrivacyModule],
   controllers: [IngestionController],
   providers: [IngestItemsHandler],
 })

@@ -30,11 +30,19 @@ interface Candidate extends IdentityRef {
   rank: number;
 }
 
-export function resolveIdentities(kind: ItemKind, inputs: IdentityInput[], settings: IdentitySettings): ResolvedIdentities {
+/** Erased identities whose owner asked not to be collected again (src/privacy suppression list). */
+export type IsSuppressed = (identity: IdentityRef) => boolean;
+
+export function resolveIdentities(
+  kind: ItemKind,
+  inputs: IdentityInput[],
+  settings: IdentitySettings,
+  isSuppressed?: IsSuppressed,
+): ResolvedIdentities {
   if (inputs.length > MAX_IDENTITIES) {
     throw unprocessable('TOO_MANY_IDENTITIES', `An item holds at most ${MAX_IDENTITIES} identities, got ${inputs.length}`);
   }
-  const { candidates, warnings } = normaliseAll(inputs, settings);
+  const { candidates, warnings } = normaliseAll(inputs, settings, isSuppressed);
   if (candidates.length === 0) {
     throw unprocessable('NO_IDENTITY', 'The item has no identity left once blocked values are dropped', warnings);
   }
@@ -46,7 +54,7 @@ export function resolveIdentities(kind: ItemKind, inputs: IdentityInput[], setti
   return { identities, primary: choosePrimary(kind, candidates), warnings };
 }
 
-function normaliseAll(inputs: IdentityInput[], settings: IdentitySettings) {
+function normaliseAll(inputs: IdentityInput[], settings: IdentitySettings, isSuppressed?: IsSuppressed) {
   const ranks = new Map(settings.namespaces.map((n, i) => [n.code, { rank: i + 1, type: n.type }]));
   const problems: ErrorDetail[] = [];
   const warnings: Warning[] = [];
@@ -65,6 +73,10 @@ function normaliseAll(inputs: IdentityInput[], settings: IdentitySettings) {
     const id = normaliseIdentityValue(ns.type, input.id);
     if (id.length > MAX_VALUE_LENGTH) {
       problems.push({ path: `${path}.id`, code: 'IDENTITY_VALUE_TOO_LONG', message: `Identity values hold at most ${MAX_VALUE_LENGTH} characters` });
+      return;
+    }
+    if (isSuppressed?.({ namespace: input.namespace, id })) {
+      warnings.push({ path, code: 'SUPPRESSED_IDENTITY_DROPPED', message: `An erased ${input.namespace} value was dropped` });
       return;
     }
     const key = identityKey({ namespace: input.namespace, id });

@@ -16,6 +16,8 @@ export interface IngestContext {
   /** Passed in (not read here) so preparing an item stays deterministic. */
   now: Date;
   newId: () => string;
+  /** Identities erased with suppression: dropped from items with a warning, like blocked values. */
+  isSuppressed?: (identity: IdentityRef) => boolean;
 }
 
 /** An item that passed every rule: what to append where, and what to tell the client. */
@@ -39,7 +41,7 @@ export function prepareItem(kind: ItemKind, raw: unknown, ctx: IngestContext): P
   const body = raw as Record<string, unknown>;
   const payloadKey = kind === 'record' ? 'attributes' : kind === 'event' ? 'data' : undefined;
   if (payloadKey) checkPayload(body[payloadKey], payloadKey, { strictKeys: true });
-  const { identities, primary, warnings } = resolveIdentities(kind, dto.identities, ctx.settings);
+  const { identities, primary, warnings } = resolveIdentities(kind, dto.identities, ctx.settings, ctx.isSuppressed);
   const timestamp = parseItemTimestamp(body.timestamp, kind === 'event', ctx.now);
   const itemId = (dto as { id?: string }).id ?? ctx.newId();
   const base = { itemId, source: dto.source, timestamp, identities };
