@@ -66,5 +66,7 @@ export function splitKey(key) {
 export function errorBox(error) {
   const unknownIdentity = error?.status === 404 && error?.code !== 'ROUTE_NOT_FOUND';
   const text = unknownIdentity ? 'Nothing is known about this identity.' : error?.message ?? String(error);
-  return h('p', { class: 'error', role: 'alert' }, text, error?.code ? ` (${error.code})` : '');
+  const needsKey = error?.status === 401 || error?.status === 403;
+  return h('p', { class: 'error', role: 'alert' }, text, error?.code ? ` (${error.code})` : '',
+    needsKey ? h('span', { class: 'hint' }, ' Enter an API key with the read scope under "API key" above.') : null);
 }
