@@ -73,6 +73,7 @@ describe('profile viewer (canned API)', () => {
 
   it('replays the graph: the first step shows it as it was before the later links', async () => {
     const { page, requests } = await open('#/profile/CRMID/tom-001');
+    await page.getByRole('button', { name: 'Replay how this graph grew' }).click();
     await waitForText(page, '[data-testid="replay-caption"]', 'Step 3 of 3: now');
     await page.locator('#graph-replay').fill('0');
     await waitForCount(page, '.graph-node', 3);
@@ -109,6 +110,8 @@ describe('profile viewer (canned API)', () => {
     await waitForCount(page, '.graph-node', 3);
     await waitForText(page, '[data-testid="event-count"]', '0');
     await page.getByTestId('as-of-note').waitFor();
+    await page.getByRole('tab', { name: 'History' }).click();
+    await waitForCount(page, '[data-testid="history-entry"]', 1);
     for (const path of ['', '/graph', '/events', '/history']) {
       const call = requests.filter((url) => url.pathname === `/v1/profiles/CRMID/tom-001${path}`).at(-1);
       expect(call?.searchParams.get('asOf')).toBe(asOf);

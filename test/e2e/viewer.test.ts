@@ -159,7 +159,7 @@ describe('profile viewer (real service)', () => {
     expect(history).toContain('tier set to "silver"');
     expect(history).toMatch(/unlinked (CRMID:tom-001 — ECID:kiosk-7|ECID:kiosk-7 — CRMID:tom-001) \(\S+/);
     // Each ingestion phase was one batch, appended in one group commit: one log time, one replay step each.
-    await page.locator('#graph-replay:not([disabled])').waitFor();
+    await page.getByRole('button', { name: 'Replay how this graph grew' }).click();
     await page.locator('#graph-replay').fill('0');
     await waitForCount(page, '.graph-node.outside', 0);
     await waitForCount(page, '.graph-node', TOM_GRAPH_PHASE_ONE.length);

@@ -1,23 +1,19 @@
 import { api, pageOf } from './api.js';
-import { h, keyOf, replace, errorBox, formatTime, timeEl } from './dom.js';
+import { h, append, keyOf, replace, errorBox, formatTime, timeEl } from './dom.js';
 import { linkList, renderGraph, toDrawable } from './graph-view.js';
 import { changesGraph, entryTitle, loggedAt } from './history-view.js';
 
 const REPLAY_LIMIT = 1000;
 
 /**
- * The identity graph with a replay slider. Each slider step is a moment in the log at which this profile's
- * history changed; moving it re-fetches the graph `asOf` just after that moment, so the drawing shows how the
- * graph grew, merged and split. The last step is the page's own time (now, or the page's as-of).
+ * The identity graph with a replay slider. Each slider step is a moment in the log at which this profile's graph
+ * changed; moving it re-fetches the graph `asOf` just after that moment, so the drawing shows how the graph grew,
+ * merged and split. The last step is the page's own time (now, or the page's as-of).
  */
 export function graphPanel(identity, { asOf, typeOf }) {
   const drawing = h('div', { class: 'graph-drawing', 'aria-live': 'polite' });
-  const slider = h('input', { id: 'graph-replay', type: 'range', min: 0, max: 0, value: 0, step: 1, disabled: true });
-  const caption = h('output', { for: 'graph-replay', class: 'replay-caption', 'data-testid': 'replay-caption' });
   const explain = h('div', { class: 'explain', 'data-testid': 'explain' });
-  let steps = [];
   let sequence = 0;
-
   const show = async (stepAsOf) => {
     const mine = ++sequence;
     try {
@@ -31,26 +27,38 @@ export function graphPanel(identity, { asOf, typeOf }) {
       if (mine === sequence) replace(drawing, errorBox(error));
     }
   };
-  slider.addEventListener('input', () => {
-    const index = Number(slider.value);
-    caption.textContent = stepLabel(steps, index);
-    void show(index >= steps.length - 1 ? asOf : steps[index].asOf);
-  });
-  const start = async () => {
-    await show(asOf);
-    steps = await replaySteps(identity, asOf);
-    slider.max = String(Math.max(steps.length - 1, 0));
-    slider.value = slider.max;
-    slider.disabled = steps.length < 2;
-    caption.textContent = stepLabel(steps, steps.length - 1);
-  };
   const view = h('section', { class: 'card graph-panel', 'aria-labelledby': 'graph-title' },
     h('h2', { id: 'graph-title' }, 'Identity graph'),
-    h('div', { class: 'field replay' }, h('label', { for: 'graph-replay' }, 'Replay'), slider, caption),
+    replayControl(identity, asOf, show),
     drawing,
     h('p', { class: 'hint' }, 'Select an identity to see the chain of links that joins it to this profile.'),
     explain);
-  return { view, start };
+  return { view, start: () => show(asOf) };
+}
+
+/**
+ * The replay reads the profile's whole history, so it loads when asked for rather than with every page view;
+ * then a range input steps through the moments the graph changed.
+ */
+function replayControl(identity, asOf, show) {
+  const holder = h('div', { class: 'field replay' });
+  const button = h('button', { type: 'button', id: 'graph-replay-load' }, 'Replay how this graph grew');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    const steps = await replaySteps(identity, asOf);
+    const last = steps.length - 1;
+    const slider = h('input', { id: 'graph-replay', type: 'range', min: 0, max: last, value: last, step: 1 });
+    const caption = h('output', { for: 'graph-replay', class: 'replay-caption', 'data-testid': 'replay-caption' },
+      stepLabel(steps, last));
+    slider.addEventListener('input', () => {
+      const index = Number(slider.value);
+      caption.textContent = stepLabel(steps, index);
+      void show(index >= last ? asOf : steps[index].asOf);
+    });
+    replace(holder, h('label', { for: 'graph-replay' }, 'Replay'), slider, caption);
+    slider.focus();
+  });
+  return append(holder, button);
 }
 
 /** The moments the graph changed, from the profile's history (one page: the API's largest). */
