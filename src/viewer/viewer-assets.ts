@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 
@@ -5,6 +6,8 @@ import { extname, join, resolve } from 'node:path';
 export interface ViewerAsset {
   body: Buffer;
   contentType: string;
+  /** Strong validator: browsers revalidate (no-cache) and get a 304 while the file is unchanged. */
+  etag: string;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -34,7 +37,9 @@ export function loadViewerAssets(dir: string = resolvePublicDir()): Map<string, 
   for (const name of readdirSync(dir)) {
     const contentType = CONTENT_TYPES[extname(name)];
     if (!ASSET_NAME.test(name) || !contentType) continue;
-    assets.set(name, { body: readFileSync(join(dir, name)), contentType });
+    const body = readFileSync(join(dir, name));
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    assets.set(name, { body, contentType, etag });
   }
   return assets;
 }

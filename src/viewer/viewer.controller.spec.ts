@@ -49,6 +49,15 @@ describe('ViewerModule', () => {
     expect(icon.headers['content-type']).toBe('image/svg+xml');
   });
 
+  it('answers 304 to a browser revalidating an unchanged file', async () => {
+    const first = await get('/viewer/app.js');
+    const again = await app.inject({ method: 'GET', url: '/viewer/app.js', headers: { 'if-none-match': first.headers.etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+    const stale = await app.inject({ method: 'GET', url: '/viewer/app.js', headers: { 'if-none-match': '"other"' } });
+    expect(stale.statusCode).toBe(200);
+  });
+
   it('answers unknown or path-like asset names with the API error body, never a file outside the folder', async () => {
     for (const url of ['/viewer/missing.js', '/viewer/..%2Fviewer.module.ts', '/viewer/%2e%2e%2fpackage.json']) {
       const response = await get(url);

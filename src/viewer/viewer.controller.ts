@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ASSET_NAME, ViewerAsset } from './viewer-assets';
@@ -25,16 +25,20 @@ export class ViewerController {
   constructor(@Inject(VIEWER_ASSETS) private readonly assets: Map<string, ViewerAsset>) {}
 
   @Get()
-  index(@Res() reply: FastifyReply): void {
-    this.send(reply, 'index.html');
+  index(@Headers('if-none-match') cached: string | undefined, @Res() reply: FastifyReply): void {
+    this.send(reply, 'index.html', cached);
   }
 
   @Get('viewer/:file')
-  asset(@Param('file') file: string, @Res() reply: FastifyReply): void {
-    this.send(reply, file);
+  asset(
+    @Param('file') file: string,
+    @Headers('if-none-match') cached: string | undefined,
+    @Res() reply: FastifyReply,
+  ): void {
+    this.send(reply, file, cached);
   }
 
-  private send(reply: FastifyReply, name: string): void {
+  private send(reply: FastifyReply, name: string, cached: string | undefined): void {
     const asset = ASSET_NAME.test(name) ? this.assets.get(name) : undefined;
     if (!asset) {
       // Answered here rather than thrown, so the body is the API's error shape whichever filters the app installs.
@@ -42,6 +46,8 @@ export class ViewerController {
       void reply.code(404).type('application/json; charset=utf-8').send({ error });
       return;
     }
-    void reply.headers(SECURITY_HEADERS).type(asset.contentType).send(asset.body);
+    void reply.headers(SECURITY_HEADERS).header('etag', asset.etag);
+    if (cached === asset.etag) void reply.code(304).send();
+    else void reply.type(asset.contentType).send(asset.body);
   }
 }
