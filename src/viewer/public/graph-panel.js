@@ -121,11 +121,18 @@ async function explainPath(identity, node, asOf, target) {
 /** One hop: its two ends, and the link's sources, times and the item that created it. */
 function chainStep(step) {
   const link = step.link ?? step;
-  const creator = link.createdBy ?? step.createdBy;
   return h('li', {},
     `${keyOf(step.from ?? link.from ?? link.a)} — ${keyOf(step.to ?? link.to ?? link.b)}`,
     link.sources?.length ? ` · ${link.sources.join(', ')}` : '',
     link.firstSeen ? [' · first seen ', timeEl(link.firstSeen)] : '',
     link.lastSeen ? [' · last seen ', timeEl(link.lastSeen)] : '',
-    creator ? ` · created by ${typeof creator === 'string' ? creator : JSON.stringify(creator)}` : '');
+    creatorText(link.createdBy ?? step.createdBy));
+}
+
+function creatorText(creator) {
+  if (!creator) return '';
+  if (typeof creator === 'string') return ` · created by ${creator}`;
+  const what = [creator.kind, creator.id].filter(Boolean).join(' ') || creator.eventId;
+  return [` · created by ${what}`, creator.source ? ` from ${creator.source}` : '',
+    creator.recordedAt ? [', logged ', timeEl(creator.recordedAt)] : ''];
 }

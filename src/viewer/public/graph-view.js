@@ -75,7 +75,12 @@ function removedText(link) {
 
 function nodeEl(node, at, onSelect) {
   const text = node.key.length > 26 ? `${node.key.slice(0, 25)}…` : node.key;
-  const select = () => onSelect?.(node);
+  const select = (event) => {
+    const el = event.currentTarget;
+    for (const other of el.ownerSVGElement?.querySelectorAll('.graph-node.selected') ?? []) other.classList.remove('selected');
+    el.classList.add('selected');
+    onSelect?.(node);
+  };
   const classes = ['graph-node', `type-${TYPES.includes(node.type) ? node.type : 'unknown'}`];
   if (node.outside) classes.push('outside');
   return h('g', {
@@ -85,7 +90,7 @@ function nodeEl(node, at, onSelect) {
     'aria-label': `${node.key} (${node.type ?? 'unknown type'})${node.outside ? ', in another graph' : ''}`,
     onclick: select,
     onkeydown: (event) => {
-      if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); select(); }
+      if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); select(event); }
     },
   },
   h('title', {}, nodeText(node)),

@@ -41,7 +41,7 @@ export function attributesView(profile) {
   return h('section', { class: 'card attributes', 'aria-labelledby': 'attributes-title' },
     h('h2', { id: 'attributes-title' }, 'Attributes'),
     leaves.length === 0 ? h('p', { class: 'muted' }, 'No attributes.') : h('div', { class: 'table-wrap' },
-      h('table', { 'data-testid': 'attributes' },
+      h('table', { class: 'attributes-table', 'data-testid': 'attributes' },
         h('thead', {}, h('tr', {}, ['Attribute', 'Value', 'Source', 'Observed'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, rows))));
 }
