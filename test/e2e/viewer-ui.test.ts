@@ -134,21 +134,31 @@ describe('profile viewer (canned API)', () => {
   });
 
   it('simulates linking rules typed into the form and draws removed links dashed', async () => {
-    const { page, requests } = await open('#/simulator');
+    const { page } = await open('#/simulator');
     await page.getByRole('button', { name: 'Remove all' }).click();
-    for (const [code, type, unique] of [['CRMID', 'person', true], ['Email', 'email', true], ['ECID', 'cookie', false]] as const) {
+    for (const [code, type, unique] of [['Email', 'email', true], ['ECID', 'cookie', false], ['CRMID', 'person', true]] as const) {
       await page.getByRole('button', { name: 'Add namespace' }).click();
       const row = page.locator('[data-testid="ns-row"]').last();
       await row.getByLabel('Code').fill(code);
       await row.getByLabel('Type').selectOption(type);
       await row.getByLabel('Unique').setChecked(unique);
     }
+    // CRMID first: moved up twice by keyboard, focus following the row.
+    await page.locator('[data-testid="ns-row"]').last().getByRole('button', { name: 'Move up' }).click();
+    await page.keyboard.press('Enter');
     await page.getByLabel('Events').fill('CRMID:Jane, Email:jane@x.com\nCRMID:John, Email:john@x.com\n\nCRMID:Jane, ECID:L\nCRMID:John, ECID:L');
+    const sent = page.waitForRequest((request) => request.url().endsWith('/v1/identity/simulate'));
     await page.getByRole('button', { name: 'Simulate' }).click();
+    expect((await sent).postDataJSON()).toEqual({
+      namespaces: [
+        { code: 'CRMID', type: 'person', unique: true },
+        { code: 'Email', type: 'email', unique: true },
+        { code: 'ECID', type: 'cookie', unique: false },
+      ],
+      events: ['CRMID:Jane, Email:jane@x.com', 'CRMID:John, Email:john@x.com', 'CRMID:Jane, ECID:L', 'CRMID:John, ECID:L'],
+    });
     await waitForCount(page, '[data-testid="sim-graph"]', 2);
     await waitForCount(page, '.graph-link.removed', 1);
-    const sent = requests.find((url) => url.pathname === '/v1/identity/simulate');
-    expect(sent).toBeDefined();
     expect(await page.getByTestId('sim-removed-link').textContent()).toContain('removed by event 4: CRMID:John, ECID:L');
   });
 

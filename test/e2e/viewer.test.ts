@@ -174,28 +174,38 @@ describe('profile viewer (real service)', () => {
     expect(chain.join('\n')).toContain('IDFA:A1B2-C3D4');
   });
 
-  it('reproduces a shared identity-linking scenario in the simulator', async () => {
-    const scenarios = JSON.parse(readFileSync(resolve(__dirname, '../../../shared/scenarios/identity-linking.json'), 'utf8'));
-    const scenario = scenarios.scenarios.find((s: { id: string }) => s.id === 'S1');
+  it('reproduces shared identity-linking scenarios in the simulator', async () => {
+    const shared = JSON.parse(readFileSync(resolve(__dirname, '../../../shared/scenarios/identity-linking.json'), 'utf8'));
     const { page, errors } = await openPage(browser, `${running.url}/#/simulator`);
+    // S1: a unique-namespace conflict removes a link; S17: a scenario on top of a shared base.
+    for (const id of ['S17', 'S1']) {
+      const scenario = shared.scenarios.find((s: { id: string }) => s.id === id);
+      const shown = await simulateScenario(page, shared.configs[scenario.config], [
+        ...(shared.bases[scenario.base] ?? []), ...scenario.events,
+      ], scenario.expect.length);
+      expect(shown.sort()).toEqual(scenario.expect.map((graph: string[]) => [...graph].sort().join(' | ')).sort());
+    }
+    await waitForCount(page, '.graph-link.removed', { min: 1 });
+    await saveScreenshot(page, 'simulator.png');
+    expect(errors).toEqual([]);
+  });
+
+  /** Types the namespaces and event lines into the simulator form; returns each graph as sorted identity keys. */
+  async function simulateScenario(page: Page, config: [string, string, boolean][], lines: string[], graphs: number) {
     await page.getByRole('button', { name: 'Remove all' }).click();
-    for (const [code, type, unique] of scenarios.configs[scenario.config] as [string, string, boolean][]) {
+    for (const [code, type, unique] of config) {
       await page.getByRole('button', { name: 'Add namespace' }).click();
       const row = page.locator('[data-testid="ns-row"]').last();
       await row.getByLabel('Code').fill(code);
       await row.getByLabel('Type').selectOption(type);
       await row.getByLabel('Unique').setChecked(unique);
     }
-    const lines = [...(scenarios.bases[scenario.base] ?? []), ...scenario.events];
     await page.getByLabel('Events').fill(lines.join('\n'));
+    const answered = page.waitForResponse((response) => response.url().endsWith('/v1/identity/simulate'));
     await page.getByRole('button', { name: 'Simulate' }).click();
-    await waitForCount(page, '[data-testid="sim-graph"]', scenario.expect.length);
-    const shown = (await textOfAll(page.locator('[data-testid="sim-graph"]')))
+    await answered;
+    await waitForCount(page, '[data-testid="sim-graph"]', graphs);
+    return (await textOfAll(page.locator('[data-testid="sim-graph"]')))
       .map((text) => text.replace(/^Graph \d+: /, '').split(', ').sort().join(' | '));
-    const expected = scenario.expect.map((graph: string[]) => [...graph].sort().join(' | '));
-    expect(shown.sort()).toEqual(expected.sort());
-    await waitForCount(page, '.graph-link.removed', { min: 1 });
-    await saveScreenshot(page, 'simulator.png');
-    expect(errors).toEqual([]);
-  });
+  }
 });
