@@ -46,11 +46,11 @@ export class EncryptingEventStore implements EventStore {
     if (!this.options.sealOnAppend || !events.some((e) => personalFieldsOf(e.type))) {
       return this.inner.append(stream, events, expectedRevision);
     }
-    const naming = new SubjectCipher(this.hashKey, new Map());
+    const naming = new SubjectCipher(this.hashKey, new Map(), this.keys.cipherCache);
     const owner = ownerOfStream(stream);
     const subjects = new Set<string>(owner !== undefined ? [owner] : []);
     for (const e of events) personalIdentitiesOf(e.type, e.data).forEach((ref) => subjects.add(naming.subjectOf(ref)));
-    const cipher = new SubjectCipher(this.hashKey, await this.keys.ensure([...subjects]));
+    const cipher = new SubjectCipher(this.hashKey, await this.keys.ensure([...subjects]), this.keys.cipherCache);
     const sealed = events.map((e) => (personalFieldsOf(e.type) ? this.sealOne(e, owner, cipher) : e));
     return this.inner.append(stream, sealed, expectedRevision);
   }
@@ -108,7 +108,7 @@ export class EncryptingEventStore implements EventStore {
   }
 
   private async keysFor(sealed: RecordedEvent[]): Promise<Map<string, Buffer>> {
-    const probe = new SubjectCipher(this.hashKey, new Map());
+    const probe = new SubjectCipher(this.hashKey, new Map(), this.keys.cipherCache);
     const subjects = new Set<string>();
     for (const r of sealed) sealedSubjectsOf(r.type, r.data, ownerOf(r), probe).forEach((s) => subjects.add(s));
     const ids = [...subjects];
@@ -116,7 +116,7 @@ export class EncryptingEventStore implements EventStore {
   }
 
   private openOne(recorded: RecordedEvent, keys: Map<string, Buffer>): RecordedEvent {
-    const opened = openPersonalFields(recorded.type, recorded.data, ownerOf(recorded), new SubjectCipher(this.hashKey, keys));
+    const opened = openPersonalFields(recorded.type, recorded.data, ownerOf(recorded), new SubjectCipher(this.hashKey, keys, this.keys.cipherCache));
     return { ...recorded, type: opened.type, data: opened.data };
   }
 }

@@ -1,4 +1,5 @@
 import { newSubjectKey, openString, sealedSubjectOf, sealString, subjectIdOf } from './field-cipher';
+import { CipherCache } from './cipher-cache';
 import { SubjectCipher } from './subject-cipher';
 
 const subject = subjectIdOf('k'.repeat(32), { namespace: 'Email', id: 'tom@acme.com' });
@@ -26,11 +27,29 @@ describe('field cipher (AES-256-GCM per field)', () => {
     expect(() => openString(moved, key)).toThrow();
   });
 
+  it('seals identity values deterministically (cacheable), other values with a random IV', () => {
+    const key = newSubjectKey();
+    const cipher = new SubjectCipher('k'.repeat(32), new Map([[subject, key]]), new CipherCache());
+    expect(sealString(subject, key, 'tom', true)).toBe(sealString(subject, key, 'tom', true));
+    expect(sealString(subject, key, 'tom', true)).not.toBe(sealString(subject, newSubjectKey(), 'tom', true));
+    expect(cipher.seal(subject, 'tom@acme.com')).toBe(cipher.seal(subject, 'tom@acme.com'));
+    expect(cipher.seal(subject, { a: 1 })).not.toBe(cipher.seal(subject, { a: 1 }));
+  });
+
+  it('never serves a cached value once the key is gone or replaced', () => {
+    const key = newSubjectKey();
+    const cache = new CipherCache();
+    const sealed = new SubjectCipher('k'.repeat(32), new Map([[subject, key]]), cache).seal(subject, 'tom@acme.com');
+    expect(new SubjectCipher('k'.repeat(32), new Map([[subject, key]]), cache).open(sealed)).toEqual({ value: 'tom@acme.com' });
+    expect(new SubjectCipher('k'.repeat(32), new Map(), cache).open(sealed)).toBeUndefined();
+    expect(new SubjectCipher('k'.repeat(32), new Map([[subject, newSubjectKey()]]), cache).open(sealed)).toBeUndefined();
+  });
+
   it('reads a value whose key is gone, or was replaced by a new one, as erased', () => {
     const key = newSubjectKey();
-    const sealed = new SubjectCipher('k'.repeat(32), new Map([[subject, key]])).seal(subject, { a: 1 });
-    expect(new SubjectCipher('k'.repeat(32), new Map([[subject, key]])).open(sealed)).toEqual({ value: { a: 1 } });
-    expect(new SubjectCipher('k'.repeat(32), new Map()).open(sealed)).toBeUndefined();
-    expect(new SubjectCipher('k'.repeat(32), new Map([[subject, newSubjectKey()]])).open(sealed)).toBeUndefined();
+    const sealed = new SubjectCipher('k'.repeat(32), new Map([[subject, key]]), new CipherCache()).seal(subject, { a: 1 });
+    expect(new SubjectCipher('k'.repeat(32), new Map([[subject, key]]), new CipherCache()).open(sealed)).toEqual({ value: { a: 1 } });
+    expect(new SubjectCipher('k'.repeat(32), new Map(), new CipherCache()).open(sealed)).toBeUndefined();
+    expect(new SubjectCipher('k'.repeat(32), new Map([[subject, newSubjectKey()]]), new CipherCache()).open(sealed)).toBeUndefined();
   });
 });

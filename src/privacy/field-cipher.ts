@@ -20,8 +20,14 @@ export function newSubjectKey(): Buffer {
   return randomBytes(KEY_BYTES);
 }
 
-export function sealString(subjectId: string, key: Buffer, plain: string): string {
-  const iv = randomBytes(IV_BYTES);
+/**
+ * `deterministic`: the IV is derived from the key and the value (a synthetic IV), so one value of one subject always
+ * seals to the same string. Used for identity values: what that reveals (the same identity in several items) the
+ * subject stream names and the item index show anyway, and it lets readers and writers cache the sealed form, which
+ * takes the cipher off the hot path. Attributes and event data always get a random IV.
+ */
+export function sealString(subjectId: string, key: Buffer, plain: string, deterministic = false): string {
+  const iv = deterministic ? createHmac('sha256', key).update(plain, 'utf8').digest().subarray(0, IV_BYTES) : randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(subjectId, 'utf8'));
   const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);

@@ -1,7 +1,13 @@
+import { CipherCache } from './cipher-cache';
 import { newSubjectKey } from './field-cipher';
 import type { KeyStore } from './key-store/key-store.port';
 
 const DEFAULT_MAX_CACHED = 200_000;
+/**
+ * A cached key is trusted this long, then read again: another instance may have erased the subject, and this one
+ * must stop opening their values soon after (a process that follows the log forgets at once, on SubjectErased).
+ */
+const DEFAULT_MAX_AGE_MS = 60_000;
 
 /**
  * The key store behind an in-memory cache (bounded, least recently used out first). Creations asked for in the same
@@ -10,13 +16,16 @@ const DEFAULT_MAX_CACHED = 200_000;
  * which another instance may create.
  */
 export class SubjectKeys {
-  private readonly cache = new Map<string, Buffer>();
+  private readonly cache = new Map<string, { key: Buffer; at: number }>();
+  /** The cipher's memory of identity values: it lives and dies with the keys. */
+  readonly cipherCache = new CipherCache();
   private pending = new Set<string>();
   private flush?: Promise<Map<string, Buffer>>;
 
   constructor(
     readonly store: KeyStore,
     private readonly maxCached = DEFAULT_MAX_CACHED,
+    private readonly maxAgeMs = DEFAULT_MAX_AGE_MS,
   ) {}
 
   /** The keys of these subjects, created where missing. */
@@ -51,15 +60,21 @@ export class SubjectKeys {
   }
 
   async erase(subjectIds: string[]): Promise<number> {
-    subjectIds.forEach((id) => this.cache.delete(id));
+    this.forget(subjectIds);
     const removed = await this.store.deleteKeys(subjectIds);
-    subjectIds.forEach((id) => this.cache.delete(id));
+    this.forget(subjectIds);
     return removed;
   }
 
-  /** Drops every cached key: another process erased someone, and this one must not keep their key in memory. */
+  /** Drops every cached key and value: someone was erased, and nothing of theirs may stay in this process's memory. */
   forgetAll(): void {
     this.cache.clear();
+    this.cipherCache.clear();
+  }
+
+  private forget(subjectIds: string[]): void {
+    subjectIds.forEach((id) => this.cache.delete(id));
+    this.cipherCache.clear();
   }
 
   private async createPending(): Promise<Map<string, Buffer>> {
@@ -73,16 +88,17 @@ export class SubjectKeys {
 
   private cached(subjectIds: string[]): Map<string, Buffer> {
     const found = new Map<string, Buffer>();
+    const fresh = Date.now() - this.maxAgeMs;
     for (const id of subjectIds) {
-      const key = this.cache.get(id);
-      if (key) found.set(id, key);
+      const entry = this.cache.get(id);
+      if (entry && entry.at >= fresh) found.set(id, entry.key);
     }
     return found;
   }
 
   private remember(id: string, key: Buffer): void {
     this.cache.delete(id);
-    this.cache.set(id, key);
+    this.cache.set(id, { key, at: Date.now() });
     if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
   }
 }

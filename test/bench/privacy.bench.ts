@@ -110,9 +110,10 @@ async function erasureAtScale(): Promise<Record<string, number>> {
     const events = await generateLog(dir);
     const genSeconds = (performance.now() - genStarted) / 1000;
     say(`log: ${events} events in ${genSeconds.toFixed(0)} s; projecting`);
+    const projectStarted = performance.now();
     const running = await startApp(await loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent' }));
+    say(`service started in ${((performance.now() - projectStarted) / 1000).toFixed(1)} s`);
     try {
-      const projectStarted = performance.now();
       if (!(await running.app.get(Projector).whenIdle(3_600_000))) throw new Error('projector did not catch up');
       const projectSeconds = (performance.now() - projectStarted) / 1000;
       const bytesBefore = dirBytes(dir);

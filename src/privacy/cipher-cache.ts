@@ -1,0 +1,42 @@
+/** A map that forgets its least recently used entries beyond a bound. */
+export class BoundedMap<K, V> {
+  private readonly entries = new Map<K, V>();
+
+  constructor(private readonly max: number) {}
+
+  get(key: K): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as K);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/**
+ * What the cipher remembers between calls: subject ids of identities (a keyed hash each), and identity values in
+ * both directions. Cleared with the key cache whenever someone is erased, so no plaintext of an erased subject
+ * outlives their key in memory.
+ */
+export class CipherCache {
+  readonly subjects = new BoundedMap<string, string>(200_000);
+  readonly sealed = new BoundedMap<string, { text: string; key: Buffer }>(200_000);
+  readonly opened = new BoundedMap<string, { value: string; key: Buffer }>(200_000);
+
+  clear(): void {
+    this.subjects.clear();
+    this.sealed.clear();
+    this.opened.clear();
+  }
+}
