@@ -1,7 +1,11 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
 import { identityKey, type IdentityRef } from '../../../projections/model';
+import { TESSERA_CONFIG, type TesseraConfig } from '../../config/config';
 import { SubjectKeys } from '../subject-keys';
+
+/** Distributed mode: how often an instance re-reads the list other instances add to. */
+const REFRESH_MS = 30_000;
 
 /**
  * Identities erased with `suppress: true`, kept only as HMAC(salt, identity key): enough to recognise the same
@@ -9,14 +13,25 @@ import { SubjectKeys } from '../subject-keys';
  * apart from the log and from IDENTITY_HASH_KEY, so stream names and suppression hashes cannot be correlated.
  */
 @Injectable()
-export class SuppressionList implements OnApplicationBootstrap {
+export class SuppressionList implements OnApplicationBootstrap, OnApplicationShutdown {
   private salt?: Buffer;
   private hashes = new Set<string>();
+  private timer?: NodeJS.Timeout;
 
-  constructor(private readonly keys: SubjectKeys) {}
+  constructor(
+    private readonly keys: SubjectKeys,
+    @Inject(TESSERA_CONFIG) private readonly config: TesseraConfig,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.refresh();
+    if (this.config.mode !== 'distributed') return;
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
   }
 
   /** Reloads the list (another instance may have added to it). */
