@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventStore } from '../../src/event-store';
+import { openEventStoreDb } from '../../src/event-store/eventstoredb';
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/event-store/sqlite';
+import { startEsdbStandIn, type EsdbStandIn } from '../support/esdb-standin';
 import { newEvent, newStream } from '../support/event-store-fixtures';
 
-/**
- * eraseStreams on the embedded log. (The EventStoreDB stand-in serves no Delete; the adapter's deleteStream is
- * exercised against a real server only, see README, Privacy.)
- */
+/** eraseStreams: the embedded log scrubs its files; EventStoreDB deletes the streams (a scavenge does the rest). */
 describe('SQLite event store: eraseStreams', () => {
   let dir: string;
   let store: SqliteEventStore;
@@ -47,5 +47,30 @@ describe('SQLite event store: eraseStreams', () => {
     const again = await store.append(stream, [newEvent()], 'no_stream');
     expect(again.nextExpectedRevision).toBe(0);
     expect(Number(again.position)).toBeGreaterThan(Number(before));
+  });
+});
+
+describe('EventStoreDB adapter (stand-in): eraseStreams', () => {
+  let standIn: EsdbStandIn;
+  let store: EventStore;
+  beforeAll(async () => {
+    standIn = await startEsdbStandIn();
+    store = openEventStoreDb(standIn.url);
+  });
+  afterAll(async () => {
+    await store.close();
+    await standIn.stop();
+  });
+
+  it('deletes the streams (reads find nothing, the count is what they held) and lets them be written again', async () => {
+    const [erased, kept] = [newStream(), newStream()];
+    await store.append(erased, [newEvent({ secret: 1 }), newEvent({ secret: 2 })]);
+    await store.append(kept, [newEvent()]);
+    expect(await store.eraseStreams([erased, newStream()])).toBe(2);
+    expect(await store.readStream(erased)).toEqual([]);
+    expect(await store.readStream(kept)).toHaveLength(1);
+    expect(await store.eraseStreams([erased])).toBe(0);
+    const again = await store.append(erased, [newEvent()], 'no_stream');
+    expect((await store.readStream(erased)).map((e) => e.eventId)).toEqual([again.events[0].eventId]);
   });
 });
