@@ -61,9 +61,9 @@ export async function ingestTomAndAnn(app: TestApp): Promise<string> {
 export const path = (identity: { namespace: string; id: string }) => `/v1/profiles/${identity.namespace}/${encodeURIComponent(identity.id)}`;
 
 /** Polls the request's status until it has finished (the condition, not a time, ends the wait). */
-export async function finished(app: TestApp, requestId: string): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function finished(app: TestApp, requestId: string, key?: string): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
   for (;;) {
-    const reply = await app.call('GET', `/v1/privacy/requests/${requestId}`);
+    const reply = await app.call('GET', `/v1/privacy/requests/${requestId}`, { key });
     expect(reply.status).toBe(200);
     if (reply.body.status === 'completed' || reply.body.status === 'failed') return reply.body;
     await new Promise((resolve) => setImmediate(resolve));

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestApp, type TestApp } from '../tessera-app';
+import { finished } from './privacy-fixture';
+
+/** The request endpoints themselves: scope, validation, unknown requests, scope identity, status after a restart. */
+describe('privacy requests API', () => {
+  let app: TestApp;
+  const key = { key: 'privacy-key' };
+  beforeAll(async () => {
+    app = await startTestApp({ API_KEYS: 'privacy-key=privacy;reader-key=read;ingest-key=ingest' });
+  });
+  afterAll(() => app.close());
+
+  const request = { type: 'access', identity: { namespace: 'Email', id: 'zoe@x.com' }, scope: 'identity' };
+
+  it('needs the privacy scope', async () => {
+    expect((await app.post('/v1/privacy/requests', request, { key: 'reader-key' })).status).toBe(403);
+    expect((await app.post('/v1/privacy/requests', request)).status).toBe(401);
+    const accepted = await app.post('/v1/privacy/requests', request, key);
+    expect((await app.call('GET', `/v1/privacy/requests/${accepted.body.requestId}`, { key: 'reader-key' })).status).toBe(403);
+  });
+
+  it.each<[string, unknown, number, string]>([
+    ['an unknown type', { ...request, type: 'delete' }, 400, 'VALIDATION_FAILED'],
+    ['no identity', { type: 'access', scope: 'graph' }, 400, 'VALIDATION_FAILED'],
+    ['an unknown scope', { ...request, scope: 'everything' }, 400, 'VALIDATION_FAILED'],
+    ['suppress that is not a boolean', { ...request, type: 'erase', suppress: 'yes' }, 400, 'VALIDATION_FAILED'],
+    ['an unregistered namespace', { ...request, identity: { namespace: 'Nope', id: 'x' } }, 422, 'UNKNOWN_NAMESPACE'],
+    ['suppress on an access request', { ...request, suppress: true }, 422, 'PRIVACY_SUPPRESS_NEEDS_ERASE'],
+  ])('rejects %s', async (_, body, status, code) => {
+    const reply = await app.post('/v1/privacy/requests', body, key);
+    expect([reply.status, reply.body.error.code]).toEqual([status, code]);
+  });
+
+  it('answers 404 for an unknown or malformed request id', async () => {
+    for (const id of ['00000000-0000-4000-8000-000000000000', 'not-an-id']) {
+      const reply = await app.call('GET', `/v1/privacy/requests/${id}`, key);
+      expect([reply.status, reply.body.error.code]).toEqual([404, 'PRIVACY_REQUEST_NOT_FOUND']);
+    }
+  });
+
+  it('scope identity: the export holds only that identity’s items; an unknown identity exports nothing', async () => {
+    const identities = [{ namespace: 'Email', id: 'zoe@x.com' }, { namespace: 'Phone', id: '+1-555-zoe' }];
+    const posted = await app.post('/v1/records', { source: 'crm', identities: [identities[1]], attributes: { a: 1 } }, { key: 'ingest-key' });
+    expect(posted.status).toBe(202);
+    await app.post('/v1/links', { source: 'app', identities }, { key: 'ingest-key' });
+    const accepted = await app.post('/v1/privacy/requests', request, key);
+    expect(accepted.status).toBe(202);
+    const done = await finished(app, accepted.body.requestId, key.key);
+    expect(done).toMatchObject({ status: 'completed', counts: { identities: 1, records: 0, events: 0, links: 1 } });
+    expect(done.export.identities).toEqual([identities[0]]);
+    const nobody = await app.post('/v1/privacy/requests', { ...request, identity: { namespace: 'Email', id: 'nobody@x.com' } }, key);
+    const empty = await finished(app, nobody.body.requestId, key.key);
+    expect(empty).toMatchObject({ status: 'completed', counts: { identities: 1, records: 0, events: 0, links: 0 } });
+    expect(empty.export.profile).toBeNull();
+  });
+});
+
+describe('privacy requests across a restart', () => {
+  it('keeps the status of finished requests (the export itself lives in memory only)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tessera-privacy-restart-'));
+    const first = await startTestApp({ DATA_DIR: dataDir });
+    const accepted = await first.post('/v1/privacy/requests', { type: 'access', identity: { namespace: 'Email', id: 'a@x.com' }, scope: 'graph' });
+    const done = await finished(first, accepted.body.requestId);
+    await first.close();
+    const second = await startTestApp({ DATA_DIR: dataDir });
+    try {
+      const reply = await second.call('GET', `/v1/privacy/requests/${accepted.body.requestId}`);
+      expect(reply.body).toEqual({ requestId: done.requestId, type: 'access', status: 'completed', createdAt: expect.any(String), completedAt: expect.any(String), counts: done.counts });
+    } finally {
+      await second.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
