@@ -78,8 +78,8 @@ export interface EventStore {
   subscribeToAll(options?: { after?: Position }): LogSubscription;
   /**
    * Erasure: removes these streams' events for good, where the store allows it. SQLite deletes them and scrubs
-   * the file (secure_delete, WAL truncated, VACUUM) so no byte of them remains; EventStoreDB tombstones the streams,
-   * and the server's next scavenge removes the events from its files. Resolves with the number of events removed
+   * the file (secure_delete, WAL checkpointed and truncated) so no byte of them remains; EventStoreDB deletes the
+   * streams, and the server's next scavenge removes the events from its files. Resolves with the number of events removed
    * (EventStoreDB: the number the streams held). Positions of other events do not change.
    */
   eraseStreams(streams: string[]): Promise<number>;

@@ -103,6 +103,11 @@ export interface SubjectErasedV1 {
   requestId: string;
   at: string;
   counts: PrivacyCounts;
+  /**
+   * Whether other people's graphs must be re-derived: false when no link (active or removed) joined the erased
+   * identities to anyone else, so no decision of the identity fold about anybody else ever involved them.
+   */
+  rederive: boolean;
 }
 
 /**

@@ -24,8 +24,8 @@ export interface ProjectionRules {
 }
 
 /**
- * SubjectErased changes no rule, but the log now reads without the erased subject (their keys are gone): every
- * graph is re-derived so the people who were linked to them come out as a replay would make them.
+ * SubjectErased changes no rule, but the log now reads without the erased subject (their keys are gone): when they
+ * were linked to anyone else, every graph is re-derived so those people come out as a replay would make them.
  */
 export const RULE_EVENT_TYPES = ['IdentitySettingsChanged', 'LinkRejected', 'LinkRejectionWithdrawn', 'SubjectErased'] as const;
 
@@ -34,6 +34,7 @@ export function initialRules(): ProjectionRules {
 }
 
 export function isRuleEvent(decoded: DecodedEvent): boolean {
+  if (decoded.event.type === 'SubjectErased') return decoded.event.data.rederive !== false;
   return (RULE_EVENT_TYPES as readonly string[]).includes(decoded.event.type);
 }
 

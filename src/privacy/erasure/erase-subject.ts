@@ -26,24 +26,32 @@ export class ErasureStalledError extends Error {}
  * 1. count what the subject holds (own records, events, links) for the audit;
  * 2. delete the subject keys: from here on every reader of the log, live or replaying, sees none of it;
  * 3. erase the subject streams physically where the store can;
- * 4. append SubjectErased (no personal data); the projector treats it as a rule event and re-derives every graph
- *    from the log, which now reads without the subject, so other people linked to them are recomputed;
+ * 4. append SubjectErased (no personal data); when a link joined the subject to anybody else, the projector
+ *    treats it as a rule event and re-derives every graph from the log, which now reads without the subject, so
+ *    the people linked to them come out as a replay would make them (a lone person costs no re-derivation);
  * 5. once the read models have passed it (no batch decoded before step 2 can land later), purge the subject's
  *    rows, and rewrite other people's timeline events that named them.
  */
 export async function eraseSubject(steps: ErasureSteps, set: SubjectSet, requestId: string, suppress: boolean): Promise<PrivacyCounts> {
   const items = await collectSubjectItems(steps.log, steps.store, set);
   const counts = countsOf(set, buildAccessExport(set, items.own, [], null).export);
+  const rederive = await linkedToOthers(steps.store, set);
   await steps.keys.erase(set.subjectIds);
   await steps.log.eraseStreams(set.streams);
   if (suppress) await steps.suppress(set);
   const rewrittenEvents = (await readRows(steps.log, items.otherRows))
     .map(timelineEventOf)
     .filter((e): e is TimelineEvent => e !== undefined);
-  const position = await steps.audit({ requestId, at: steps.now().toISOString(), counts });
+  const position = await steps.audit({ requestId, at: steps.now().toISOString(), counts, rederive });
   if (!(await steps.processed(position))) {
     throw new ErasureStalledError('The read models did not reach the erasure in time; submit the request again to finish it');
   }
   await steps.store.eraseSubjects({ identityKeys: set.keys, streams: set.streams, rewrittenEvents });
   return counts;
+}
+
+/** True when some link (active or removed) joins an erased identity to one outside the set. */
+async function linkedToOthers(store: ReadStore, set: SubjectSet): Promise<boolean> {
+  const inSet = new Set(set.keys);
+  return (await store.getLinksTouching(set.keys)).some((l) => !inSet.has(l.a) || !inSet.has(l.b));
 }

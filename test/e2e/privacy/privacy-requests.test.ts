@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestApp, type TestApp } from '../tessera-app';
+import { readLog, startTestApp, type TestApp } from '../tessera-app';
 import { finished } from './privacy-fixture';
 
 /** The request endpoints themselves: scope, validation, unknown requests, scope identity, status after a restart. */
@@ -55,6 +55,25 @@ describe('privacy requests API', () => {
     const empty = await finished(app, nobody.body.requestId, key.key);
     expect(empty).toMatchObject({ status: 'completed', counts: { identities: 1, records: 0, events: 0, links: 0 } });
     expect(empty.export.profile).toBeNull();
+  });
+});
+
+describe('erasing a person linked to nobody else', () => {
+  it('needs no re-derivation of other graphs, and still removes them from every read', async () => {
+    const app = await startTestApp();
+    try {
+      const loner = [{ namespace: 'Email', id: 'loner@x.com' }, { namespace: 'ECID', id: 'loner-cookie' }];
+      const other = await app.post('/v1/records', { source: 'crm', identities: [{ namespace: 'CRMID', id: 'someone' }], attributes: { a: 1 } });
+      await app.post('/v1/events', { id: 'l1', source: 'web', type: 'view', timestamp: '2026-01-01T00:00:00Z', identities: loner, data: { p: 1 } });
+      const erase = await app.post('/v1/privacy/requests', { type: 'erase', identity: loner[1], scope: 'graph' });
+      expect(await finished(app, erase.body.requestId)).toMatchObject({ status: 'completed', counts: { identities: 2, events: 1 } });
+      const audit = (await readLog(app.store)).find((e) => e.event.type === 'SubjectErased')!;
+      expect(audit.event.data).toMatchObject({ rederive: false });
+      for (const identity of loner) expect((await app.call('GET', `/v1/profiles/${identity.namespace}/${identity.id}`)).status).toBe(404);
+      expect((await app.call('GET', `/v1/profiles/CRMID/someone?minPosition=${other.body.position}`)).body.attributes).toEqual({ a: 1 });
+    } finally {
+      await app.close();
+    }
   });
 });
 
