@@ -25,6 +25,8 @@ const BATCHES = Number(process.env.BENCH_BATCHES ?? 20);
 const LOG_EVENTS = Number(process.env.BENCH_LOG_EVENTS ?? 1_000_000);
 const GEN_SECONDS = Number(process.env.BENCH_GEN_SECONDS ?? 180);
 const TARGET_EVENTS = Number(process.env.BENCH_TARGET_EVENTS ?? 1000);
+/** Every n-th generated event belongs to a target person (alternately A and B) until each holds TARGET_EVENTS. */
+const TARGET_SPACING = Number(process.env.BENCH_TARGET_SPACING ?? 200);
 const say = (text: string) => process.stderr.write(`[privacy bench +${process.uptime().toFixed(0)}s] ${text}\n`);
 
 const benchEvent = (n: number) => ({
@@ -61,13 +63,15 @@ async function ingestRound(encryption: 'on' | 'off', round: number): Promise<num
   }
 }
 
-const TARGET: IdentityRef = { namespace: 'CRMID', id: 'target-person' };
+/** A is linked to nobody else; B also used a device of another person (a removed link: others are re-derived). */
+const TARGETS: IdentityRef[] = [{ namespace: 'CRMID', id: 'target-a' }, { namespace: 'CRMID', id: 'target-b' }];
 
-/** Event n of the generated log: every (LOG_EVENTS / TARGET_EVENTS)-th belongs to the target, the rest to 10-event people. */
-function generated(n: number, spacing: number): { event: DomainEvent; eventId: string } {
-  const isTarget = n % spacing === 0 && n / spacing < TARGET_EVENTS;
-  const person = isTarget ? TARGET : { namespace: 'CRMID', id: `p-${Math.floor(n / 10)}` };
-  const cookie = { namespace: 'ECID', id: isTarget ? `target-cookie-${n % 20}` : `c-${Math.floor(n / 10)}` };
+/** Event n of the generated log: targets A and B take turns on every TARGET_SPACING-th event, the rest 10-event people. */
+function generated(n: number): { event: DomainEvent; eventId: string } {
+  const turn = n % TARGET_SPACING === 0 ? n / TARGET_SPACING : -1;
+  const target = turn >= 0 && turn < 2 * TARGET_EVENTS ? TARGETS[turn % 2] : undefined;
+  const person = target ?? { namespace: 'CRMID', id: `p-${Math.floor(n / 10)}` };
+  const cookie = { namespace: 'ECID', id: target ? `${target.id}-cookie-${turn % 7}` : `c-${Math.floor(n / 10)}` };
   const data = { itemId: `g-${n}`, source: 'web', type: 'pageView', timestamp: new Date(1_700_000_000_000 + n * 1000).toISOString() };
   const event: DomainEvent = {
     type: 'ExperienceEventIngested',
@@ -79,15 +83,20 @@ function generated(n: number, spacing: number): { event: DomainEvent; eventId: s
 async function generateLog(dataDir: string): Promise<number> {
   const config = await loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   const log = createEventStore(config);
-  const spacing = Math.max(1, Math.floor(LOG_EVENTS / TARGET_EVENTS));
   const deadline = performance.now() + GEN_SECONDS * 1000;
   let n = 0;
-  for (const source of ['crm', 'loyalty', 'shop']) {
-    const record: DomainEvent = { type: 'RecordIngested', data: { itemId: `t-${source}`, source, timestamp: new Date().toISOString(), identities: [TARGET], primary: TARGET, attributes: { name: 'Target Person', source } } };
-    await log.append(subjectStream(config.identityHashKey!, TARGET), [encode(record, deriveEventId('record', source, `t-${source}`))]);
+  for (const target of TARGETS) {
+    for (const source of ['crm', 'loyalty', 'shop']) {
+      const itemId = `${target.id}-${source}`;
+      const record: DomainEvent = { type: 'RecordIngested', data: { itemId, source, timestamp: new Date().toISOString(), identities: [target], primary: target, attributes: { name: 'Target Person', source } } };
+      await log.append(subjectStream(config.identityHashKey!, target), [encode(record, deriveEventId('record', source, itemId))]);
+    }
   }
+  const shared = [TARGETS[1], { namespace: 'ECID', id: 'c-0' }];
+  const link: DomainEvent = { type: 'LinkObserved', data: { itemId: 'shared-device', source: 'app', timestamp: new Date().toISOString(), identities: shared } };
+  await log.append(subjectStream(config.identityHashKey!, TARGETS[1]), [encode(link, deriveEventId('link', 'app', 'shared-device'))]);
   while (n < LOG_EVENTS && performance.now() < deadline) {
-    const window = Array.from({ length: Math.min(4096, LOG_EVENTS - n) }, (_, i) => generated(n + i, spacing));
+    const window = Array.from({ length: Math.min(4096, LOG_EVENTS - n) }, (_, i) => generated(n + i));
     await Promise.all(
       window.map((g) => {
         const primary = (g.event.data as { primary: IdentityRef }).primary;
@@ -102,6 +111,21 @@ async function generateLog(dataDir: string): Promise<number> {
 }
 
 const dirBytes = (dir: string) => readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+
+async function erase(url: string, identity: IdentityRef): Promise<Record<string, number>> {
+  const started = performance.now();
+  const res = await fetch(`${url}/v1/privacy/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'erase', identity, scope: 'graph' }) });
+  const { requestId } = (await res.json()) as { requestId: string };
+  let status: { status: string; counts?: { events: number; identities: number } } = { status: 'pending' };
+  while (status.status === 'pending' || status.status === 'running') {
+    await new Promise((r) => setTimeout(r, 20));
+    status = (await (await fetch(`${url}/v1/privacy/requests/${requestId}`)).json()) as typeof status;
+  }
+  if (status.status !== 'completed') throw new Error(`erasure ${status.status}`);
+  return { ms: performance.now() - started, events: status.counts!.events, identities: status.counts!.identities };
+}
+
+const prefixed = (p: string, o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`${p}_${k}`, v]));
 
 async function erasureAtScale(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'tessera-privacy-erase-'));
@@ -118,25 +142,8 @@ async function erasureAtScale(): Promise<Record<string, number>> {
       const projectSeconds = (performance.now() - projectStarted) / 1000;
       const bytesBefore = dirBytes(dir);
       say(`projected in ${projectSeconds.toFixed(0)} s; erasing`);
-      const started = performance.now();
-      const res = await fetch(`${running.url}/v1/privacy/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'erase', identity: TARGET, scope: 'graph' }) });
-      const { requestId } = (await res.json()) as { requestId: string };
-      let status: { status: string; counts?: { events: number; identities: number } } = { status: 'pending' };
-      while (status.status === 'pending' || status.status === 'running') {
-        await new Promise((r) => setTimeout(r, 20));
-        status = (await (await fetch(`${running.url}/v1/privacy/requests/${requestId}`)).json()) as typeof status;
-      }
-      if (status.status !== 'completed') throw new Error(`erasure ${status.status}`);
-      return {
-        logEvents: events,
-        genSeconds,
-        projectSeconds,
-        erasedEvents: status.counts!.events,
-        erasedIdentities: status.counts!.identities,
-        erasureMs: performance.now() - started,
-        dataMiBBefore: bytesBefore / 2 ** 20,
-        dataMiBAfter: dirBytes(dir) / 2 ** 20,
-      };
+      const [a, b] = [await erase(running.url, TARGETS[0]), await erase(running.url, TARGETS[1])];
+      return { logEvents: events, genSeconds, projectSeconds, ...prefixed('a', a), ...prefixed('b', b), dataMiBBefore: bytesBefore / 2 ** 20, dataMiBAfter: dirBytes(dir) / 2 ** 20 };
     } finally {
       await running.close();
     }
@@ -156,8 +163,9 @@ async function main(): Promise<void> {
   console.log(`  encryption off: ${best(rates.off)} items/s  (${rates.off.map(Math.round).join(', ')})`);
   if (process.env.BENCH_SKIP_ERASURE) return;
   const e = await erasureAtScale();
-  console.log(`erasure of a person with ${e.erasedEvents} events (${e.erasedIdentities} identities) in a log of ${e.logEvents} events:`);
-  console.log(`  request -> completed: ${(e.erasureMs / 1000).toFixed(2)} s`);
+  console.log(`erasure, request -> completed, in a log of ${e.logEvents} events:`);
+  console.log(`  person A, ${e.a_events} events, ${e.a_identities} identities, linked to nobody else: ${(e.a_ms / 1000).toFixed(2)} s`);
+  console.log(`  person B, ${e.b_events} events, ${e.b_identities} identities, shared a device (every graph re-derived): ${(e.b_ms / 1000).toFixed(2)} s`);
   console.log(`  (log generated in ${e.genSeconds.toFixed(0)} s, projected in ${e.projectSeconds.toFixed(0)} s; DATA_DIR ${e.dataMiBBefore.toFixed(0)} MiB -> ${e.dataMiBAfter.toFixed(0)} MiB)`);
 }
 
