@@ -1,4 +1,6 @@
+import { identityKey, type IdentityKey, type IdentityRef } from '../../../projections/model';
 import type { PrivacyCounts, SubjectErasedV1 } from '../../events/catalogue';
+import type { DecodedEvent } from '../../events/codec';
 import type { EventStore } from '../../event-store/event-store.port';
 import type { Position } from '../../event-store/position';
 import { timelineEventOf } from '../../projector/log-items';
@@ -46,8 +48,28 @@ export async function eraseSubject(steps: ErasureSteps, set: SubjectSet, request
   if (!(await steps.processed(position))) {
     throw new ErasureStalledError('The read models did not reach the erasure in time; submit the request again to finish it');
   }
-  await steps.store.eraseSubjects({ identityKeys: set.keys, streams: set.streams, rewrittenEvents });
+  const orphans = await orphanedBy(steps.store, set, items.own);
+  await steps.store.eraseSubjects({ identityKeys: [...set.keys, ...orphans], streams: set.streams, rewrittenEvents });
   return counts;
+}
+
+/**
+ * Identities the subject's own items named that no remaining item names (a device seen only in an erased record):
+ * the log no longer knows them, so neither may the read models.
+ */
+async function orphanedBy(store: ReadStore, set: SubjectSet, own: DecodedEvent[]): Promise<IdentityKey[]> {
+  const inSet = new Set(set.keys);
+  const candidates = new Set<IdentityKey>();
+  for (const decoded of own) {
+    const data = decoded.event.data as { identities?: IdentityRef[] };
+    for (const identity of data.identities ?? []) if (!inSet.has(identityKey(identity))) candidates.add(identityKey(identity));
+  }
+  if (candidates.size === 0) return [];
+  const erasedStreams = new Set(set.streams);
+  const remaining = new Set(
+    (await store.getItemsOfIdentities([...candidates])).filter((r) => !erasedStreams.has(r.stream)).map((r) => r.identityKey),
+  );
+  return [...candidates].filter((key) => !remaining.has(key));
 }
 
 /** True when some link (active or removed) joins an erased identity to one outside the set. */

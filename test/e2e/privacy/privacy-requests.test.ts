@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLog, startTestApp, type TestApp } from '../tessera-app';
-import { finished } from './privacy-fixture';
+import { finished, valuesInFiles } from './privacy-fixture';
 
 /** The request endpoints themselves: scope, validation, unknown requests, scope identity, status after a restart. */
 describe('privacy requests API', () => {
@@ -71,6 +71,28 @@ describe('erasing a person linked to nobody else', () => {
       expect(audit.event.data).toMatchObject({ rederive: false });
       for (const identity of loner) expect((await app.call('GET', `/v1/profiles/${identity.namespace}/${identity.id}`)).status).toBe(404);
       expect((await app.call('GET', `/v1/profiles/CRMID/someone?minPosition=${other.body.position}`)).body.attributes).toEqual({ a: 1 });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('erasing one identity of a graph (scope identity)', () => {
+  it('removes it, its own items and what only they named; the rest of the graph stays, re-derived', async () => {
+    const app = await startTestApp();
+    try {
+      const email = { namespace: 'Email', id: 'zed-erased-q9@x.com' };
+      const device = { namespace: 'IDFA', id: 'zed-device-only-q9' };
+      const crm = { namespace: 'CRMID', id: 'zed-crm' };
+      await app.post('/v1/records', { source: 'web', identities: [email, device], attributes: { nick: 'zed-nick-q9' } });
+      await app.post('/v1/records', { source: 'crm', identities: [crm, email], attributes: { tier: 'kept' } });
+      const erase = await app.post('/v1/privacy/requests', { type: 'erase', identity: email, scope: 'identity' });
+      expect(await finished(app, erase.body.requestId)).toMatchObject({ status: 'completed', counts: { identities: 1, records: 1 } });
+      for (const gone of [email, device]) expect((await app.call('GET', `/v1/profiles/${gone.namespace}/${gone.id}`)).status).toBe(404);
+      const kept = await app.call('GET', `/v1/profiles/CRMID/zed-crm`);
+      expect(kept.body.attributes).toEqual({ tier: 'kept' });
+      expect(kept.body.identities).toEqual([{ ...crm, type: 'person' }]);
+      expect(valuesInFiles(app.config.dataDir, [email.id, device.id, 'zed-nick-q9'])).toEqual([]);
     } finally {
       await app.close();
     }
