@@ -20,8 +20,8 @@ import { runScaling } from './scenarios/scaling';
  * child); prints the figures table and writes JSON under test/bench/results/.
  */
 const SIZES = {
-  quick: { singles: 3000, batches: 10, emmettSeconds: 6, freshSeconds: 5, lookupSeconds: 4, steps: [10_000, 100_000], memoryTarget: 1_000_000, storeEvents: 5000, foldItems: 200_000 },
-  full: { singles: 20_000, batches: 100, emmettSeconds: 30, freshSeconds: 20, lookupSeconds: 15, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000 },
+  quick: { singles: 3000, batches: 10, emmettSeconds: 6, freshSeconds: 5, lookupSeconds: 4, steps: [10_000, 100_000], memoryTarget: 1_000_000, storeEvents: 5000, foldItems: 200_000, asOfStages: '10000' },
+  full: { singles: 20_000, batches: 100, emmettSeconds: 30, freshSeconds: 20, lookupSeconds: 15, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000, asOfStages: '10000,100000' },
 };
 type Sizes = (typeof SIZES)['quick'];
 const SCENARIOS = ['ingest', 'freshness', 'lookup', 'scaling', 'rebuild', 'scripts'];
@@ -113,10 +113,10 @@ async function main(): Promise<void> {
   if (['ingest', 'freshness', 'lookup'].some(want)) await onlineScenarios(sizes, seed, want, results, rows);
   if (['scaling', 'rebuild'].some(want)) await offlineScenarios(sizes, seed, want, results, rows);
   if (want('scripts')) {
-    say(`component scripts: event store (${sizes.storeEvents} appends), identity fold (${fmt(sizes.foldItems)} items)`);
-    const scripts = await runExistingScripts(sizes.storeEvents, sizes.foldItems);
+    say(`component scripts: event store (${sizes.storeEvents} appends), identity fold (${fmt(sizes.foldItems)} items), asOf (log of ${sizes.asOfStages} events)`);
+    const scripts = await runExistingScripts(sizes);
     results.componentScripts = scripts;
-    rows.push(...componentRows(scripts.eventStore, scripts.identityFold));
+    rows.push(...componentRows(scripts.eventStore, scripts.identityFold, scripts.asOf));
   }
   results.machineAtEnd = machine();
   results.seconds = Math.round((performance.now() - started) / 1000);

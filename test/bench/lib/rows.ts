@@ -44,7 +44,7 @@ export function lookupRows(l: LookupResult): Row[] {
 }
 
 /** The component scripts' own ratios, pulled from their text output: where the HTTP path's time is not. */
-export function componentRows(eventStore: string, identityFold: string): Row[] {
+export function componentRows(eventStore: string, identityFold: string, asOf: string): Row[] {
   const adapter = /adapter, 64 in flight \(group commit\):\s+([\d,]+)/.exec(eventStore)?.[1];
   const raw = /raw better-sqlite3, 64 rows\/transaction:\s+([\d,]+)/.exec(eventStore)?.[1];
   const fold = /rate:\s+([\d,]+) items\/s/.exec(identityFold)?.[1];
@@ -52,6 +52,12 @@ export function componentRows(eventStore: string, identityFold: string): Row[] {
   return [
     { scenario: 'component: event store adapter, 64 in flight, no HTTP', tessera: `${adapter ?? '—'} ev/s`, baseline: `raw SQLite 64/tx: ${raw ?? '—'} ev/s`, ratio: num(adapter) / num(raw), target: '' },
     { scenario: 'component: identity-graph fold alone', tessera: `${fold ?? '—'} items/s`, baseline: '', target: '' },
+    ...[...asOf.matchAll(/log ([\d,]+) events: .*?asOf p50 ([\d.]+) ms, p95 ([\d.]+) ms/g)].map((m) => ({
+      scenario: `component: asOf read of one subject, log of ${m[1]} events`,
+      tessera: `p50 ${m[2]} ms / p95 ${m[3]} ms`,
+      baseline: '',
+      target: '',
+    })),
   ];
 }
 

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 /**
- * The two component benchmarks that predate the suite, run as child processes and their text output kept in the
- * JSON: the event store adapter beside raw inserts (no HTTP), and the pure identity-graph fold over generated items.
+ * The component benchmarks of the other issues, run as child processes and their text output kept in the JSON: the
+ * event store adapter beside raw inserts (no HTTP), the pure identity-graph fold over generated items, and asOf
+ * reads of one subject as the log grows.
  */
 function runScript(script: string, args: string[], env: Record<string, string>, maxSeconds: number): Promise<string> {
   return new Promise((resolve) => {
@@ -19,8 +20,15 @@ function runScript(script: string, args: string[], env: Record<string, string>, 
   });
 }
 
-export async function runExistingScripts(storeEvents: number, foldItems: number): Promise<{ eventStore: string; identityFold: string }> {
-  const eventStore = await runScript('event-store.bench.js', [], { BENCH_EVENTS: String(storeEvents), BENCH_ROUNDS: '1' }, 300);
-  const identityFold = await runScript('identity-fold.bench.js', ['--items', String(foldItems)], {}, 600);
-  return { eventStore, identityFold };
+export interface ComponentSizes {
+  storeEvents: number;
+  foldItems: number;
+  asOfStages: string;
+}
+
+export async function runExistingScripts(sizes: ComponentSizes): Promise<{ eventStore: string; identityFold: string; asOf: string }> {
+  const eventStore = await runScript('event-store.bench.js', [], { BENCH_EVENTS: String(sizes.storeEvents), BENCH_ROUNDS: '1' }, 300);
+  const identityFold = await runScript('identity-fold.bench.js', ['--items', String(sizes.foldItems)], {}, 600);
+  const asOf = await runScript('as-of.bench.js', ['--stages', sizes.asOfStages, '--runs', '20'], {}, 900);
+  return { eventStore, identityFold, asOf };
 }
