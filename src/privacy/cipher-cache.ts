@@ -1,16 +1,14 @@
-/** A map that forgets its least recently used entries beyond a bound. */
+/**
+ * A map that forgets its oldest entries beyond a bound. Insertion order, not recency: reordering on every hit
+ * costs more on the append path than the occasional re-computation of an evicted hot entry.
+ */
 export class BoundedMap<K, V> {
   private readonly entries = new Map<K, V>();
 
   constructor(private readonly max: number) {}
 
   get(key: K): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
+    return this.entries.get(key);
   }
 
   set(key: K, value: V): void {
