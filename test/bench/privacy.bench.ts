@@ -135,7 +135,8 @@ async function erasureAtScale(): Promise<Record<string, number>> {
     const genSeconds = (performance.now() - genStarted) / 1000;
     say(`log: ${events} events in ${genSeconds.toFixed(0)} s; projecting`);
     const projectStarted = performance.now();
-    const running = await startApp(await loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent' }));
+    // BENCH_SERVICE_LOG=info shows the service's log, with the time each erasure step took.
+    const running = await startApp(await loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: process.env.BENCH_SERVICE_LOG ?? 'silent' }));
     say(`service started in ${((performance.now() - projectStarted) / 1000).toFixed(1)} s`);
     try {
       if (!(await running.app.get(Projector).whenIdle(3_600_000))) throw new Error('projector did not catch up');

@@ -9,6 +9,9 @@ import { buildAccessExport, countsOf } from '../access/access-export';
 import type { SubjectKeys } from '../subject-keys';
 import { collectSubjectItems, readRows, type SubjectSet } from '../subject-set';
 
+/** How long each step took, for the operator's log (no personal data). */
+export type ErasureTimings = Record<'collect' | 'keys' | 'streams' | 'audit' | 'readModels' | 'purge', number>;
+
 export interface ErasureSteps {
   log: EventStore;
   keys: SubjectKeys;
@@ -19,6 +22,8 @@ export interface ErasureSteps {
   processed(position: Position): Promise<boolean>;
   suppress(set: SubjectSet): Promise<void>;
   now(): Date;
+  /** Called once the erasure is done. */
+  timed?(timings: ErasureTimings): void;
 }
 
 export class ErasureStalledError extends Error {}
@@ -35,22 +40,39 @@ export class ErasureStalledError extends Error {}
  *    rows, and rewrite other people's timeline events that named them.
  */
 export async function eraseSubject(steps: ErasureSteps, set: SubjectSet, requestId: string, suppress: boolean): Promise<PrivacyCounts> {
+  const lap = stopwatch();
   const items = await collectSubjectItems(steps.log, steps.store, set);
   const counts = countsOf(set, buildAccessExport(set, items.own, [], null).export);
   const rederive = await linkedToOthers(steps.store, set);
+  const collect = lap();
   await steps.keys.erase(set.subjectIds);
+  const keys = lap();
   await steps.log.eraseStreams(set.streams);
+  const streams = lap();
   if (suppress) await steps.suppress(set);
   const rewrittenEvents = (await readRows(steps.log, items.otherRows))
     .map(timelineEventOf)
     .filter((e): e is TimelineEvent => e !== undefined);
   const position = await steps.audit({ requestId, at: steps.now().toISOString(), counts, rederive });
+  const audit = lap();
   if (!(await steps.processed(position))) {
     throw new ErasureStalledError('The read models did not reach the erasure in time; submit the request again to finish it');
   }
+  const readModels = lap();
   const orphans = await orphanedBy(steps.store, set, items.own);
   await steps.store.eraseSubjects({ identityKeys: [...set.keys, ...orphans], streams: set.streams, rewrittenEvents });
+  steps.timed?.({ collect, keys, streams, audit, readModels, purge: lap() });
   return counts;
+}
+
+function stopwatch(): () => number {
+  let last = Date.now();
+  return () => {
+    const now = Date.now();
+    const ms = now - last;
+    last = now;
+    return ms;
+  };
 }
 
 /**

@@ -142,6 +142,7 @@ export class PrivacyRequestsService implements OnApplicationBootstrap {
         processed: (position) => this.watermark.whenProcessed(position, READ_MODEL_WAIT_MS),
         suppress: (s) => this.suppression.add(s.identities),
         now: () => new Date(),
+        timed: (ms) => this.logger.log(`erasure ${request.requestId} took ms ${JSON.stringify(ms)}`),
       },
       set,
       request.requestId,
