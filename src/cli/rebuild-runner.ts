@@ -17,7 +17,15 @@ export interface BuildRequest {
   total: number;
   config: TesseraConfig;
   io: CliIo;
+  batchSize?: number;
 }
+
+/**
+ * Batch size of a rebuild unless --batch-size says otherwise. Larger than the live default (500): a batch
+ * recomputes each touched graph's profile once, so a cold fold over the whole log runs about twice as fast with
+ * 5000 (20k items: 15-17 s at 500, 7-8 s at 5000); the outcome does not depend on it (verify checks exactly that).
+ */
+export const REBUILD_BATCH_SIZE = 5000;
 
 /** A projector that keeps failing on the same error for this long gives up instead of retrying forever. */
 const STUCK_CHECKS = 12;
@@ -34,7 +42,7 @@ export async function buildModels(request: BuildRequest): Promise<Position | und
   const progress = progressBar('rebuild', request.total);
   const projector = new Projector(log, store, {
     name: MAIN_PROJECTOR,
-    batchSize: config.projector.batchSize,
+    batchSize: request.batchSize ?? REBUILD_BATCH_SIZE,
     profileIdOf: (graphId) => profileIdOf(config.identityHashKey!, graphId),
     onCommit: ({ events }) => progress.add(events),
   });

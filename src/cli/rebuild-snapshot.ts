@@ -20,7 +20,7 @@ const PAGE = 1000;
  * then folded into fresh read models there. `DATA_DIR=DIR npm start` serves it. The source may be embedded or
  * distributed; the snapshot is always embedded. Log times in the copy are the copy's (the store stamps them).
  */
-export async function snapshotUntil(bound: LogBound, out: string, io: CliIo, env: Env): Promise<number> {
+export async function snapshotUntil(bound: LogBound, out: string, io: CliIo, env: Env, batchSize?: number): Promise<number> {
   const source = await loadConfigOrReport(env, io);
   if (!source) return EXIT.failed;
   if (await nonEmptyDir(out)) {
@@ -29,7 +29,7 @@ export async function snapshotUntil(bound: LogBound, out: string, io: CliIo, env
   }
   await mkdir(out, { recursive: true });
   await writeFile(join(out, 'identity-hash.key'), `${source.identityHashKey!}\n`, { mode: 0o600 });
-  const config = await loadConfigOrReport({ DATA_DIR: out, LOG_LEVEL: 'silent', PROJECTOR_BATCH_SIZE: String(source.projector.batchSize) }, io);
+  const config = await loadConfigOrReport({ DATA_DIR: out, LOG_LEVEL: 'silent' }, io);
   if (!config) return EXIT.failed;
   const from = createEventStore(source);
   const into = createEventStore(config);
@@ -38,7 +38,7 @@ export async function snapshotUntil(bound: LogBound, out: string, io: CliIo, env
     const progress = progressBar('copy', extent.count);
     await appendInOrder(into, prefix(from, extent.count), { exactRevisions: false, onAppended: progress.add });
     io.err(summary(`copied the log up to ${extent.head ?? 'its start'} into ${out}`, extent.count, progress.stop()));
-    await buildModels({ log: into, target: readStoreTarget(config), modelVersion: 'v1', total: extent.count, config, io });
+    await buildModels({ log: into, target: readStoreTarget(config), modelVersion: 'v1', total: extent.count, config, io, batchSize });
     io.out(`snapshot of ${extent.count} events (up to source position ${extent.head ?? 'none'}) in ${out}\n`);
     return EXIT.ok;
   } finally {

@@ -19,7 +19,7 @@ type Env = Record<string, string | undefined>;
  * equal, 1 when not. A projector writing the live models meanwhile makes the comparison meaningless: the command
  * says so when the live checkpoint moved.
  */
-export async function verifyLiveModels(io: CliIo, env: Env): Promise<number> {
+export async function verifyLiveModels(io: CliIo, env: Env, batchSize?: number): Promise<number> {
   const config = await loadConfigOrReport(env, io);
   if (!config) return EXIT.failed;
   const target = readStoreTarget(config);
@@ -29,7 +29,7 @@ export async function verifyLiveModels(io: CliIo, env: Env): Promise<number> {
     const checkpoint = await checkpointOf(target, live);
     const extent = checkpoint === undefined ? { count: 0 } : await scanLog(log, { position: checkpoint });
     await dropModelVersion(target, VERIFY_VERSION);
-    await buildModels({ log: new BoundedLog(log, extent.head), target, modelVersion: VERIFY_VERSION, total: extent.count, config, io });
+    await buildModels({ log: new BoundedLog(log, extent.head), target, modelVersion: VERIFY_VERSION, total: extent.count, config, io, batchSize });
     const differences = diffDumps(
       await withStore(target, live, dumpReadModels),
       await withStore(target, VERIFY_VERSION, dumpReadModels),

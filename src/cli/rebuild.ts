@@ -10,13 +10,15 @@ import { snapshotUntil } from './rebuild-snapshot';
 import { verifyLiveModels } from './rebuild-verify';
 import { EXIT, processIo, type CliCommand, type CliIo } from './tessera-io';
 
-const USAGE = 'tessera rebuild [--verify] [--force] | tessera rebuild --until <ISO timestamp | position> --out <dir>';
+const USAGE =
+  'tessera rebuild [--verify] [--force] [--batch-size <n>] | tessera rebuild --until <ISO timestamp | position> --out <dir>';
 
 type Env = Record<string, string | undefined>;
 
 interface RebuildArgs {
   verify: boolean;
   force: boolean;
+  batchSize?: number;
   until?: string;
   out?: string;
 }
@@ -36,10 +38,10 @@ export async function runRebuild(argv: string[], io: CliIo = processIo, env: Env
   if (args.until !== undefined) {
     const bound = parseBound(args.until);
     if (!bound || args.out === undefined) return usageError(io, bound ? '--until needs --out <dir>' : `--until ${args.until} is neither a timestamp with a zone nor a position`);
-    return snapshotUntil(bound, args.out, io, env);
+    return snapshotUntil(bound, args.out, io, env, args.batchSize);
   }
   if (args.out !== undefined) return usageError(io, '--out goes with --until');
-  return args.verify ? verifyLiveModels(io, env) : rebuildAndSwap(args.force, io, env);
+  return args.verify ? verifyLiveModels(io, env, args.batchSize) : rebuildAndSwap(args, io, env);
 }
 
 export const rebuildCommand: CliCommand = {
@@ -48,7 +50,7 @@ export const rebuildCommand: CliCommand = {
   run: (argv, io) => runRebuild(argv, io),
 };
 
-async function rebuildAndSwap(force: boolean, io: CliIo, env: Env): Promise<number> {
+async function rebuildAndSwap({ force, batchSize }: RebuildArgs, io: CliIo, env: Env): Promise<number> {
   const config = await loadConfigOrReport(env, io);
   if (!config) return EXIT.failed;
   const target = readStoreTarget(config);
@@ -60,7 +62,7 @@ async function rebuildAndSwap(force: boolean, io: CliIo, env: Env): Promise<numb
     await dropModelVersion(target, next);
     const liveBefore = await checkpointOf(target, live);
     const extent = await scanLog(log);
-    await buildModels({ log: new BoundedLog(log, extent.head), target, modelVersion: next, total: extent.count, config, io });
+    await buildModels({ log: new BoundedLog(log, extent.head), target, modelVersion: next, total: extent.count, config, io, batchSize });
     const liveAfter = await checkpointOf(target, live);
     if (liveAfter !== liveBefore && !force) {
       io.err(`the live read models (${live}) moved from ${liveBefore ?? 'empty'} to ${liveAfter} while rebuilding: a service or projector is running on them. Stop it and run rebuild again (or pass --force to swap anyway). ${next} was built and not made live.\n`);
@@ -97,11 +99,17 @@ function parse(argv: string[], io: CliIo): RebuildArgs | number {
         force: { type: 'boolean', default: false },
         until: { type: 'string' },
         out: { type: 'string' },
+        'batch-size': { type: 'string' },
       },
       strict: true,
     });
     if (values.verify && values.until !== undefined) return usageError(io, '--verify and --until do not go together');
-    return { verify: values.verify === true, force: values.force === true, until: values.until, out: values.out };
+    const raw = values['batch-size'];
+    const batchSize = raw === undefined ? undefined : Number(raw);
+    if (batchSize !== undefined && !(/^\d{1,5}$/.test(raw!) && batchSize >= 1 && batchSize <= 10_000)) {
+      return usageError(io, '--batch-size is an integer from 1 to 10000');
+    }
+    return { verify: values.verify === true, force: values.force === true, until: values.until, out: values.out, batchSize };
   } catch (error) {
     return usageError(io, (error as Error).message);
   }
