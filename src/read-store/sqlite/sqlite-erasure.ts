@@ -1,9 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { SubjectErasure } from '../read-store.port';
 
+/** Present once the file has been vacuumed under secure_delete: no old row copy can be left in it since. */
+const SCRUBBED_MARKER = 'privacy_scrubbed';
+
 /**
- * Deletes an erased subject's rows with secure_delete on, in one transaction, then truncates the WAL and vacuums
- * the file: rows rewritten earlier (profiles, links) leave old copies in free space that only a VACUUM removes.
+ * Deletes an erased subject's rows with secure_delete on, in one transaction, then checkpoints and truncates the
+ * WAL. The read store runs with secure_delete on, so rewritten and deleted rows leave no copies behind; a file
+ * that may hold copies from before (no marker yet) is vacuumed once, on its first erasure, and marked.
  */
 export function eraseInSqlite(db: Database.Database, p: string, erasure: SubjectErasure): void {
   const keys = JSON.stringify(erasure.identityKeys);
@@ -26,6 +30,9 @@ export function eraseInSqlite(db: Database.Database, p: string, erasure: Subject
     for (const event of erasure.rewrittenEvents) rewrite.run(JSON.stringify(event.doc), event.eventId);
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(SCRUBBED_MARKER)) return;
   db.exec('VACUUM');
+  db.exec(`CREATE TABLE IF NOT EXISTS ${SCRUBBED_MARKER} (at INTEGER NOT NULL)`);
+  db.prepare(`INSERT INTO ${SCRUBBED_MARKER} (at) VALUES (?)`).run(Date.now());
   db.pragma('wal_checkpoint(TRUNCATE)');
 }
