@@ -2,14 +2,17 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
-/** Query parameters every profile read takes. */
-export class ProfileReadQueryDto {
+/** Read-your-writes, on every read. */
+class CurrentReadQueryDto {
   @ApiPropertyOptional({ description: 'Wait (at most 5 s, then 503) until the read models have applied this position' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   minPosition?: string;
+}
 
+/** Query parameters every read of one profile takes. */
+export class ProfileReadQueryDto extends CurrentReadQueryDto {
   @ApiPropertyOptional({ description: 'The state as the service knew it at this moment (log time), ISO-8601 with zone' })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -25,7 +28,29 @@ export class GetProfileQueryDto extends ProfileReadQueryDto {
   mergePolicy?: string;
 }
 
-export class ProfileEventsQueryDto extends ProfileReadQueryDto {
+type Constructor<T = object> = new (...args: any[]) => T; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Cursor paging, the same on every paged read. */
+function withPaging<TBase extends Constructor>(Base: TBase) {
+  class Paged extends Base {
+    @ApiPropertyOptional({ minimum: 1, maximum: 1000, description: 'Page size (default 100; profile browsing: 50)' })
+    @IsOptional()
+    @Type(() => Number)
+    @IsInt()
+    @Min(1)
+    @Max(1000)
+    limit?: number;
+
+    @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+    @IsOptional()
+    @IsString()
+    @MaxLength(2000)
+    cursor?: string;
+  }
+  return Paged;
+}
+
+export class ProfileEventsQueryDto extends withPaging(ProfileReadQueryDto) {
   @ApiPropertyOptional({ description: 'Events at or after this time (ISO-8601 with zone)' })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -46,37 +71,9 @@ export class ProfileEventsQueryDto extends ProfileReadQueryDto {
   @IsOptional()
   @IsIn(['desc', 'asc'])
   order?: 'desc' | 'asc';
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  cursor?: string;
 }
 
-export class ProfileHistoryQueryDto extends ProfileReadQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  cursor?: string;
-}
+export class ProfileHistoryQueryDto extends withPaging(ProfileReadQueryDto) {}
 
 export class ExplainPathQueryDto extends ProfileReadQueryDto {
   @ApiProperty({ description: 'The other identity, as <namespace>:<id> (the id as ingested; normalised like paths)' })
@@ -85,24 +82,5 @@ export class ExplainPathQueryDto extends ProfileReadQueryDto {
   to!: string;
 }
 
-export class ListProfilesQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  cursor?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  minPosition?: string;
-}
+/** Browsing has no asOf: a page of profiles is always the current one. */
+export class ListProfilesQueryDto extends withPaging(CurrentReadQueryDto) {}
