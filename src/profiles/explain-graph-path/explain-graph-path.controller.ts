@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
-import { asOfTime } from '../as-of.guard';
+import { asOfTime } from '../as-of-time';
 import { ExplainPathQueryDto } from '../profile-query.dto';
 import { ExplainGraphPathQuery, type ExplainBody } from './explain-graph-path.query';
 

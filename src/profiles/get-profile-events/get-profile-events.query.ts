@@ -3,7 +3,7 @@ import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { READ_STORE, type EventsQuery, type Page, type ReadStore, type TimelineEvent } from '../../read-store';
 import { AsOfReader } from '../as-of/as-of-reader';
 import { snapshotEvents } from '../as-of/as-of-views';
-import { asOfTime } from '../as-of.guard';
+import { asOfTime } from '../as-of-time';
 import type { ProfileEventsQueryDto } from '../profile-query.dto';
 import { SubjectLookup } from '../subject-lookup';
 

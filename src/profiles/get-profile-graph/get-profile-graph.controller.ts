@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
-import { asOfTime } from '../as-of.guard';
+import { asOfTime } from '../as-of-time';
 import { ProfileReadQueryDto } from '../profile-query.dto';
 import { GetProfileGraphQuery, type ProfileGraphBody } from './get-profile-graph.query';
 

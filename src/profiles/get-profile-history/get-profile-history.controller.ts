@@ -3,7 +3,7 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiNotFoundResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
-import { asOfTime } from '../as-of.guard';
+import { asOfTime } from '../as-of-time';
 import { ProfileHistoryQueryDto } from '../profile-query.dto';
 import { GetProfileHistoryQuery, type ProfileHistoryBody } from './get-profile-history.query';
 

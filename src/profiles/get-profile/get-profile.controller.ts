@@ -9,7 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
-import { asOfTime } from '../as-of.guard';
+import { asOfTime } from '../as-of-time';
 import { GetProfileQueryDto } from '../profile-query.dto';
 import type { ProfileBody } from '../profile-response';
 import { GetProfileQuery } from './get-profile.query';
