@@ -1,33 +1,23 @@
-import Database from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
 import { applyItem, createGraphState } from '../../../projections/identity-graph';
 import { DEFAULT_SETTINGS, type IdentityKey } from '../../../projections/model';
 import { applyRecordToFragment, type Fragment } from '../../../projections/unified-profile';
-import { decode } from '../../../src/events/codec';
+import { decode, type DecodedEvent } from '../../../src/events/codec';
+import type { EventStore } from '../../../src/event-store/event-store.port';
 import { fragmentKey, profileRecordFor, type PrimaryStats } from '../../../src/projector/batch-projection';
 import { graphItemOf, profileRecordOf, timelineEventOf } from '../../../src/projector/log-items';
 
 /**
- * The rebuild baseline: read the log's rows straight from the SQLite events table, JSON.parse and decode them, and
+ * The rebuild baseline: read the log page by page through its read path (the SQLite adapter under the
+ * crypto-shredding wrapper, which opens the personal fields: the same events the projector sees), decode them, and
  * run the same pure folds the projector runs (identity graph, record fragments, event counts, and the profile of
  * every graph a batch touched), with all state in memory and no writes. What a rebuild would cost if the read
- * models were free to write and load.
+ * models were free to load and write.
  */
 const BATCH = 500;
+const PAGE = 1000;
 
-interface Row {
-  position: number;
-  event_id: string;
-  stream: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: number;
-}
-
-export function rawReadAndFold(logFile: string): { events: number; rate: number; graphs: number } {
-  const db = new Database(logFile, { readonly: true });
+export async function rawReadAndFold(log: EventStore): Promise<{ events: number; rate: number; graphs: number }> {
   const graph = createGraphState();
   const fragments = new Map<string, Fragment>();
   const byPrimary = new Map<IdentityKey, Fragment[]>();
@@ -35,36 +25,51 @@ export function rawReadAndFold(logFile: string): { events: number; rate: number;
   const ctx = { settings: DEFAULT_SETTINGS, profileIdOf: (g: IdentityKey) => g };
   let touched = new Set<IdentityKey>();
   let events = 0;
+  let after: string | undefined;
   const started = performance.now();
-  for (const row of db.prepare('SELECT * FROM events ORDER BY position').iterate() as IterableIterator<Row>) {
-    const recorded = { eventId: row.event_id, type: row.type, stream: row.stream, revision: row.revision, position: String(row.position), recordedAt: new Date(row.recorded_at), data: JSON.parse(row.data), metadata: JSON.parse(row.metadata) };
-    let decoded;
-    try {
-      decoded = decode(recorded);
-    } catch {
-      continue;
+  for (;;) {
+    const page = await log.readAll({ after, limit: PAGE });
+    if (page.length === 0) break;
+    after = page[page.length - 1].position;
+    for (const recorded of page) {
+      let decoded: DecodedEvent;
+      try {
+        decoded = decode(recorded);
+      } catch {
+        continue;
+      }
+      foldOne(decoded, graph, fragments, byPrimary, stats, touched);
+      if (++events % BATCH === 0) touched = buildTouched(graph, touched, byPrimary, stats, ctx);
     }
-    const item = graphItemOf(decoded);
-    if (item) applyItem(graph, DEFAULT_SETTINGS, item).touchedNodes.forEach((k) => touched.add(k));
-    const record = profileRecordOf(decoded);
-    if (record) {
-      const key = fragmentKey(record.source, record.primaryKey);
-      const next = applyRecordToFragment(fragments.get(key), record);
-      if (!fragments.has(key)) byPrimary.set(record.primaryKey, [...(byPrimary.get(record.primaryKey) ?? []), next]);
-      else byPrimary.set(record.primaryKey, (byPrimary.get(record.primaryKey) ?? []).map((f) => (f === fragments.get(key) ? next : f)));
-      fragments.set(key, next);
-    }
-    const event = timelineEventOf(decoded);
-    if (event) {
-      const s = stats.get(event.primaryKey);
-      stats.set(event.primaryKey, { count: (s?.count ?? 0) + 1, lastEventAt: Math.max(s?.lastEventAt ?? 0, event.timestamp) });
-    }
-    if (++events % BATCH === 0) touched = buildTouched(graph, touched, byPrimary, stats, ctx);
   }
   buildTouched(graph, touched, byPrimary, stats, ctx);
   const seconds = (performance.now() - started) / 1000;
-  db.close();
   return { events, rate: events / seconds, graphs: graph.members.size };
+}
+
+function foldOne(
+  decoded: DecodedEvent,
+  graph: ReturnType<typeof createGraphState>,
+  fragments: Map<string, Fragment>,
+  byPrimary: Map<IdentityKey, Fragment[]>,
+  stats: Map<IdentityKey, PrimaryStats>,
+  touched: Set<IdentityKey>,
+): void {
+  const item = graphItemOf(decoded);
+  if (item) applyItem(graph, DEFAULT_SETTINGS, item).touchedNodes.forEach((k) => touched.add(k));
+  const record = profileRecordOf(decoded);
+  if (record) {
+    const key = fragmentKey(record.source, record.primaryKey);
+    const previous = fragments.get(key);
+    const next = applyRecordToFragment(previous, record);
+    byPrimary.set(record.primaryKey, [...(byPrimary.get(record.primaryKey) ?? []).filter((f) => f !== previous), next]);
+    fragments.set(key, next);
+  }
+  const event = timelineEventOf(decoded);
+  if (event) {
+    const s = stats.get(event.primaryKey);
+    stats.set(event.primaryKey, { count: (s?.count ?? 0) + 1, lastEventAt: Math.max(s?.lastEventAt ?? 0, event.timestamp) });
+  }
 }
 
 /** The profile of every graph the batch touched, built and dropped (the projector would write it). */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openSqliteEventStore } from '../../../src/event-store/sqlite';
+import { loadConfig } from '../../../src/config';
+import { createEventStore } from '../../../src/event-store/event-store.factory';
 import { openSqliteReadStore } from '../../../src/read-store/sqlite';
 import { profileIdOf } from '../../../src/projector/profile-id';
 import { Projector } from '../../../src/projector/projector';
@@ -9,7 +10,8 @@ import { rawReadAndFold } from '../baselines/raw-fold';
 /**
  * Rebuild: a second projector (its own name) replays the whole log of a stopped service into fresh read models
  * (another file, another model version), as a rebuild beside the live models would; then the raw read-and-fold of
- * the same rows. Both run in this process, one after the other.
+ * the same rows. Both run in this process, one after the other, and read the log the way the service does: through
+ * its own factory (the crypto-shredding wrapper over the SQLite file, the service's hash key and key store).
  */
 export interface RebuildResult {
   events: number;
@@ -19,10 +21,10 @@ export interface RebuildResult {
 }
 
 export async function runRebuild(dataDir: string, maxSeconds: number): Promise<RebuildResult> {
-  const logFile = join(dataDir, 'events.sqlite');
-  const log = openSqliteEventStore(logFile);
+  const config = await loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const log = createEventStore(config);
   const store = await openSqliteReadStore(join(dataDir, 'rebuild-models.sqlite'), { modelVersion: 'bench_rebuild' });
-  const projector = new Projector(log, store, { name: 'bench-rebuild', batchSize: 500, profileIdOf: (g) => profileIdOf('bench-rebuild-key-0123456789', g) });
+  const projector = new Projector(log, store, { name: 'bench-rebuild', batchSize: config.projector.batchSize, profileIdOf: (g) => profileIdOf(config.identityHashKey!, g) });
   const head = await log.headPosition();
   const started = performance.now();
   projector.start();
@@ -30,8 +32,8 @@ export async function runRebuild(dataDir: string, maxSeconds: number): Promise<R
   const seconds = (performance.now() - started) / 1000;
   await projector.stop();
   await store.close();
-  await log.close();
   if (!done) throw new Error(`the rebuild did not finish within ${maxSeconds} s`);
-  const raw = rawReadAndFold(logFile);
+  const raw = await rawReadAndFold(log);
+  await log.close();
   return { events: raw.events, rate: raw.events / seconds, seconds, raw: { rate: raw.rate, events: raw.events } };
 }
