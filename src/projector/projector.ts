@@ -108,6 +108,9 @@ export class Projector {
         await this.applyBatch(batch);
         this.lastError = undefined;
         if (this.stopping) break;
+        // The embedded stores answer synchronously, so a catch-up is one unbroken chain of microtasks: give the
+        // event loop a turn after every batch, or the HTTP server in the same process starves until the end.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       await subscription.close();

@@ -8,7 +8,7 @@ import { openSqliteReadStore } from '../../src/read-store/sqlite';
 import type { ReadStore } from '../../src/read-store/read-store.port';
 import { Projector } from '../../src/projector/projector';
 import { SETTINGS_STREAM } from '../../src/identity/identity-settings.decider';
-import { appendAll, experience, ids, link, record } from '../support/log-fixtures';
+import { appendAll, appendConcurrently, experience, ids, link, record } from '../support/log-fixtures';
 import { dumpReadModels } from '../support/read-model-dump';
 
 const profileIdOf = (graphId: string) => `p-${graphId}`;
@@ -132,4 +132,17 @@ describe('projector over SQLite log and SQLite read models', () => {
     expect((await dumpReadModels(store)).length).toBeGreaterThan(0);
     await fresh.close();
   });
+
+  it('leaves the event loop turns while it catches up, so a server in the same process keeps answering', async () => {
+    await appendConcurrently(log, Array.from({ length: 600 }, (_, i) => experience(i, ids(`ECID:k${i % 40}`))));
+    const head = (await log.headPosition())!;
+    const seenByTimers: (string | undefined)[] = [];
+    const timer = setInterval(() => seenByTimers.push(projector.checkpoint), 0);
+    projector.start();
+    await projector.whenIdle();
+    clearInterval(timer);
+    const midway = seenByTimers.filter((c) => c !== undefined && c !== head);
+    expect(midway.length).toBeGreaterThan(3);
+  });
 });
+
