@@ -24,6 +24,7 @@ const SIZES = {
   full: { singles: 20_000, batches: 100, emmettSeconds: 30, freshSeconds: 20, lookupSeconds: 15, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000, asOfStages: '10000,100000' },
 };
 type Sizes = (typeof SIZES)['quick'];
+const MAX_FRESH_RATE = 4000;
 const SCENARIOS = ['ingest', 'freshness', 'lookup', 'scaling', 'rebuild', 'scripts'];
 
 /** Seconds since start in every line, to cut a `--cpu-prof` profile of this runner to one phase (profile-top --from/--to). */
@@ -37,8 +38,11 @@ function crmIdentities(events: readonly BatchItem[], count: number) {
 
 /** Ingest, freshness and lookup share one service: lookups then read profiles built from realistic traffic. */
 async function onlineScenarios(sizes: Sizes, seed: number, want: (s: string) => boolean, results: Record<string, unknown>, rows: Row[]) {
-  const freshEvents = Math.ceil(1000 * sizes.freshSeconds * 2.2);
-  const events = takeItems(sizes.singles + sizes.batches * 1000 + freshEvents, { persons: Math.ceil((sizes.singles + sizes.batches * 1000) / 12), seed }, new Set(['event']));
+  // Freshness needs fresh events (a re-sent one is a duplicate): enough for 1,000/s plus 80 % of up to 5,000/s.
+  const freshEvents = Math.ceil(sizes.freshSeconds * (1000 + MAX_FRESH_RATE)) + 10;
+  const total = sizes.singles + sizes.batches * 1000 + freshEvents;
+  // About 18 of a person's 22 items are events: persons enough that the workload holds `total` events.
+  const events = takeItems(total, { persons: Math.ceil(total / 15), seed }, new Set(['event']));
   const service = await startService('online');
   try {
     say(`ingest: ${sizes.singles} single events, ${sizes.batches} batches of 1000, raw SQLite, Emmett`);
@@ -51,7 +55,7 @@ async function onlineScenarios(sizes: Sizes, seed: number, want: (s: string) => 
     const fresh = events.slice(sizes.singles + sizes.batches * 1000);
     if (want('freshness')) {
       const runs: FreshnessRun[] = [];
-      const rates = [1000, Math.max(50, Math.round(ingest.singles.rate * 0.8))];
+      const rates = [1000, Math.min(MAX_FRESH_RATE, Math.max(50, Math.round(ingest.singles.rate * 0.8)))];
       let offset = 0;
       for (const rate of rates) {
         say(`freshness at ${rate} events/s for ${sizes.freshSeconds} s`);

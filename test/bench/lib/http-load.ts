@@ -77,13 +77,16 @@ export async function openLoop(rate: number, seconds: number, call: (i: number) 
   const total = Math.max(1, Math.round(rate * seconds));
   const latenciesMs: number[] = [];
   const pending: Promise<void>[] = [];
+  // Failures are held, not left unhandled while later calls are still being started; the first one is rethrown.
+  let failure: { error: unknown } | undefined;
   const started = performance.now();
-  for (let i = 0; i < total; i++) {
+  for (let i = 0; i < total && !failure; i++) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
-    pending.push(call(i).then((ms) => void (ms !== undefined && latenciesMs.push(ms))));
+    pending.push(call(i).then((ms) => void (ms !== undefined && latenciesMs.push(ms)), (error: unknown) => void (failure ??= { error })));
   }
   await Promise.all(pending);
+  if (failure) throw failure.error;
   return { sent: total, latenciesMs, seconds: (performance.now() - started) / 1000 };
 }

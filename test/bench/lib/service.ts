@@ -80,6 +80,10 @@ export async function startService(name: string, env: Record<string, string> = {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // A runner that dies (a crash, an out-of-memory) must not leave the service running on its port.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
   let errors = '';
   child.stderr?.on('data', (c: Buffer) => void (errors = (errors + c.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
