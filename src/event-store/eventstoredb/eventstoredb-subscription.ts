@@ -1,6 +1,7 @@
 import { START, excludeSystemEvents, type AllStreamSubscription, type EventStoreDBClient } from '@eventstore/db-client';
 import type { AllStreamResolvedEvent } from '@eventstore/db-client';
-import type { LogSubscription, RecordedEvent } from '../event-store.port';
+import type { RecordedEvent } from '../event-store.port';
+import { DONE, SerialSubscription } from '../serial-subscription';
 import { comparePositions, type Position } from '../position';
 import { fromPosition, isSystemEvent, toRecordedEvent } from './eventstoredb-mapping';
 
@@ -14,7 +15,6 @@ export interface ResubscribePolicy {
 }
 
 export const DEFAULT_RESUBSCRIBE: ResubscribePolicy = { firstRetryMs: 100, maxRetryMs: 5_000 };
-const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
  * A live feed of $all. The client's subscription is a readable stream pulled one event per `next()`, so a slow
@@ -27,7 +27,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * server says it is caught up (EventStoreDB 23.10+) and nothing is left unread, or when the event at the head
  * position read at start is handed over (older servers send no caught-up message).
  */
-export class EventStoreDbSubscription implements LogSubscription {
+export class EventStoreDbSubscription extends SerialSubscription {
   readonly caughtUp: Promise<void>;
   private markCaughtUp!: () => void;
   private head: Position | undefined | 'unknown' = 'unknown';
@@ -38,7 +38,6 @@ export class EventStoreDbSubscription implements LogSubscription {
   private current: AllStreamSubscription | undefined;
   private reader: AsyncIterator<AllStreamResolvedEvent> | undefined;
   private cancelBackoff: (() => void) | undefined;
-  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly client: EventStoreDBClient,
@@ -46,6 +45,7 @@ export class EventStoreDbSubscription implements LogSubscription {
     headPosition: () => Promise<Position | undefined>,
     private readonly policy: ResubscribePolicy = DEFAULT_RESUBSCRIBE,
   ) {
+    super();
     this.last = after;
     this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
     headPosition().then(
@@ -62,30 +62,13 @@ export class EventStoreDbSubscription implements LogSubscription {
     return this.current?.readableLength ?? 0;
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
-    return {
-      next: () => this.next(),
-      return: async () => {
-        await this.close();
-        return DONE;
-      },
-    };
-  }
-
-  /** Calls are served one at a time, in order, even if a caller does not await the previous one. */
-  next(): Promise<IteratorResult<RecordedEvent>> {
-    const result = this.chain.then(() => this.pull());
-    this.chain = result.catch(() => undefined);
-    return result;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     this.cancelBackoff?.();
     await this.drop();
   }
 
-  private async pull(): Promise<IteratorResult<RecordedEvent>> {
+  protected async pull(): Promise<IteratorResult<RecordedEvent>> {
     while (!this.closed) {
       try {
         const next = await (this.reader ?? this.open()).next();

@@ -1,4 +1,5 @@
-import type { LogSubscription, RecordedEvent } from '../event-store.port';
+import type { RecordedEvent } from '../event-store.port';
+import { DONE, SerialSubscription } from '../serial-subscription';
 import type { AppendSignal } from './append-signal';
 
 /** What a subscription needs from the store: a page reader, the head at start, and the append signal. */
@@ -15,7 +16,6 @@ export interface SubscriptionOptions {
   pollIntervalMs: number;
 }
 
-const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
  * Pages through the log, then waits for appends. It reads the next page only when the consumer has taken the
@@ -24,7 +24,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * `caughtUp` resolves as the consumer is handed the last event that was in the log when the subscription started
  * (at once if there was nothing to deliver); a consumer that needs "processed" checks it before its next pull.
  */
-export class SqliteLogSubscription implements LogSubscription {
+export class SqliteLogSubscription extends SerialSubscription {
   readonly caughtUp: Promise<void>;
   private markCaughtUp!: () => void;
   private readonly startHead: number;
@@ -32,7 +32,6 @@ export class SqliteLogSubscription implements LogSubscription {
   private readPosition: number;
   private closed = false;
   private wake?: () => void;
-  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly source: LogSource,
@@ -40,6 +39,7 @@ export class SqliteLogSubscription implements LogSubscription {
     private readonly options: SubscriptionOptions,
     private readonly onClose: (subscription: SqliteLogSubscription) => void,
   ) {
+    super();
     this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
     this.startHead = source.headNumber();
     this.readPosition = after;
@@ -51,23 +51,6 @@ export class SqliteLogSubscription implements LogSubscription {
     return this.page.length;
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
-    return {
-      next: () => this.next(),
-      return: async () => {
-        await this.close();
-        return DONE;
-      },
-    };
-  }
-
-  /** Calls are served one at a time, in order, even if a caller does not await the previous one. */
-  next(): Promise<IteratorResult<RecordedEvent>> {
-    const result = this.chain.then(() => this.pull());
-    this.chain = result.catch(() => undefined);
-    return result;
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -76,7 +59,7 @@ export class SqliteLogSubscription implements LogSubscription {
     this.onClose(this);
   }
 
-  private async pull(): Promise<IteratorResult<RecordedEvent>> {
+  protected async pull(): Promise<IteratorResult<RecordedEvent>> {
     for (;;) {
       if (this.closed || !this.source.isOpen()) return DONE;
       const event = this.page.shift();
