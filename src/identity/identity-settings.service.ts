@@ -4,7 +4,9 @@ import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
 import { decode, encode } from '../events';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import type { Position } from '../event-store/position';
-import type { IdentitySettings } from '../../projections/model';
+import type { IdentityRef, IdentitySettings } from '../../projections/model';
+import { isBlockedValue, MAX_IDENTITY_VALUE_LENGTH, normaliseIdentityValue } from '../../projections/identity-graph';
+import { unprocessable } from '../common/app-error';
 import { ChangeIdentitySettings, decide, evolve, initialSettingsState, SETTINGS_STREAM, SettingsState } from './identity-settings.decider';
 
 export interface CurrentSettings {
@@ -66,6 +68,25 @@ export class IdentitySettingsService implements OnModuleInit {
       this.position = position;
     }
     return this.current();
+  }
+
+  /**
+   * An identity named in an operator's or a data subject's request, normalised exactly as ingestion normalised what
+   * it stored (so the request finds it), with ingestion's rules as 422s. `path` names the field in error details.
+   */
+  async normaliseRequested(identity: IdentityRef, path: string): Promise<IdentityRef> {
+    const find = (s: CurrentSettings) => s.settings.namespaces.find((n) => n.code === identity.namespace);
+    const setting = find(this.current()) ?? (this.distributed ? find(await this.refresh()) : undefined);
+    if (!setting) {
+      const message = `Namespace ${identity.namespace} is not registered`;
+      throw unprocessable('UNKNOWN_NAMESPACE', message, [{ path: `${path}.namespace`, code: 'UNKNOWN_NAMESPACE', message }]);
+    }
+    const id = normaliseIdentityValue(setting.type, identity.id);
+    if (isBlockedValue(id)) throw unprocessable('IDENTITY_VALUE_BLOCKED', `${path}.id is a blocked value (empty, null, unknown, ...)`);
+    if (id.length > MAX_IDENTITY_VALUE_LENGTH) {
+      throw unprocessable('IDENTITY_VALUE_TOO_LONG', `Identity values hold at most ${MAX_IDENTITY_VALUE_LENGTH} characters`);
+    }
+    return { namespace: identity.namespace, id };
   }
 
   /** Decides on the freshest state and appends with the exact expected revision (a concurrent change is a 409). */

@@ -1,31 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { IdentityRefDto } from '../../common/identity-ref.dto';
 import { IsDefined, IsString, Length, ValidateNested } from 'class-validator';
 
-export class RejectedIdentityDto {
-  @ApiProperty({ example: 'Email', description: 'A registered namespace code (case-sensitive)' })
-  @IsString()
-  @Length(1, 64)
-  namespace!: string;
-
-  @ApiProperty({ example: 'tom@acme.com', description: 'Normalised like ingestion (trimmed; email lower-cased)' })
-  @IsString()
-  @Length(1, 4096)
-  id!: string;
-}
-
 export class RejectLinkDto {
-  @ApiProperty({ type: RejectedIdentityDto })
+  @ApiProperty({ type: IdentityRefDto })
   @IsDefined()
   @ValidateNested()
-  @Type(() => RejectedIdentityDto)
-  from!: RejectedIdentityDto;
+  @Type(() => IdentityRefDto)
+  from!: IdentityRefDto;
 
-  @ApiProperty({ type: RejectedIdentityDto })
+  @ApiProperty({ type: IdentityRefDto })
   @IsDefined()
   @ValidateNested()
-  @Type(() => RejectedIdentityDto)
-  to!: RejectedIdentityDto;
+  @Type(() => IdentityRefDto)
+  to!: IdentityRefDto;
 
   @ApiProperty({ example: 'Shared family tablet, not the same person', minLength: 1, maxLength: 1000 })
   @IsString()
@@ -43,10 +32,10 @@ export class LinkRejectionActionResponseDto {
 export class LinkRejectionResponseDto {
   @ApiProperty()
   id!: string;
-  @ApiProperty({ type: RejectedIdentityDto })
-  from!: RejectedIdentityDto;
-  @ApiProperty({ type: RejectedIdentityDto })
-  to!: RejectedIdentityDto;
+  @ApiProperty({ type: IdentityRefDto })
+  from!: IdentityRefDto;
+  @ApiProperty({ type: IdentityRefDto })
+  to!: IdentityRefDto;
   @ApiProperty()
   reason!: string;
   @ApiProperty({ enum: ['active', 'withdrawn'] })

@@ -6,7 +6,6 @@ import { EVENT_STORE, EventStore } from '../../event-store/event-store.port';
 import type { Position } from '../../event-store/position';
 import { IdentitySettingsService } from '../../identity/identity-settings.service';
 import { LINK_REJECTIONS_STREAM } from '../../projector/load-rules';
-import { isBlockedValue, normaliseIdentityValue } from '../../../projections/identity-graph';
 import type { IdentityRef } from '../../../projections/model';
 import {
   decideLinkRejection,
@@ -18,7 +17,6 @@ import {
   type LinkRejectionState,
 } from './link-rejection.decider';
 
-const MAX_VALUE_LENGTH = 1024;
 
 /**
  * The shell around the decider: folds the rejections stream on demand (reading only what it gained since the last
@@ -75,21 +73,7 @@ export class LinkRejectionsService {
   }
 
   /** The same normalisation ingestion applies, so a rejection names exactly what ingestion stored. */
-  private async normalise(identity: IdentityRef, path: string): Promise<IdentityRef> {
-    let setting = this.settings.current().settings.namespaces.find((n) => n.code === identity.namespace);
-    if (!setting && this.settings.distributed) {
-      setting = (await this.settings.refresh()).settings.namespaces.find((n) => n.code === identity.namespace);
-    }
-    if (!setting) {
-      throw unprocessable('UNKNOWN_NAMESPACE', `Namespace ${identity.namespace} is not registered`, [
-        { path: `${path}.namespace`, code: 'UNKNOWN_NAMESPACE', message: `Namespace ${identity.namespace} is not registered` },
-      ]);
-    }
-    const id = normaliseIdentityValue(setting.type, identity.id);
-    if (isBlockedValue(id)) throw unprocessable('IDENTITY_VALUE_BLOCKED', `${path}.id is a blocked value (empty, null, unknown, ...)`);
-    if (id.length > MAX_VALUE_LENGTH) {
-      throw unprocessable('IDENTITY_VALUE_TOO_LONG', `Identity values hold at most ${MAX_VALUE_LENGTH} characters`);
-    }
-    return { namespace: identity.namespace, id };
+  private normalise(identity: IdentityRef, path: string): Promise<IdentityRef> {
+    return this.settings.normaliseRequested(identity, path);
   }
 }

@@ -1,29 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { IdentityRefDto } from '../../common/identity-ref.dto';
 import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
-
-export class PrivacyIdentityDto {
-  @ApiProperty({ example: 'Email', description: 'A registered namespace code (case-sensitive)' })
-  @IsString()
-  @Length(1, 64)
-  namespace!: string;
-
-  @ApiProperty({ example: 'tom@acme.com', description: 'Normalised like ingestion (trimmed; email lower-cased)' })
-  @IsString()
-  @Length(1, 1024)
-  id!: string;
-}
 
 export class PrivacyRequestDto {
   @ApiProperty({ enum: ['access', 'erase'] })
   @IsIn(['access', 'erase'])
   type!: 'access' | 'erase';
 
-  @ApiProperty({ type: PrivacyIdentityDto })
+  @ApiProperty({ type: IdentityRefDto })
   @IsDefined()
   @ValidateNested()
-  @Type(() => PrivacyIdentityDto)
-  identity!: PrivacyIdentityDto;
+  @Type(() => IdentityRefDto)
+  identity!: IdentityRefDto;
 
   @ApiProperty({ enum: ['graph', 'identity'], description: 'graph: every identity in the person’s current graph' })
   @IsIn(['graph', 'identity'])

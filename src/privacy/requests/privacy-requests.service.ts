@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { QueryBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { IdentityRef } from '../../../projections/model';
-import { normaliseIdentityValue } from '../../../projections/identity-graph';
 import { AppError, notFound, unprocessable } from '../../common/app-error';
 import { TESSERA_CONFIG, type TesseraConfig } from '../../config/config';
 import type { PrivacyCounts, PrivacyRequestAcceptedV1 } from '../../events/catalogue';
@@ -160,15 +159,8 @@ export class PrivacyRequestsService implements OnApplicationBootstrap {
   }
 
   /** The same normalisation ingestion applies, so the request names exactly what ingestion stored. */
-  private async normalise(identity: IdentityRef): Promise<IdentityRef> {
-    const find = (s: ReturnType<IdentitySettingsService['current']>) => s.settings.namespaces.find((n) => n.code === identity.namespace);
-    const setting = find(this.settings.current()) ?? (this.settings.distributed ? find(await this.settings.refresh()) : undefined);
-    if (!setting) {
-      throw unprocessable('UNKNOWN_NAMESPACE', `Namespace ${identity.namespace} is not registered`, [
-        { path: 'identity.namespace', code: 'UNKNOWN_NAMESPACE', message: `Namespace ${identity.namespace} is not registered` },
-      ]);
-    }
-    return { namespace: identity.namespace, id: normaliseIdentityValue(setting.type, identity.id) };
+  private normalise(identity: IdentityRef): Promise<IdentityRef> {
+    return this.settings.normaliseRequested(identity, 'identity');
   }
 
   private async append(event: Parameters<typeof encode>[0], key: string): Promise<Position> {

@@ -1,0 +1,18 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+
+/**
+ * An identity in a request body, shape only: normalisation and the 1024-character rule are the identity rules'
+ * (a 422 after trimming), so the shape allows room for surrounding whitespace.
+ */
+export class IdentityRefDto {
+  @ApiProperty({ example: 'Email', description: 'A registered namespace code (case-sensitive)' })
+  @IsString()
+  @Length(1, 64)
+  namespace!: string;
+
+  @ApiProperty({ example: 'tom@acme.com', description: 'Normalised like ingestion (trimmed; email lower-cased)' })
+  @IsString()
+  @Length(1, 4096)
+  id!: string;
+}
