@@ -8,25 +8,6 @@ describe('explanations: history and graph/explain', () => {
   });
   afterAll(() => app.close());
 
-  async function ingest(path: string, body: unknown, status = 202): Promise<string> {
-    const reply = await app.post(path, body);
-    expect({ path, status: reply.status }).toEqual({ path, status });
-    return reply.body.position;
-  }
-
-  /** Waits for the projector; the moment taken is at least 2 ms before the next append (log time is in ms). */
-  async function momentAfter(position: string): Promise<string> {
-    expect((await app.call('GET', `/v1/profiles?limit=1&minPosition=${position}`)).status).toBe(200);
-    const moment = new Date();
-    while (Date.now() < moment.getTime() + 2) await new Promise((resolve) => setImmediate(resolve));
-    return moment.toISOString();
-  }
-
-  const get = async (path: string) => {
-    const reply = await app.call('GET', path);
-    expect({ path, status: reply.status, error: reply.body?.error }).toEqual({ path, status: 200, error: undefined });
-    return reply.body;
-  };
   const ref = (key: string) => ({ namespace: key.slice(0, key.indexOf(':')), id: key.slice(key.indexOf(':') + 1) });
   const tom = ref('CRMID:tom');
   const cookie = ref('ECID:111');
@@ -34,15 +15,15 @@ describe('explanations: history and graph/explain', () => {
 
   /** Tom: a record, a merge with an e-mail's profile, a split forced by a second CRMID, an operator's rejection. */
   async function tomsStory() {
-    await ingest('/v1/records', { source: 'crm', timestamp: '2026-01-01T00:00:00Z', identities: [tom, cookie], attributes: { name: 'Tom' } });
-    await ingest('/v1/records', { source: 'loyalty', timestamp: '2026-02-01T00:00:00Z', identities: [email], attributes: { tier: 'gold' } });
-    await ingest('/v1/links', { source: 'web', timestamp: '2026-02-02T00:00:00Z', identities: [cookie, email] });
-    const merged = await ingest('/v1/links', { source: 'web', timestamp: '2026-02-03T00:00:00Z', identities: [email, cookie] });
-    const whileMerged = await momentAfter(merged);
-    await ingest('/v1/links', { source: 'kiosk', timestamp: '2026-03-01T00:00:00Z', identities: [ref('CRMID:ann'), email] });
+    await app.ingest('/v1/records', { source: 'crm', timestamp: '2026-01-01T00:00:00Z', identities: [tom, cookie], attributes: { name: 'Tom' } });
+    await app.ingest('/v1/records', { source: 'loyalty', timestamp: '2026-02-01T00:00:00Z', identities: [email], attributes: { tier: 'gold' } });
+    await app.ingest('/v1/links', { source: 'web', timestamp: '2026-02-02T00:00:00Z', identities: [cookie, email] });
+    const merged = await app.ingest('/v1/links', { source: 'web', timestamp: '2026-02-03T00:00:00Z', identities: [email, cookie] });
+    const whileMerged = await app.momentAfter(merged);
+    await app.ingest('/v1/links', { source: 'kiosk', timestamp: '2026-03-01T00:00:00Z', identities: [ref('CRMID:ann'), email] });
     const rejection = await app.post('/v1/identity/link-rejections', { from: tom, to: cookie, reason: 'shared tablet' });
     expect(rejection.status).toBe(201);
-    const afterAll = await momentAfter(rejection.body.position);
+    const afterAll = await app.momentAfter(rejection.body.position);
     return { whileMerged, afterAll, rejectionPosition: rejection.body.position as string };
   }
 
@@ -52,7 +33,7 @@ describe('explanations: history and graph/explain', () => {
   });
 
   it('shows each step of the history with what it changed and the rule that decided it', async () => {
-    const history = await get(`/v1/profiles/CRMID/tom/history?minPosition=${story.rejectionPosition}`);
+    const history = await app.getOk(`/v1/profiles/CRMID/tom/history?minPosition=${story.rejectionPosition}`);
     const steps = history.items;
     expect(steps.map((s: { kind: string }) => s.kind)).toEqual(['record', 'link', 'link', 'link', 'linkRejected']);
     expect(history.nextCursor).toBeNull();
@@ -79,14 +60,14 @@ describe('explanations: history and graph/explain', () => {
   });
 
   it('pages the history by log position, and replays it (and the graph, rejected links included) as of a moment', async () => {
-    const first = await get('/v1/profiles/CRMID/tom/history?limit=2');
+    const first = await app.getOk('/v1/profiles/CRMID/tom/history?limit=2');
     expect(first.items).toHaveLength(2);
-    const rest = await get(`/v1/profiles/CRMID/tom/history?limit=10&cursor=${first.nextCursor}`);
-    expect([...first.items, ...rest.items]).toEqual((await get('/v1/profiles/CRMID/tom/history')).items);
-    const then = await get(`/v1/profiles/CRMID/tom/history?asOf=${story.whileMerged}`);
+    const rest = await app.getOk(`/v1/profiles/CRMID/tom/history?limit=10&cursor=${first.nextCursor}`);
+    expect([...first.items, ...rest.items]).toEqual((await app.getOk('/v1/profiles/CRMID/tom/history')).items);
+    const then = await app.getOk(`/v1/profiles/CRMID/tom/history?asOf=${story.whileMerged}`);
     expect(then.items.map((s: { kind: string }) => s.kind)).toEqual(['record', 'link', 'link']);
     for (const key of ['CRMID/tom', 'ECID/111', `Email/${encodeURIComponent('tom@acme.com')}`]) {
-      expect(await get(`/v1/profiles/${key}/graph?asOf=${story.afterAll}`)).toEqual(await get(`/v1/profiles/${key}/graph`));
+      expect(await app.getOk(`/v1/profiles/${key}/graph?asOf=${story.afterAll}`)).toEqual(await app.getOk(`/v1/profiles/${key}/graph`));
     }
     const bad = await app.call('GET', '/v1/profiles/CRMID/tom/history?cursor=nonsense');
     expect([bad.status, bad.body.error.code]).toEqual([400, 'READ_STORE_BAD_CURSOR']);
@@ -94,7 +75,7 @@ describe('explanations: history and graph/explain', () => {
 
   it('explains two identities of one graph with the chain of links and the items that created them', async () => {
     const cookieKey = encodeURIComponent('ECID:111');
-    const then = await get(`/v1/profiles/CRMID/tom/graph/explain?to=${encodeURIComponent('Email:Tom@Acme.com')}&asOf=${story.whileMerged}`);
+    const then = await app.getOk(`/v1/profiles/CRMID/tom/graph/explain?to=${encodeURIComponent('Email:Tom@Acme.com')}&asOf=${story.whileMerged}`);
     expect(then.from).toEqual(tom);
     expect(then.to).toEqual(email);
     expect(then.links.map((l: { from: unknown; to: unknown }) => [l.from, l.to])).toEqual([[tom, cookie], [cookie, email]]);
@@ -102,7 +83,7 @@ describe('explanations: history and graph/explain', () => {
     expect(then.links[1]).toMatchObject({ sources: ['web'], lastSeen: '2026-02-03T00:00:00.000Z', createdBy: { kind: 'link', source: 'web' } });
     expect(then.links[1].createdBy.timestamp).toBe('2026-02-02T00:00:00.000Z');
 
-    const now = await get(`/v1/profiles/CRMID/ann/graph/explain?to=${encodeURIComponent('Email:tom@acme.com')}`);
+    const now = await app.getOk(`/v1/profiles/CRMID/ann/graph/explain?to=${encodeURIComponent('Email:tom@acme.com')}`);
     expect(now.links).toEqual([expect.objectContaining({ from: ref('CRMID:ann'), to: email, sources: ['kiosk'] })]);
     expect(now.links[0].createdBy).toMatchObject({ kind: 'link', source: 'kiosk', eventId: expect.any(String) });
 

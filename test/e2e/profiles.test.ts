@@ -8,32 +8,20 @@ describe('profile queries', () => {
   });
   afterAll(() => app.close());
 
-  const ok = async (path: string) => {
-    const reply = await app.call('GET', path);
-    expect({ path, status: reply.status, body: reply.status === 200 ? 'ok' : reply.body }).toEqual({ path, status: 200, body: 'ok' });
-    return reply.body;
-  };
-
-  async function ingest(path: string, body: unknown): Promise<string> {
-    const reply = await app.post(path, body);
-    expect(reply.status).toBe(202);
-    return reply.body.position;
-  }
-
   it('merges two sources that disagree: timestampOrdered, sourcePrecedence, and no stitching', async () => {
-    await ingest('/v1/records', {
+    await app.ingest('/v1/records', {
       source: 'crm',
       timestamp: '2026-01-01T00:00:00Z',
       identities: [{ namespace: 'CRMID', id: 'c-1' }, { namespace: 'Email', id: ' Ada@Example.com ' }],
       attributes: { name: 'Ada', tier: 'gold', address: { city: 'Ghent', zip: '9000' } },
     });
-    const last = await ingest('/v1/records', {
+    const last = await app.ingest('/v1/records', {
       source: 'loyalty',
       timestamp: '2026-02-01T00:00:00Z',
       identities: [{ namespace: 'Email', id: 'ada@example.com' }],
       attributes: { tier: 'platinum', address: { city: 'Antwerp' } },
     });
-    const merged = await ok(`/v1/profiles/Email/${encodeURIComponent('ADA@example.com')}?minPosition=${last}`);
+    const merged = await app.getOk(`/v1/profiles/Email/${encodeURIComponent('ADA@example.com')}?minPosition=${last}`);
     expect(merged.attributes).toEqual({ name: 'Ada', tier: 'platinum', address: { city: 'Antwerp', zip: '9000' } });
     expect(merged.provenance['address.city']).toMatchObject({ source: 'loyalty', timestamp: '2026-02-01T00:00:00.000Z' });
     expect(merged.provenance['address.zip'].source).toBe('crm');
@@ -43,29 +31,29 @@ describe('profile queries', () => {
     expect(Number(merged.position)).toBeGreaterThanOrEqual(Number(last));
 
     expect((await app.call('PUT', '/v1/merge-policies/crm-first', { body: { attributeMerge: { type: 'sourcePrecedence', order: ['crm', 'loyalty'] }, identityStitching: 'graph' } })).status).toBe(200);
-    const crmFirst = await ok('/v1/profiles/CRMID/c-1?mergePolicy=crm-first');
+    const crmFirst = await app.getOk('/v1/profiles/CRMID/c-1?mergePolicy=crm-first');
     expect(crmFirst.attributes).toEqual({ name: 'Ada', tier: 'gold', address: { city: 'Ghent', zip: '9000' } });
 
     expect((await app.call('PUT', '/v1/merge-policies/own', { body: { attributeMerge: { type: 'timestampOrdered' }, identityStitching: 'none' } })).status).toBe(200);
-    const own = await ok('/v1/profiles/Email/ada%40example.com?mergePolicy=own');
+    const own = await app.getOk('/v1/profiles/Email/ada%40example.com?mergePolicy=own');
     expect(own.attributes).toEqual({ tier: 'platinum', address: { city: 'Antwerp' } });
     const none = await app.call('GET', '/v1/profiles/Email/nobody%40example.com?mergePolicy=own');
     expect(none.status).toBe(404);
     expect((await app.call('GET', '/v1/profiles/CRMID/c-1?mergePolicy=missing')).body.error.code).toBe('MERGE_POLICY_NOT_FOUND');
-    const policies = await ok('/v1/merge-policies');
+    const policies = await app.getOk('/v1/merge-policies');
     expect(policies.items.filter((p: { default: boolean }) => p.default).map((p: { id: string }) => p.id)).toEqual(['default']);
   });
 
   it('serves ids holding slashes, plus signs, spaces and unicode', async () => {
     const id = 'a/b+c d-é';
-    const position = await ingest('/v1/records', { source: 'crm', identities: [{ namespace: 'CRMID', id }], attributes: { x: 1 } });
-    const profile = await ok(`/v1/profiles/CRMID/${encodeURIComponent(id)}?minPosition=${position}`);
+    const position = await app.ingest('/v1/records', { source: 'crm', identities: [{ namespace: 'CRMID', id }], attributes: { x: 1 } });
+    const profile = await app.getOk(`/v1/profiles/CRMID/${encodeURIComponent(id)}?minPosition=${position}`);
     expect(profile.identities).toEqual([{ namespace: 'CRMID', id, type: 'person' }]);
   });
 
   it('anonymous events follow the cookie to its current owner, newest first, paged with a cursor', async () => {
     for (let i = 0; i < 5; i++) {
-      await ingest('/v1/events', {
+      await app.ingest('/v1/events', {
         id: `ev-${i}`,
         source: 'web',
         type: i % 2 === 0 ? 'pageView' : 'click',
@@ -74,23 +62,23 @@ describe('profile queries', () => {
         data: { page: `/p/${i}` },
       });
     }
-    const linked = await ingest('/v1/links', { source: 'login', identities: [{ namespace: 'CRMID', id: 'c-9' }, { namespace: 'ECID', id: 'cookie-9' }] });
-    const first = await ok(`/v1/profiles/CRMID/c-9/events?limit=2&minPosition=${linked}`);
+    const linked = await app.ingest('/v1/links', { source: 'login', identities: [{ namespace: 'CRMID', id: 'c-9' }, { namespace: 'ECID', id: 'cookie-9' }] });
+    const first = await app.getOk(`/v1/profiles/CRMID/c-9/events?limit=2&minPosition=${linked}`);
     expect(first.items.map((e: { id: string }) => e.id)).toEqual(['ev-4', 'ev-3']);
     expect(first.items[0]).toMatchObject({ type: 'pageView', timestamp: '2026-03-05T08:00:00.000Z', source: 'web', data: { page: '/p/4' } });
-    const second = await ok(`/v1/profiles/CRMID/c-9/events?limit=2&cursor=${encodeURIComponent(first.nextCursor)}`);
+    const second = await app.getOk(`/v1/profiles/CRMID/c-9/events?limit=2&cursor=${encodeURIComponent(first.nextCursor)}`);
     expect(second.items.map((e: { id: string }) => e.id)).toEqual(['ev-2', 'ev-1']);
-    const clicks = await ok('/v1/profiles/CRMID/c-9/events?type=click&order=asc');
+    const clicks = await app.getOk('/v1/profiles/CRMID/c-9/events?type=click&order=asc');
     expect(clicks.items.map((e: { id: string }) => e.id)).toEqual(['ev-1', 'ev-3']);
     expect(clicks.nextCursor).toBeNull();
-    const profile = await ok('/v1/profiles/ECID/cookie-9');
+    const profile = await app.getOk('/v1/profiles/ECID/cookie-9');
     expect(profile).toMatchObject({ eventCount: 5, lastEventAt: '2026-03-05T08:00:00.000Z' });
   });
 
   it('a graph shows link provenance and the link a unique-namespace conflict removed', async () => {
-    await ingest('/v1/links', { source: 'web', timestamp: '2026-04-01T00:00:00Z', identities: [{ namespace: 'CRMID', id: 'jane' }, { namespace: 'ECID', id: 'shared' }] });
-    const last = await ingest('/v1/links', { source: 'app', timestamp: '2026-04-02T00:00:00Z', identities: [{ namespace: 'CRMID', id: 'john' }, { namespace: 'ECID', id: 'shared' }] });
-    const graph = await ok(`/v1/profiles/ECID/shared/graph?minPosition=${last}`);
+    await app.ingest('/v1/links', { source: 'web', timestamp: '2026-04-01T00:00:00Z', identities: [{ namespace: 'CRMID', id: 'jane' }, { namespace: 'ECID', id: 'shared' }] });
+    const last = await app.ingest('/v1/links', { source: 'app', timestamp: '2026-04-02T00:00:00Z', identities: [{ namespace: 'CRMID', id: 'john' }, { namespace: 'ECID', id: 'shared' }] });
+    const graph = await app.getOk(`/v1/profiles/ECID/shared/graph?minPosition=${last}`);
     expect(graph.identities.map((i: { id: string }) => i.id).sort()).toEqual(['john', 'shared']);
     expect(graph.links).toEqual([
       expect.objectContaining({ from: { namespace: 'CRMID', id: 'john' }, to: { namespace: 'ECID', id: 'shared' }, sources: ['app'], firstSeen: '2026-04-02T00:00:00.000Z' }),
@@ -111,9 +99,9 @@ describe('profile queries', () => {
   });
 
   it('browses profiles page by page', async () => {
-    const first = await ok('/v1/profiles?limit=2');
+    const first = await app.getOk('/v1/profiles?limit=2');
     expect(first.items).toHaveLength(2);
-    const second = await ok(`/v1/profiles?limit=2&cursor=${encodeURIComponent(first.nextCursor)}`);
+    const second = await app.getOk(`/v1/profiles?limit=2&cursor=${encodeURIComponent(first.nextCursor)}`);
     expect(second.items[0].profileId).not.toBe(first.items[0].profileId);
   });
 });

@@ -13,6 +13,15 @@ export interface TestApp {
   store: EventStore;
   call(method: string, path: string, options?: CallOptions): Promise<Reply>;
   post(path: string, body: unknown, options?: CallOptions): Promise<Reply>;
+  /** POSTs an item, expects `status` (202), returns the position it was logged at. */
+  ingest(path: string, body: unknown, status?: number): Promise<string>;
+  /** GETs a path that must answer 200 (the failure names the path and the error); returns the body. */
+  getOk(path: string): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /**
+   * Waits until the read models cover `position`, then takes the moment (ISO) and lets at least 2 ms pass: log time
+   * has ms precision, so anything appended afterwards is logged strictly later (for asOf reads).
+   */
+  momentAfter(position: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -54,6 +63,22 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
     store: running.app.get<EventStore>(EVENT_STORE),
     call,
     post: (path, body, options = {}) => call('POST', path, { ...options, body }),
+    ingest: async (path, body, status = 202) => {
+      const reply = await call('POST', path, { body });
+      expect({ path, status: reply.status, error: reply.body?.error }).toEqual({ path, status, error: undefined });
+      return reply.body.position;
+    },
+    getOk: async (path) => {
+      const reply = await call('GET', path);
+      expect({ path, status: reply.status, error: reply.body?.error }).toEqual({ path, status: 200, error: undefined });
+      return reply.body;
+    },
+    momentAfter: async (position) => {
+      expect((await call('GET', `/v1/profiles?limit=1&minPosition=${position}`)).status).toBe(200);
+      const moment = new Date();
+      while (Date.now() < moment.getTime() + 2) await new Promise((resolve) => setImmediate(resolve));
+      return moment.toISOString();
+    },
     close: async () => {
       await running.close();
       if (ownDir) await rm(dataDir, { recursive: true, force: true });
