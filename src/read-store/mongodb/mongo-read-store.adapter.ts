@@ -1,8 +1,9 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
+import { graphFromParts, profilePage } from '../shared-reads';
 import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
 import type { Position } from '../../event-store/position';
 import { modelPrefix } from '../model-version';
-import { assertLimit, decodeProfilesCursor, encodeProfilesCursor } from '../query-bounds';
+import { assertLimit, decodeProfilesCursor } from '../query-bounds';
 import type {
   Checkpoint,
   EventStats,
@@ -120,9 +121,7 @@ export class MongoReadStore implements ReadStore {
         .sort({ _id: 1 })
         .limit(query.limit + 1)
         .toArray();
-      const items = docs.slice(0, query.limit).map(toProfile);
-      const more = docs.length > query.limit;
-      return { items, nextCursor: more ? encodeProfilesCursor(items[items.length - 1].graphId) : undefined };
+      return profilePage(docs.map(toProfile), query.limit);
     });
   }
 
@@ -130,10 +129,8 @@ export class MongoReadStore implements ReadStore {
     return translated(() => queryTimeline(this.c, query));
   }
 
-  async getGraph(graphId: IdentityKey): Promise<GraphView> {
-    const nodes = await this.getNodesOfGraphs([graphId]);
-    const links = nodes.length === 0 ? [] : await this.getLinksTouching(nodes.map((n) => n.key));
-    return { nodes, links };
+  getGraph(graphId: IdentityKey): Promise<GraphView> {
+    return graphFromParts(this, graphId);
   }
 
   eraseSubjects(erasure: SubjectErasure): Promise<void> {

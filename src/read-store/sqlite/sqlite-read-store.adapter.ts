@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
+import { graphFromParts, profilePage } from '../shared-reads';
 import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
 import type { Position } from '../../event-store/position';
 import { modelPrefix } from '../model-version';
 import {
   assertLimit,
   decodeProfilesCursor,
-  encodeProfilesCursor,
 } from '../query-bounds';
 import type {
   Checkpoint,
@@ -150,9 +150,7 @@ export class SqliteReadStore implements ReadStore {
       assertLimit(query.limit);
       const after = decodeProfilesCursor(query.cursor) ?? '';
       const rows = this.s.profilesAfter.all(after, query.limit + 1) as ProfileRow[];
-      const items = rows.slice(0, query.limit).map(toProfile);
-      const more = rows.length > query.limit;
-      return { items, nextCursor: more ? encodeProfilesCursor(items[items.length - 1].graphId) : undefined };
+      return profilePage(rows.map(toProfile), query.limit);
     });
   }
 
@@ -160,10 +158,8 @@ export class SqliteReadStore implements ReadStore {
     return settle(() => queryTimeline(this.s, query));
   }
 
-  async getGraph(graphId: IdentityKey): Promise<GraphView> {
-    const nodes = await this.getNodesOfGraphs([graphId]);
-    const links = nodes.length === 0 ? [] : await this.getLinksTouching(nodes.map((n) => n.key));
-    return { nodes, links };
+  getGraph(graphId: IdentityKey): Promise<GraphView> {
+    return graphFromParts(this, graphId);
   }
 
   eraseSubjects(erasure: SubjectErasure): Promise<void> {
