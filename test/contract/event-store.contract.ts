@@ -9,6 +9,7 @@ import {
   type RecordedEvent,
 } from '../../src/event-store';
 import { newEvent, newEvents, newStream, sorted } from '../support/event-store-fixtures';
+import { describeIdempotency } from './event-store-idempotency.contract';
 import { describeAppendModel } from './event-store-model.contract';
 import { describeSubscriptions } from './event-store-subscription.contract';
 
@@ -116,44 +117,6 @@ function describeAppendAndRead(getStore: () => EventStore) {
       expect(await revisions({ fromRevision: 1, limit: 2 })).toEqual([1, 2]);
       expect(await revisions({ fromRevision: 5 })).toEqual([]);
       expect(await store.readStream(newStream())).toEqual([]);
-    });
-  });
-}
-
-function describeIdempotency(getStore: () => EventStore) {
-  describe('idempotency', () => {
-    it('acknowledges an eventId seen before as a duplicate with its original position, stored once', async () => {
-      const store = getStore();
-      const stream = newStream();
-      const event = newEvent({ n: 1 });
-      const first = await store.append(stream, [event]);
-      const again = await store.append(stream, [event]);
-      expect(again.events).toEqual([{ eventId: event.eventId, position: first.position, duplicate: true }]);
-      expect(again.position).toBe(first.position);
-      expect(await store.readStream(stream)).toHaveLength(1);
-    });
-
-    it('stores an event appended concurrently many times exactly once', async () => {
-      const store = getStore();
-      const stream = newStream();
-      const event = newEvent();
-      const results = await Promise.all(Array.from({ length: 10 }, () => store.append(stream, [event])));
-      expect(results.filter((r) => !r.events[0].duplicate)).toHaveLength(1);
-      expect(new Set(results.map((r) => r.position)).size).toBe(1);
-      expect(await store.readStream(stream)).toHaveLength(1);
-    });
-
-    it('acknowledges a retry carrying the same expected revision as a duplicate, not a conflict', async () => {
-      const store = getStore();
-      const stream = newStream();
-      const [first, second] = newEvents(2);
-      const a = await store.append(stream, [first], 'no_stream');
-      const b = await store.append(stream, [second], a.nextExpectedRevision);
-      const retryA = await store.append(stream, [first], 'no_stream');
-      const retryB = await store.append(stream, [second], a.nextExpectedRevision);
-      expect(retryA.events).toEqual([{ eventId: first.eventId, position: a.position, duplicate: true }]);
-      expect(retryB.events).toEqual([{ eventId: second.eventId, position: b.position, duplicate: true }]);
-      expect((await store.readStream(stream)).map((e) => e.eventId)).toEqual([first.eventId, second.eventId]);
     });
   });
 }

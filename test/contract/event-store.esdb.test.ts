@@ -91,33 +91,6 @@ describe('EventStoreDB adapter specifics (stand-in)', () => {
   });
 
   describe('idempotency within a stream', () => {
-    it('stores only the new events of a partly repeated append, checked against the expected revision', async () => {
-      const stream = newStream();
-      const [e1, e2, e3] = newEvents(3);
-      await store.append(stream, [e1], 'no_stream');
-      const mixed = await store.append(stream, [e1, e2], 0);
-      expect(mixed.events.map((e) => e.duplicate)).toEqual([true, false]);
-      expect(mixed.nextExpectedRevision).toBe(1);
-      await expect(store.append(stream, [e1, e3], 'no_stream')).rejects.toMatchObject({ code: 'STREAM_REVISION_CONFLICT' });
-      expect((await store.readStream(stream)).map((e) => e.eventId)).toEqual([e1.eventId, e2.eventId]);
-    });
-
-    it('reports a repeat within one append as a duplicate of its first occurrence', async () => {
-      const event = newEvent();
-      const result = await store.append(newStream(), [event, event]);
-      expect(result.events.map((e) => e.duplicate)).toEqual([false, true]);
-      expect(result.events[1].position).toBe(result.events[0].position);
-      expect(result.nextExpectedRevision).toBe(0);
-    });
-
-    it('answers a retry with the revision of the original even after the stream moved on', async () => {
-      const stream = newStream();
-      const first = newEvent();
-      await store.append(stream, [first], 'no_stream');
-      await store.append(stream, newEvents(2), 0);
-      expect((await store.append(stream, [first], 'no_stream')).nextExpectedRevision).toBe(0);
-    });
-
     it('recognises an event appended by another client (another process) as a duplicate', async () => {
       const other = openEventStoreDb(standIn.url);
       try {

@@ -97,36 +97,6 @@ describe('SQLite event store specifics', () => {
     });
   });
 
-  describe('duplicates and expected revisions', () => {
-    it('stores the new events of a partly repeated append and checks them against the expected revision', async () => {
-      const stream = newStream();
-      const [e1, e2, e3] = newEvents(3);
-      await store.append(stream, [e1], 'no_stream');
-      const mixed = await store.append(stream, [e1, e2], 0);
-      expect(mixed.events.map((e) => e.duplicate)).toEqual([true, false]);
-      expect(mixed.nextExpectedRevision).toBe(1);
-      await expect(store.append(stream, [e1, e3], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-      expect((await store.readStream(stream)).map((e) => e.eventId)).toEqual([e1.eventId, e2.eventId]);
-    });
-
-    it('reports a repeat of an eventId within one append as a duplicate of its first occurrence', async () => {
-      const stream = newStream();
-      const event = newEvent();
-      const result = await store.append(stream, [event, event]);
-      expect(result.events.map((e) => e.duplicate)).toEqual([false, true]);
-      expect(result.events[1].position).toBe(result.events[0].position);
-      expect(result.nextExpectedRevision).toBe(0);
-    });
-
-    it('answers a retry with the original revision even after the stream moved on', async () => {
-      const stream = newStream();
-      const first = newEvent();
-      await store.append(stream, [first], 'no_stream');
-      await store.append(stream, newEvents(2), 0);
-      expect((await store.append(stream, [first], 'no_stream')).nextExpectedRevision).toBe(0);
-    });
-  });
-
   describe('the file', () => {
     it('keeps the log, positions and log time across a reopen', async () => {
       const stream = newStream();
