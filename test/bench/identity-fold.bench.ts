@@ -11,6 +11,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS, type IdentityRef } from '../../projections/model';
 import { applyItem, createGraphState, type GraphItem } from '../../projections/identity-graph';
+import { mulberry32 } from '../../projections/identity-graph/random-log.fixture';
 
 const { values } = parseArgs({ options: { items: { type: 'string', default: '1000000' } } });
 const ITEMS = Number(values.items);
@@ -23,17 +24,6 @@ interface Person {
   phone: string;
   cookies: string[];
   device?: string;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const rnd = mulberry32(42);

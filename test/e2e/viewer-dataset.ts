@@ -1,3 +1,5 @@
+import { DEFAULT_NAMESPACES } from '../../projections/model';
+
 /**
  * A realistic customer, ingested through the public API in two phases so the viewer's as-of picker has a
  * "before" and an "after":
@@ -9,17 +11,8 @@
 export const TOM_EMAIL = 'tom.hanks@acme.com';
 export const TOM = { namespace: 'CRMID', id: 'tom-001' };
 
-export const SETTINGS = {
-  namespaces: [
-    { code: 'CRMID', type: 'person', unique: true },
-    { code: 'loginID', type: 'person', unique: false },
-    { code: 'Email', type: 'email', unique: false },
-    { code: 'Phone', type: 'phone', unique: false },
-    { code: 'IDFA', type: 'device', unique: false },
-    { code: 'GAID', type: 'device', unique: false },
-    { code: 'ECID', type: 'cookie', unique: false },
-  ],
-};
+/** The defaults of a fresh store, put explicitly, so the dataset does not depend on what the store starts with. */
+export const SETTINGS = { namespaces: DEFAULT_NAMESPACES.map((n) => ({ ...n })) };
 
 export const CRM_FIRST_POLICY = {
   attributeMerge: { type: 'sourcePrecedence', order: ['crm', 'loyalty'] },
