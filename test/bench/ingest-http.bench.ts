@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config';
 import { startApp } from '../../src/main';
+import { pageView } from './lib/page-view';
 
 /**
  * Ingestion over real HTTP into the embedded SQLite log: single-event POST /v1/events with many requests in flight
@@ -16,15 +17,6 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 64);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 10);
 const BATCH_SIZE = 1000;
-
-const event = (n: number) => ({
-  id: `bench-${n}`,
-  source: 'web',
-  type: 'pageView',
-  timestamp: '2024-05-01T12:00:00Z',
-  identities: [{ namespace: 'ECID', id: `c-${n % 5000}` }, { namespace: 'Email', id: `user${n % 2000}@acme.com` }],
-  data: { url: `/products/${n % 100}`, referrer: 'https://example.com/', n },
-});
 
 async function post(url: string, body: unknown): Promise<number> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -40,7 +32,7 @@ async function singles(base: string): Promise<{ rate: number; latencies: number[
     while (next < EVENTS) {
       const n = next++;
       const t = performance.now();
-      if ((await post(`${base}/v1/events`, event(n))) !== 202) throw new Error('an event was not accepted');
+      if ((await post(`${base}/v1/events`, pageView(n))) !== 202) throw new Error('an event was not accepted');
       latencies.push(performance.now() - t);
     }
   };
@@ -51,7 +43,7 @@ async function singles(base: string): Promise<{ rate: number; latencies: number[
 async function batches(base: string): Promise<number> {
   const started = performance.now();
   for (let b = 0; b < BATCHES; b++) {
-    const items = Array.from({ length: BATCH_SIZE }, (_, i) => ({ kind: 'event', ...event(1_000_000 + b * BATCH_SIZE + i) }));
+    const items = Array.from({ length: BATCH_SIZE }, (_, i) => ({ kind: 'event', ...pageView(1_000_000 + b * BATCH_SIZE + i) }));
     if ((await post(`${base}/v1/ingest`, items)) !== 207) throw new Error('a batch was not accepted');
   }
   return (BATCHES * BATCH_SIZE) / ((performance.now() - started) / 1000);

@@ -10,6 +10,7 @@ import { deriveEventId, encode, type DomainEvent } from '../../src/events';
 import { subjectStream } from '../../src/identity/subject-stream';
 import { startApp } from '../../src/main';
 import { Projector } from '../../src/projector/projector';
+import { pageView } from './lib/page-view';
 
 /**
  * Privacy figures, in one run:
@@ -29,16 +30,6 @@ const TARGET_EVENTS = Number(process.env.BENCH_TARGET_EVENTS ?? 1000);
 const TARGET_SPACING = Number(process.env.BENCH_TARGET_SPACING ?? 200);
 const say = (text: string) => process.stderr.write(`[privacy bench +${process.uptime().toFixed(0)}s] ${text}\n`);
 
-const benchEvent = (n: number) => ({
-  kind: 'event',
-  id: `bench-${n}`,
-  source: 'web',
-  type: 'pageView',
-  timestamp: '2024-05-01T12:00:00Z',
-  identities: [{ namespace: 'ECID', id: `c-${n % 5000}` }, { namespace: 'Email', id: `user${n % 2000}@acme.com` }],
-  data: { url: `/products/${n % 100}`, referrer: 'https://example.com/', n },
-});
-
 async function ingestRound(encryption: 'on' | 'off', round: number): Promise<number> {
   const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'tessera-privacy-ingest-'));
   const config = await loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', LOG_ENCRYPTION: encryption, PROJECTOR: 'external' });
@@ -49,7 +40,7 @@ async function ingestRound(encryption: 'on' | 'off', round: number): Promise<num
     const lane = async () => {
       while (next < BATCHES) {
         const b = next++;
-        const items = Array.from({ length: 1000 }, (_, i) => benchEvent(round * 10_000_000 + b * 1000 + i));
+        const items = Array.from({ length: 1000 }, (_, i) => ({ kind: 'event', ...pageView(round * 10_000_000 + b * 1000 + i) }));
         const res = await fetch(`${running.url}/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(items) });
         if (res.status !== 207) throw new Error(`batch refused: ${res.status}`);
         await res.arrayBuffer();
