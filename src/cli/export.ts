@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../config/config';
+import { ConfigError, type TesseraConfig } from '../config/config';
 import { loadConfig } from '../config/load-config';
 import { createEventStore } from '../event-store/event-store.factory';
 import type { EventStore } from '../event-store/event-store.port';
@@ -28,10 +28,7 @@ export async function runExport(argv: string[], io: CliIo = processIo, env: Env 
     io.err(`${(error as Error).message}\nusage: ${USAGE}\n`);
     return EXIT.usage;
   }
-  const config = await loadConfigOrReport(env, io);
-  if (!config) return EXIT.failed;
-  const log = createEventStore(config);
-  try {
+  return withConfiguredLog(env, io, async (log) => {
     const { count, head } = await scanLog(log);
     const sink = out === undefined ? undefined : createWriteStream(out, { encoding: 'utf8' });
     const progress = progressBar('export', count);
@@ -39,9 +36,7 @@ export async function runExport(argv: string[], io: CliIo = processIo, env: Env 
     if (sink) await new Promise<void>((resolve, reject) => sink.end((error?: Error | null) => (error ? reject(error) : resolve())));
     io.err(summary(`exported${out ? ` to ${out}` : ''}`, written, progress.stop()));
     return EXIT.ok;
-  } finally {
-    await log.close();
-  }
+  });
 }
 
 export const exportCommand: CliCommand = {
@@ -79,6 +74,25 @@ export async function exportLog(
 async function write(sink: WriteStream | undefined, io: CliIo, line: string): Promise<void> {
   if (!sink) return io.out(line);
   if (!sink.write(line)) await once(sink, 'drain');
+}
+
+/**
+ * What every log command does around its work: read the configuration (a bad one is reported, exit 1), open the
+ * configured event store, and close it whatever happens.
+ */
+export async function withConfiguredLog(
+  env: Env,
+  io: CliIo,
+  work: (log: EventStore, config: TesseraConfig) => Promise<number>,
+): Promise<number> {
+  const config = await loadConfigOrReport(env, io);
+  if (!config) return EXIT.failed;
+  const log = createEventStore(config);
+  try {
+    return await work(log, config);
+  } finally {
+    await log.close();
+  }
 }
 
 export async function loadConfigOrReport(env: Env, io: CliIo) {

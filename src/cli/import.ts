@@ -1,10 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createEventStore } from '../event-store/event-store.factory';
 import { comparePositions } from '../event-store/position';
 import { parseExportLine, type ExportedEvent } from './export-format';
-import { loadConfigOrReport } from './export';
+import { withConfiguredLog } from './export';
 import { appendInOrder } from './import-append';
 import { progressBar, summary } from './rebuild-progress';
 import { EXIT, processIo, type CliCommand, type CliIo } from './tessera-io';
@@ -36,10 +35,7 @@ export async function runImport(argv: string[], io: CliIo = processIo, env: Env 
     io.err(`${file}: ${checked.problem}; nothing imported\n`);
     return EXIT.failed;
   }
-  const config = await loadConfigOrReport(env, io);
-  if (!config) return EXIT.failed;
-  const log = createEventStore(config);
-  try {
+  return withConfiguredLog(env, io, async (log) => {
     if (!force && (await log.headPosition()) !== undefined) {
       io.err('the event store is not empty; import into an empty store, or pass --force to append anyway\n');
       return EXIT.failed;
@@ -48,9 +44,7 @@ export async function runImport(argv: string[], io: CliIo = processIo, env: Env 
     const count = await appendInOrder(log, readEvents(file), { exactRevisions: !force, onAppended: progress.add });
     io.err(summary(`imported from ${file}`, count, progress.stop()));
     return EXIT.ok;
-  } finally {
-    await log.close();
-  }
+  });
 }
 
 export const importCommand: CliCommand = {

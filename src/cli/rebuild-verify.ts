@@ -1,7 +1,6 @@
-import { createEventStore } from '../event-store/event-store.factory';
 import { readStoreTarget } from '../read-store/read-store.module';
 import { dropModelVersion, liveModelVersion } from '../read-store/model-versions';
-import { loadConfigOrReport } from './export';
+import { withConfiguredLog } from './export';
 import { BoundedLog, scanLog } from './rebuild-bounded-log';
 import { diffDumps } from './rebuild-diff';
 import { dumpReadModels } from './rebuild-dump';
@@ -20,11 +19,8 @@ type Env = Record<string, string | undefined>;
  * says so when the live checkpoint moved.
  */
 export async function verifyLiveModels(io: CliIo, env: Env, batchSize?: number): Promise<number> {
-  const config = await loadConfigOrReport(env, io);
-  if (!config) return EXIT.failed;
-  const target = readStoreTarget(config);
-  const log = createEventStore(config);
-  try {
+  return withConfiguredLog(env, io, async (log, config) => {
+    const target = readStoreTarget(config);
     const live = await liveModelVersion(target);
     const checkpoint = await checkpointOf(target, live);
     const extent = checkpoint === undefined ? { count: 0 } : await scanLog(log, { position: checkpoint });
@@ -45,7 +41,5 @@ export async function verifyLiveModels(io: CliIo, env: Env, batchSize?: number):
         : `${differences.length} difference(s) between the live read models (${live}) and a rebuild from the log\n`,
     );
     return differences.length === 0 ? EXIT.ok : EXIT.failed;
-  } finally {
-    await log.close();
-  }
+  });
 }

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { isPosition } from '../event-store/position';
-import { createEventStore } from '../event-store/event-store.factory';
 import { readStoreTarget } from '../read-store/read-store.module';
 import { dropModelVersion, listModelVersions, liveModelVersion, setLiveModelVersion } from '../read-store/model-versions';
-import { loadConfigOrReport } from './export';
+import { withConfiguredLog } from './export';
 import { BoundedLog, scanLog, type LogBound } from './rebuild-bounded-log';
 import { buildModels, checkpointOf } from './rebuild-runner';
 import { snapshotUntil } from './rebuild-snapshot';
@@ -51,11 +50,8 @@ export const rebuildCommand: CliCommand = {
 };
 
 async function rebuildAndSwap({ force, batchSize }: RebuildArgs, io: CliIo, env: Env): Promise<number> {
-  const config = await loadConfigOrReport(env, io);
-  if (!config) return EXIT.failed;
-  const target = readStoreTarget(config);
-  const log = createEventStore(config);
-  try {
+  return withConfiguredLog(env, io, async (log, config) => {
+    const target = readStoreTarget(config);
     const live = await liveModelVersion(target);
     const next = nextVersion(live);
     for (const version of await listModelVersions(target)) if (version !== live) await dropModelVersion(target, version);
@@ -71,9 +67,7 @@ async function rebuildAndSwap({ force, batchSize }: RebuildArgs, io: CliIo, env:
     await setLiveModelVersion(target, next);
     io.out(`read models ${next} are live (up to position ${extent.head ?? 'none'}); ${live} is kept until the next rebuild. Restart the service to serve ${next}.\n`);
     return EXIT.ok;
-  } finally {
-    await log.close();
-  }
+  });
 }
 
 /** v1 → v2 → v3...; any other live name (set by hand) is followed by v2. */
