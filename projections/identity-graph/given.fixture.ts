@@ -70,8 +70,8 @@ export interface ScenarioFile {
   scenarios: { id: string; config: string; base?: string; events: string[]; expect: string[][] }[];
 }
 
-/** The shared scenario file, found beside the repository (shared/ is a sibling of the repo root, here and in CI). */
+/** The public identity scenarios, kept in the repository (test/fixtures/) so a fresh clone runs them. */
 export function loadScenarioFile(): ScenarioFile {
   // A runtime require keeps the fixture free of file-system imports (the pure core's boundary rule).
-  return require(`${__dirname}/../../../shared/scenarios/identity-linking.json`) as ScenarioFile;
+  return require('../../test/fixtures/identity-linking.json') as ScenarioFile;
 }

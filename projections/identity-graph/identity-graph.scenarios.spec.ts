@@ -3,7 +3,7 @@ import { simulate } from './simulate';
 
 const file = loadScenarioFile();
 
-describe('identity linking scenarios (shared/scenarios/identity-linking.json)', () => {
+describe('identity linking scenarios (test/fixtures/identity-linking.json)', () => {
   it('holds scenarios to run', () => {
     expect(file.scenarios.length).toBeGreaterThan(10);
   });

@@ -2,7 +2,7 @@ import { canonicalGraphs, loadScenarioFile, type ScenarioFile } from '../../proj
 import { startTestApp, type TestApp } from '../e2e/tessera-app';
 
 /**
- * The public identity scenarios (shared/scenarios/identity-linking.json), run twice against the real service:
+ * The public identity scenarios (test/fixtures/identity-linking.json), run twice against the real service:
  * through the simulator endpoint, and through real ingestion (settings via PUT, items via POST, graphs via GET).
  */
 const file: ScenarioFile = loadScenarioFile();

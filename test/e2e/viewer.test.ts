@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { loadScenarioFile } from '../../projections/identity-graph/given.fixture';
 import { loadConfig } from '../../src/config';
 import { RunningApp, startApp } from '../../src/main';
 import {
@@ -174,16 +174,15 @@ describe('profile viewer (real service)', () => {
     expect(chain.join('\n')).toContain('IDFA:A1B2-C3D4');
   });
 
-  it('reproduces shared identity-linking scenarios in the simulator', async () => {
-    const shared = JSON.parse(readFileSync(resolve(__dirname, '../../../shared/scenarios/identity-linking.json'), 'utf8'));
+  it('reproduces the public identity-linking scenarios in the simulator', async () => {
+    const file = loadScenarioFile();
     const { page, errors } = await openPage(browser, `${running.url}/#/simulator`);
     // S1: a unique-namespace conflict removes a link; S17: a scenario on top of a shared base.
     for (const id of ['S17', 'S1']) {
-      const scenario = shared.scenarios.find((s: { id: string }) => s.id === id);
-      const shown = await simulateScenario(page, shared.configs[scenario.config], [
-        ...(shared.bases[scenario.base] ?? []), ...scenario.events,
-      ], scenario.expect.length);
-      expect(shown.sort()).toEqual(scenario.expect.map((graph: string[]) => [...graph].sort().join(' | ')).sort());
+      const scenario = file.scenarios.find((s) => s.id === id)!;
+      const base = scenario.base ? file.bases[scenario.base] : [];
+      const shown = await simulateScenario(page, file.configs[scenario.config], [...base, ...scenario.events], scenario.expect.length);
+      expect(shown.sort()).toEqual(scenario.expect.map((graph) => [...graph].sort().join(' | ')).sort());
     }
     await waitForCount(page, '.graph-link.removed', { min: 1 });
     await saveScreenshot(page, 'simulator.png');
