@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, chromium, Locator, Page } from 'playwright-core';
+import { unpackedNpmChromium } from './npm-chromium';
 
 /**
  * The few browser globals the functions below run in the page (the test tsconfig has no DOM lib, on purpose: the
@@ -18,24 +19,30 @@ declare const document: {
 declare const sessionStorage: { getItem(key: string): string | null };
 declare function getComputedStyle(element: PageElement): { strokeDasharray: string };
 
-/** The system Chromium (apt package `chromium`); nothing is downloaded at test time. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's `chromium` package, when the machine has it; otherwise the Chromium that @sparticuz/chromium ships. */
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+
+const SYSTEM_CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export const ARTIFACTS_DIR = resolve(__dirname, '../artifacts');
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+/**
+ * A real Chromium on any machine with Node alone: `CHROMIUM_PATH` when set, the system one when installed, else the
+ * binary inside the @sparticuz/chromium dev dependency (nothing is downloaded at test time).
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const systemPath = process.env.CHROMIUM_PATH ?? (existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
+  if (systemPath) return chromium.launch({ executablePath: systemPath, args: SYSTEM_CHROMIUM_ARGS });
+  const npm = await unpackedNpmChromium();
+  return chromium.launch({ executablePath: npm.executablePath, args: npm.args, headless: true, env: npm.env });
 }
 
 export interface OpenedPage {
