@@ -1,0 +1,6 @@
+export * from './change-item';
+export * from './number-changes';
+export * from './profile-changes';
+export * from './profile-snapshot';
+export * from './profile-change-tracker';
+export * from './erasure-changes';

@@ -1,0 +1,33 @@
+import type { ChangeCause, ChangeDraft, ChangeItem } from './change-item';
+
+/**
+ * Ids are the cause's log key, a dash and an ordinal: ordered like the log, unique, and the same in every rebuild
+ * (the log and the fold are). Eight digits hold a rule change that re-derives millions of profiles at one position.
+ */
+const ORDINAL_WIDTH = 8;
+
+/** Numbers the drafts of one log entry in the order given (ordinal `first` upwards). */
+export function numberChanges(cause: ChangeCause, drafts: readonly ChangeDraft[], first = 0): ChangeItem[] {
+  const at = new Date(cause.at).toISOString();
+  return drafts.map((draft, i) => ({ id: changeId(cause.key, first + i), at, ...draft }));
+}
+
+export function changeId(causeKey: string, ordinal: number): string {
+  return `${causeKey}-${String(ordinal).padStart(ORDINAL_WIDTH, '0')}`;
+}
+
+/**
+ * Erasure notices are written after the projector has passed the erasure, outside its batches, so they take the
+ * position of the read models' checkpoint then and a suffix that sorts after every projector ordinal there
+ * ('e' > '9'): a reader whose cursor is at that checkpoint still finds them, and later items sort after them.
+ */
+export function erasureId(checkpointKey: string, ordinal: number): string {
+  return `${checkpointKey}-e${String(ordinal).padStart(ORDINAL_WIDTH, '0')}`;
+}
+
+const CHANGE_ID = /^\d{1,64}-e?\d{8}$/;
+
+/** Ids are opaque to clients but checked on input: a malformed cursor is a 400, not an empty page. */
+export function isChangeId(value: string): boolean {
+  return CHANGE_ID.test(value);
+}
