@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { ApiKeyGuard } from './common/api-key.guard';
 import { ConfigModule } from './config/config.module';
 import type { TesseraConfig } from './config/config';
+import { createEventStore } from './event-log';
 import { EventStoreModule } from './event-store/event-store.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
@@ -43,7 +44,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         CqrsModule.forRoot(),
-        EventStoreModule.forRoot(),
+        EventStoreModule.forRoot(createEventStore),
         MetricsModule,
         HealthModule,
         ...FEATURE_MODULES,

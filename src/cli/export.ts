@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { ConfigError, type TesseraConfig } from '../config/config';
 import { loadConfig } from '../config/load-config';
-import { createEventStore } from '../event-store/event-store.factory';
+import { createEventStore } from '../event-log';
 import type { EventStore } from '../event-store/event-store.port';
 import type { Position } from '../event-store/position';
 import { toExportLine } from './export-format';

@@ -1,8 +1,8 @@
 import type { TesseraConfig } from '../config/config';
 import type { EventStore } from '../event-store/event-store.port';
 import type { Position } from '../event-store/position';
-import { profileIdOf } from '../projector/profile-id';
-import { MAIN_PROJECTOR, Projector } from '../projector/projector';
+import { profileIdOf } from '../read-models';
+import { MAIN_PROJECTOR, Projector } from '../projector';
 import { openReadStore, type ReadStoreTarget } from '../read-store/read-store.factory';
 import type { ReadStore } from '../read-store/read-store.port';
 import { progressBar, summary } from './rebuild-progress';

@@ -1,6 +1,6 @@
 import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createEventStore } from '../event-store/event-store.factory';
+import { createEventStore } from '../event-log';
 import type { EventStore } from '../event-store/event-store.port';
 import { readStoreTarget } from '../read-store/read-store.module';
 import { loadConfigOrReport } from './export';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { badRequest, notFound, unavailable } from '../common/app-error';
 import { isPosition, type Position } from '../event-store/position';
 import { IdentitySettingsService } from '../identity/identity-settings.service';
-import { ReadModelWatermark } from '../projector/read-model-watermark';
+import { ReadModelWatermark } from '../projector';
 import { READ_STORE, type ReadStore } from '../read-store/read-store.port';
 import { identityKey, type IdentityNode, type IdentityRef } from '../../projections/model';
 import { normaliseIdentityValue } from '../../projections/identity-graph';

@@ -1,12 +1,7 @@
 import { decode } from '../events/codec';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { comparePositions, type Position } from '../event-store/position';
-import { SETTINGS_STREAM } from '../identity/identity-settings.decider';
-import { evolveRules, initialRules, type ProjectionRules } from './projection-rules';
-
-/** Where rule events live: the settings stream and the operators' link rejections. */
-export const LINK_REJECTIONS_STREAM = 'tessera-link-rejections';
-export const RULE_STREAMS = [SETTINGS_STREAM, LINK_REJECTIONS_STREAM];
+import { evolveRules, initialRules, RULE_STREAMS, type ProjectionRules } from '../read-models';
 
 /**
  * The rules as they stood at `at` (inclusive): what a projector resuming from a checkpoint must fold under. Reads

@@ -1,10 +1,10 @@
 import { ConfigError } from '../config/config';
 import { loadConfig } from '../config/load-config';
 import { createLogger } from '../common/logger';
-import { createEventStore } from '../event-store/event-store.factory';
+import { createEventStore } from '../event-log';
 import { openReadStore } from '../read-store/read-store.factory';
 import { readStoreTarget } from '../read-store/read-store.module';
-import { profileIdOf } from './profile-id';
+import { profileIdOf } from '../read-models';
 import { Projector } from './projector';
 
 /**

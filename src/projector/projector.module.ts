@@ -6,7 +6,7 @@ import { ReadinessRegistry } from '../health/readiness.registry';
 import { MetricsService } from '../metrics/metrics.service';
 import { READ_STORE, ReadStore } from '../read-store/read-store.port';
 import { ReadStoreModule } from '../read-store/read-store.module';
-import { profileIdOf } from './profile-id';
+import { profileIdOf } from '../read-models';
 import { Projector } from './projector';
 import { projectorStatus } from './projector-status';
 import { ReadModelWatermark } from './read-model-watermark';

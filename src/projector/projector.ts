@@ -4,11 +4,10 @@ import { decode, type DecodedEvent, UnknownEventTypeError } from '../events/code
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { comparePositions, type Position } from '../event-store/position';
 import type { ReadModelBatch, ReadStore } from '../read-store/read-store.port';
-import { projectBatch, type ProjectionContext } from './batch-projection';
+import { evolveRules, isRuleEvent, projectBatch, rejectedPairs, type ProjectionContext, type ProjectionRules } from '../read-models';
+import { loadScope } from './batch-scope';
 import { loadRules } from './load-rules';
-import { evolveRules, isRuleEvent, rejectedPairs, type ProjectionRules } from './projection-rules';
 import { rederiveGraphs } from './rederive';
-import { loadScope } from './scope-loader';
 import { takeBatches } from './take-batches';
 import { PositionWaiters } from './position-waiters';
 

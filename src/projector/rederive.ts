@@ -1,14 +1,11 @@
 import { applyItem, createGraphState, REMOVAL_REASONS, type GraphItem, type GraphState } from '../../projections/identity-graph';
 import { identityKey, linkKey, type IdentityKey, type LinkState } from '../../projections/model';
-import type { Fragment } from '../../projections/unified-profile';
 import { decode } from '../events/codec';
 import type { EventStore } from '../event-store/event-store.port';
 import { comparePositions, type Position } from '../event-store/position';
 import type { ReadModelBatch, ReadStore } from '../read-store/read-store.port';
-import { fragmentKey, profilesOf, type LoadedScope, type PrimaryStats, type ProjectionContext } from './batch-projection';
+import { graphItemOf, loadedScopeOf, profilesOf, type ActiveRejection, type ProjectionContext } from '../read-models';
 import { loadRules } from './load-rules';
-import { graphItemOf } from './log-items';
-import type { ActiveRejection } from './projection-rules';
 
 const PAGE = 1000;
 const CHUNK = 500;
@@ -34,12 +31,7 @@ export async function rederiveGraphs(
   const oldLinks = await inChunks(keys, (part) => store.getLinksTouching(part));
   const fragments = await inChunks(keys, (part) => store.getFragmentsOfPrimaries(part));
   const stats = await inChunks(keys, (part) => store.getEventStats(part));
-  const scope: LoadedScope = {
-    graph,
-    fragments: new Map(fragments.map((f) => [fragmentKey(f.source, f.primaryKey), f.doc as unknown as Fragment])),
-    stats: new Map<IdentityKey, PrimaryStats>(stats.map((s) => [s.primaryKey, { count: s.count, lastEventAt: s.lastEventAt, lastPosition: s.lastPosition }])),
-    graphsBefore: await allProfileGraphIds(store),
-  };
+  const scope = loadedScopeOf(graph, fragments, stats, await allProfileGraphIds(store));
   const kept = new Set([...graph.links.keys(), ...rejectedLinks.map((l) => l.key)]);
   const staleLinks = [...new Set(oldLinks.map((l) => l.key))].filter((k) => !kept.has(k));
   return {

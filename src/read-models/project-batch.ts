@@ -3,13 +3,20 @@ import { identityKey, type IdentityKey, type IdentityNode, type IdentitySettings
 import { applyRecordToFragment, buildProfile, type AttributeMerge, type Fragment } from '../../projections/unified-profile';
 import type { DecodedEvent } from '../events/codec';
 import { comparePositions, type Position } from '../event-store/position';
-import type { ItemIndexEntry, ProfileRecord, ReadModelBatch, TimelineEvent } from '../read-store/read-store.port';
+import type {
+  EventStats,
+  Fragment as StoredFragment,
+  ItemIndexEntry,
+  ProfileRecord,
+  ReadModelBatch,
+  TimelineEvent,
+} from '../read-store/read-store.port';
 import { graphItemOf, profileRecordOf, timelineEventOf } from './log-items';
 
 /**
- * The part of the read models one batch can change, loaded before the batch (see scope-loader.ts): the graphs of
- * the batch's identities, the fragments and event stats of every identity in them. Owned and mutated by the
- * projection.
+ * The part of the read models one batch can change, loaded before the batch (src/projector/batch-scope.ts): the
+ * graphs of the batch's identities, the fragments and event stats of every identity in them. Owned and mutated by
+ * the projection.
  */
 export interface LoadedScope {
   graph: GraphState;
@@ -35,6 +42,21 @@ export interface ProjectionContext {
 }
 
 export const fragmentKey = (source: string, primaryKey: IdentityKey) => `${source}\u0000${primaryKey}`;
+
+/** A scope from what the read store returned: the graph as loaded, its identities' stored fragments and stats. */
+export function loadedScopeOf(
+  graph: GraphState,
+  fragments: readonly StoredFragment[],
+  stats: readonly EventStats[],
+  graphsBefore: Set<IdentityKey>,
+): LoadedScope {
+  return {
+    graph,
+    fragments: new Map(fragments.map((f) => [fragmentKey(f.source, f.primaryKey), f.doc as unknown as Fragment])),
+    stats: new Map(stats.map((s) => [s.primaryKey, { count: s.count, lastEventAt: s.lastEventAt, lastPosition: s.lastPosition }])),
+    graphsBefore,
+  };
+}
 
 /**
  * Folds a batch of log events (no rule events) into the loaded scope and returns every read-model write it implies:

@@ -1,5 +1,10 @@
 import { DEFAULT_SETTINGS, identityKey, linkKey, type IdentityRef, type IdentitySettings } from '../../projections/model';
 import type { DecodedEvent } from '../events/codec';
+import { SETTINGS_STREAM } from '../identity/identity-settings.decider';
+
+/** Where rule events live: the settings stream and the operators' link rejections. */
+export const LINK_REJECTIONS_STREAM = 'tessera-link-rejections';
+export const RULE_STREAMS = [SETTINGS_STREAM, LINK_REJECTIONS_STREAM];
 
 /**
  * The rules the identity graph is folded under: the identity settings and the operators' link rejections, as of a

@@ -22,7 +22,7 @@ import { snapshotGraph, foldSnapshot } from '../../src/profiles/as-of/as-of-snap
 import { snapshotEvents, snapshotProfile } from '../../src/profiles/as-of/as-of-views';
 import { ruleEventsBefore } from '../../src/profiles/as-of/log-reads';
 import { loadSubjectItems } from '../../src/profiles/as-of/subject-closure';
-import { Projector } from '../../src/projector/projector';
+import { Projector } from '../../src/projector';
 import { openReadStore, type ReadStore } from '../../src/read-store';
 import { deriveEventId, encode, type DomainEvent } from '../../src/events';
 import { appendAll, experience, ids, link, record } from '../support/log-fixtures';

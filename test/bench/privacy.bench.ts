@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { IdentityRef } from '../../projections/model';
 import { loadConfig } from '../../src/config';
-import { createEventStore } from '../../src/event-store/event-store.factory';
+import { createEventStore } from '../../src/event-log';
 import { deriveEventId, encode, type DomainEvent } from '../../src/events';
 import { subjectStream } from '../../src/identity/subject-stream';
 import { startApp } from '../../src/main';
-import { Projector } from '../../src/projector/projector';
+import { Projector } from '../../src/projector';
 import { pageView } from './lib/page-view';
 
 /**

@@ -6,7 +6,7 @@ import type { EventStore } from '../../src/event-store/event-store.port';
 import { encode, deriveEventId } from '../../src/events';
 import { openSqliteReadStore } from '../../src/read-store/sqlite';
 import type { ReadStore } from '../../src/read-store/read-store.port';
-import { Projector } from '../../src/projector/projector';
+import { Projector } from '../../src/projector';
 import { SETTINGS_STREAM } from '../../src/identity/identity-settings.decider';
 import { appendAll, appendConcurrently, experience, ids, link, record } from '../support/log-fixtures';
 import { dumpReadModels } from '../support/read-model-dump';

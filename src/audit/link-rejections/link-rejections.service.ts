@@ -5,7 +5,7 @@ import { decode, encode } from '../../events';
 import { EVENT_STORE, EventStore } from '../../event-store/event-store.port';
 import type { Position } from '../../event-store/position';
 import { IdentitySettingsService } from '../../identity/identity-settings.service';
-import { LINK_REJECTIONS_STREAM } from '../../projector/load-rules';
+import { LINK_REJECTIONS_STREAM } from '../../read-models';
 import type { IdentityRef } from '../../../projections/model';
 import {
   decideLinkRejection,

@@ -3,7 +3,7 @@ import type { PrivacyCounts, SubjectErasedV1 } from '../../events/catalogue';
 import type { DecodedEvent } from '../../events/codec';
 import type { EventStore } from '../../event-store/event-store.port';
 import type { Position } from '../../event-store/position';
-import { timelineEventOf } from '../../projector/log-items';
+import { timelineEventOf } from '../../read-models';
 import type { ReadStore, TimelineEvent } from '../../read-store/read-store.port';
 import { buildAccessExport, countsOf } from '../access/access-export';
 import type { SubjectKeys } from '../subject-keys';

@@ -11,7 +11,7 @@ import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port
 import type { Position } from '../../event-store/position';
 import { IdentitySettingsService } from '../../identity/identity-settings.service';
 import { GetProfileQuery } from '../../profiles/get-profile/get-profile.query';
-import { ReadModelWatermark } from '../../projector/read-model-watermark';
+import { ReadModelWatermark } from '../../projector';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port';
 import { buildAccessExport, type AccessExport } from '../access/access-export';
 import { eraseSubject, ErasureStalledError } from '../erasure/erase-subject';

@@ -3,9 +3,16 @@ import { rejectedPairLinks } from '../../../projections/history';
 import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
 import type { DecodedEvent } from '../../events/codec';
 import { maxPosition, type Position } from '../../event-store/position';
-import { projectBatch, type LoadedScope, type ProjectionContext } from '../../projector/batch-projection';
-import { graphItemOf } from '../../projector/log-items';
-import { evolveRules, initialRules, rejectedPairs, type ProjectionRules } from '../../projector/projection-rules';
+import {
+  evolveRules,
+  graphItemOf,
+  initialRules,
+  projectBatch,
+  rejectedPairs,
+  type LoadedScope,
+  type ProjectionContext,
+  type ProjectionRules,
+} from '../../read-models';
 import type { GraphView } from '../../read-store/read-store.port';
 
 /** The subject's part of the read models as they stood at one moment, folded from its closure and the rules then. */

@@ -1,8 +1,7 @@
 import type { IdentityKey } from '../../../projections/model';
 import type { Fragment } from '../../../projections/unified-profile';
 import type { MergePolicy } from '../../merge-policies/merge-policy.decider';
-import { profileRecordFor } from '../../projector/batch-projection';
-import { timelineEventOf } from '../../projector/log-items';
+import { profileRecordFor, timelineEventOf } from '../../read-models';
 import { assertEventsQuery, compareEvents, decodeEventsCursor, toEventsPage } from '../../read-store/query-bounds';
 import type { EventsQuery, Page, TimelineEvent } from '../../read-store/read-store.port';
 import type { AsOfSnapshot } from './as-of-snapshot';

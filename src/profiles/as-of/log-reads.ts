@@ -2,8 +2,7 @@ import { decode, type DecodedEvent } from '../../events/codec';
 import type { EventStore } from '../../event-store/event-store.port';
 import { comparePositions } from '../../event-store/position';
 import type { ItemIndexEntry } from '../../read-store/read-store.port';
-import { RULE_STREAMS } from '../../projector/load-rules';
-import { isRuleEvent } from '../../projector/projection-rules';
+import { isRuleEvent, RULE_STREAMS } from '../../read-models';
 
 /** Revisions this close together in one stream are read in one call: a subject's items mostly sit side by side. */
 const GAP = 32;

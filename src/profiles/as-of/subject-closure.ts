@@ -2,7 +2,7 @@ import { unprocessable } from '../../common/app-error';
 import type { DecodedEvent } from '../../events/codec';
 import type { EventStore } from '../../event-store/event-store.port';
 import { comparePositions } from '../../event-store/position';
-import { graphItemOf } from '../../projector/log-items';
+import { graphItemOf } from '../../read-models';
 import type { ReadStore } from '../../read-store/read-store.port';
 import { identityKey, type IdentityKey } from '../../../projections/model';
 import { readIndexedItems } from './log-reads';

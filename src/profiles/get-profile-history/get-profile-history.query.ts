@@ -4,8 +4,14 @@ import type { IdentityRef } from '../../../projections/model';
 import { badRequest } from '../../common/app-error';
 import type { DecodedEvent } from '../../events/codec';
 import { comparePositions, isPosition } from '../../event-store/position';
-import { graphItemOf, profileRecordOf } from '../../projector/log-items';
-import { evolveRules, initialRules, rejectedPairs, type ProjectionRules } from '../../projector/projection-rules';
+import {
+  evolveRules,
+  graphItemOf,
+  initialRules,
+  profileRecordOf,
+  rejectedPairs,
+  type ProjectionRules,
+} from '../../read-models';
 import { decodeCursor, encodeCursor } from '../../read-store/cursor';
 import { AsOfReader } from '../as-of/as-of-reader';
 import { SubjectLookup } from '../subject-lookup';

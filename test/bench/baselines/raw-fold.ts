@@ -4,8 +4,14 @@ import { DEFAULT_SETTINGS, type IdentityKey } from '../../../projections/model';
 import { applyRecordToFragment, type Fragment } from '../../../projections/unified-profile';
 import { decode, type DecodedEvent } from '../../../src/events/codec';
 import type { EventStore } from '../../../src/event-store/event-store.port';
-import { fragmentKey, profileRecordFor, type PrimaryStats } from '../../../src/projector/batch-projection';
-import { graphItemOf, profileRecordOf, timelineEventOf } from '../../../src/projector/log-items';
+import {
+  fragmentKey,
+  graphItemOf,
+  profileRecordFor,
+  profileRecordOf,
+  timelineEventOf,
+  type PrimaryStats,
+} from '../../../src/read-models';
 
 /**
  * The rebuild baseline: read the log page by page through its read path (the SQLite adapter under the

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../../src/config';
-import { createEventStore } from '../../../src/event-store/event-store.factory';
+import { createEventStore } from '../../../src/event-log';
 import { openSqliteReadStore } from '../../../src/read-store/sqlite';
-import { profileIdOf } from '../../../src/projector/profile-id';
-import { Projector } from '../../../src/projector/projector';
+import { profileIdOf } from '../../../src/read-models';
+import { Projector } from '../../../src/projector';
 import { rawReadAndFold } from '../baselines/raw-fold';
 
 /**

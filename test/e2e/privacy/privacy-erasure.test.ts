@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { profileIdOf } from '../../../src/projector/profile-id';
-import { Projector } from '../../../src/projector/projector';
+import { profileIdOf } from '../../../src/read-models';
+import { Projector } from '../../../src/projector';
 import { openReadStore } from '../../../src/read-store';
 import { readLog, startTestApp, type TestApp } from '../tessera-app';
 import { ANN, DEVICE, ERASED_VALUES, finished, ingestTomAndAnn, path, TOM, valuesInFiles } from './privacy-fixture';
