@@ -1,0 +1,6 @@
+export * from './definition';
+export { type Entry, comparePositions, compareEntries } from './entry';
+export { entryOf, type ComputedEvent } from './match-event';
+export * from './window-state';
+export * from './graph-values';
+export * from './definitions.fold';
