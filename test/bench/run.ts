@@ -8,7 +8,8 @@ import { startService } from './lib/service';
 import { fmt } from './lib/stats';
 import { settle, waitVisible } from './lib/visibility';
 import { runExistingScripts } from './scenarios/existing-scripts';
-import { runFreshness, type FreshnessRun } from './scenarios/freshness';
+import { FRESHNESS_WRITERS } from './scenarios/freshness';
+import { runLoad, type MeasuredLoad } from './lib/load';
 import { runIngest } from './scenarios/ingest';
 import { runLookup } from './scenarios/lookup';
 import { runRebuild } from './scenarios/rebuild';
@@ -20,8 +21,8 @@ import { runScaling } from './scenarios/scaling';
  * child); prints the figures table and writes JSON under test/bench/results/.
  */
 const SIZES = {
-  quick: { singles: 3000, batches: 10, emmettSeconds: 6, freshSeconds: 5, lookupSeconds: 4, steps: [10_000, 100_000], memoryTarget: 1_000_000, storeEvents: 5000, foldItems: 200_000, asOfStages: '10000' },
-  full: { singles: 20_000, batches: 100, emmettSeconds: 30, freshSeconds: 20, lookupSeconds: 15, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000, asOfStages: '10000,100000' },
+  quick: { singles: 4000, batches: 10, emmettSeconds: 6, bareSeconds: 3, freshSeconds: 5, lookupSeconds: 4, lookupRuns: 5, steps: [10_000, 100_000], memoryTarget: 1_000_000, storeEvents: 5000, foldItems: 200_000, asOfStages: '10000' },
+  full: { singles: 20_000, batches: 100, emmettSeconds: 30, bareSeconds: 10, freshSeconds: 20, lookupSeconds: 15, lookupRuns: 5, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000, asOfStages: '10000,100000' },
 };
 type Sizes = (typeof SIZES)['quick'];
 const MAX_FRESH_RATE = 4000;
@@ -45,7 +46,7 @@ async function onlineScenarios(sizes: Sizes, seed: number, want: (s: string) => 
   const events = takeItems(total, { persons: Math.ceil(total / 15), seed }, new Set(['event']));
   const service = await startService('online');
   try {
-    say(`ingest: ${sizes.singles} single events, ${sizes.batches} batches of 1000, raw SQLite, Emmett`);
+    say(`ingest: ${sizes.singles} single events (autocannon, 64 conns), bare POST server, ${sizes.batches} batches of 1000, raw SQLite, Emmett`);
     const ingest = await runIngest(service, events, sizes);
     results.ingest = ingest;
     rows.push(...ingestRows(ingest));
@@ -54,13 +55,15 @@ async function onlineScenarios(sizes: Sizes, seed: number, want: (s: string) => 
     client.close();
     const fresh = events.slice(sizes.singles + sizes.batches * 1000);
     if (want('freshness')) {
-      const runs: FreshnessRun[] = [];
+      const runs: MeasuredLoad[] = [];
       const rates = [1000, Math.min(MAX_FRESH_RATE, Math.max(50, Math.round(ingest.singles.rate * 0.8)))];
       let offset = 0;
       for (const rate of rates) {
         say(`freshness at ${rate} events/s for ${sizes.freshSeconds} s`);
-        runs.push(await runFreshness(service, fresh.slice(offset), rate, sizes.freshSeconds));
-        offset += Math.round(rate * sizes.freshSeconds) + 1;
+        const count = Math.round(rate * sizes.freshSeconds) + 1;
+        const spec = { kind: 'freshness' as const, url: service.url, connections: FRESHNESS_WRITERS, events: fresh.slice(offset, offset + count), rate, seconds: sizes.freshSeconds };
+        runs.push(await runLoad(spec, service.pid));
+        offset += count;
       }
       results.freshness = runs;
       rows.push(...freshnessRows(runs));
@@ -69,8 +72,8 @@ async function onlineScenarios(sizes: Sizes, seed: number, want: (s: string) => 
       const settler = new HttpClient(service.url, 1);
       await settle(settler);
       settler.close();
-      say(`lookup: 32 connections, ${sizes.lookupSeconds} s saturated, ${sizes.lookupSeconds} s at 2,000 req/s, bare server`);
-      const lookup = await runLookup(service, crmIdentities(events.slice(0, sizes.singles + sizes.batches * 1000), 1000), sizes.lookupSeconds);
+      say(`lookup: 32 connections, ${sizes.lookupSeconds} s saturated, bare server, ${sizes.lookupRuns} × ${sizes.lookupSeconds} s at 2,000 req/s`);
+      const lookup = await runLookup(service, crmIdentities(events.slice(0, sizes.singles + sizes.batches * 1000), 1000), sizes.lookupSeconds, sizes.lookupRuns);
       results.lookup = lookup;
       rows.push(...lookupRows(lookup));
     }

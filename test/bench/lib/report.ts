@@ -14,10 +14,14 @@ export interface Row {
   target: string;
   /** undefined: no target, or not measured. */
   met?: boolean;
+  /** The load that produced the figure: client, connections, duration. */
+  load?: string;
 }
 
 export function machine(): Record<string, unknown> {
   const commit = (() => {
+    // A snapshot build outside the checkout (no .git) names its commit in BENCH_COMMIT.
+    if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
     try {
       return execSync('git rev-parse --short HEAD', { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
     } catch {
@@ -40,8 +44,8 @@ export function ratioCell(r: number | undefined): string {
 }
 
 export function printTable(rows: readonly Row[]): string {
-  const header = ['scenario', 'Tessera', 'baseline', 'ratio', 'target', 'met'];
-  const cells = rows.map((r) => [r.scenario, r.tessera, r.baseline, ratioCell(r.ratio), r.target, r.met === undefined ? '—' : r.met ? 'yes' : 'NO']);
+  const header = ['scenario', 'Tessera', 'baseline', 'ratio', 'target', 'met', 'load (client, connections, duration)'];
+  const cells = rows.map((r) => [r.scenario, r.tessera, r.baseline, ratioCell(r.ratio), r.target, r.met === undefined ? '—' : r.met ? 'yes' : 'NO', r.load ?? '']);
   const lines = [header, header.map(() => '---'), ...cells].map((c) => `| ${c.join(' | ')} |`);
   const text = lines.join('\n');
   process.stdout.write(`\n${text}\n`);

@@ -38,7 +38,7 @@ export function freePort(): Promise<number> {
 }
 
 /** utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux). */
-function cpuSecondsOf(pid: number): number {
+export function cpuSecondsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;

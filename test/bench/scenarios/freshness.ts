@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { BatchItem } from '../gen/workload';
 import { HttpClient, openLoop } from '../lib/http-load';
-import type { ServiceProcess } from '../lib/service';
 import { summarise, type LatencySummary } from '../lib/stats';
 
 /**
@@ -9,6 +8,7 @@ import { summarise, type LatencySummary } from '../lib/stats';
  * durable ack, GET the profile of the event's identity with minPosition=<ack position>, which the service answers
  * once its read models cover that position. Freshness = ack → that 200, so it includes one GET round trip (well under
  * a millisecond on loopback when idle). Probes are capped at 200/s so the client does not starve the service.
+ * Runs inside the load-client process (lib/load-client.ts), never in the runner or the service.
  */
 export interface FreshnessRun {
   targetRate: number;
@@ -20,10 +20,11 @@ export interface FreshnessRun {
 }
 
 const MAX_PROBES_PER_SECOND = 200;
+export const FRESHNESS_WRITERS = 256;
 
-export async function runFreshness(service: ServiceProcess, events: readonly BatchItem[], rate: number, seconds: number): Promise<FreshnessRun> {
-  const writer = new HttpClient(service.url, 256);
-  const reader = new HttpClient(service.url, 64);
+export async function runFreshness(url: string, events: readonly BatchItem[], rate: number, seconds: number): Promise<FreshnessRun> {
+  const writer = new HttpClient(url, FRESHNESS_WRITERS);
+  const reader = new HttpClient(url, 64);
   const every = Math.max(1, Math.ceil(rate / MAX_PROBES_PER_SECOND));
   const ackMs: number[] = [];
   let stale = 0;

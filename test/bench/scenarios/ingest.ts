@@ -3,28 +3,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { emmettAppendRate, type EmmettResult } from '../baselines/emmett';
+import { startBareServer } from '../baselines/bare-servers';
 import { rawInsertRate } from '../baselines/raw-sqlite';
 import type { BatchItem } from '../gen/workload';
-import { closedLoop, HttpClient } from '../lib/http-load';
+import { HttpClient } from '../lib/http-load';
+import { runLoad, type MeasuredLoad } from '../lib/load';
+import type { LoadRequest } from '../lib/load-client';
 import { logRowOf } from '../lib/log-rows';
 import type { ServiceProcess } from '../lib/service';
-import { summarise, type LatencySummary } from '../lib/stats';
+import { waitVisible } from '../lib/visibility';
 
 /**
- * Ingestion over HTTP with durable acknowledgement (the service answers 202 once the append is fsynced): one event
- * per POST /v1/events with 64 connections, then POST /v1/ingest with 1000 events per request. Beside them, in the
- * same run: raw better-sqlite3 inserts of the same rows (64 per transaction for the single-event case, the most one
- * fsync can cover with 64 requests in flight; 1000 for batches) and Emmett appending the same events one by one.
+ * Ingestion over HTTP with durable acknowledgement (the service answers 202 once the append is fsynced), driven by
+ * autocannon in its own process: one event per POST /v1/events with 64 connections, then POST /v1/ingest with 1000
+ * events per request, 2 in flight. Beside them, in the same run: a bare node:http server that parses the same POST
+ * bodies and answers 202 (64 and 128 connections: more connections not raising its rate shows it saturated), raw
+ * better-sqlite3 inserts of the same rows (64 and 1000 per transaction) and Emmett appending them one by one.
  */
 export interface IngestSizes {
   singles: number;
   batches: number;
   emmettSeconds: number;
+  bareSeconds: number;
 }
 
 export interface IngestResult {
-  singles: { rate: number; latency: LatencySummary; events: number; serviceCpuUsPerEvent: number };
-  batches: { rate: number; events: number; inFlight: number; serviceCpuUsPerEvent: number };
+  singles: MeasuredLoad;
+  bare: { at64: MeasuredLoad; at128: MeasuredLoad };
+  /** catchUpMs: from the last batch's answer until the read models show it (the projector keeping up). */
+  batches: MeasuredLoad & { events: number; catchUpMs: number };
   raw64: number;
   raw1000: number;
   /** CPU of this process per row for the raw inserts: the floor the service's CPU per event compares with. */
@@ -39,31 +46,6 @@ const BATCHES_IN_FLIGHT = 2;
 
 const bodyOf = ({ kind: _kind, ...body }: BatchItem) => body;
 
-async function singles(client: HttpClient, items: readonly BatchItem[]) {
-  let lastPosition = '0';
-  const loop = await closedLoop(SINGLE_CONNECTIONS, items.length, 600, async (i) => {
-    const reply = await client.post('/v1/events', bodyOf(items[i]));
-    if (reply.status !== 202) throw new Error(`POST /v1/events answered ${reply.status}: ${reply.body.slice(0, 200)}`);
-    lastPosition = (JSON.parse(reply.body) as { position: string }).position;
-  });
-  return { rate: loop.requests / loop.seconds, latency: summarise(loop.latenciesMs), events: loop.requests, lastPosition };
-}
-
-async function batches(client: HttpClient, items: readonly BatchItem[]) {
-  const chunks: BatchItem[][] = [];
-  for (let i = 0; i < items.length; i += BATCH_SIZE) chunks.push(items.slice(i, i + BATCH_SIZE) as BatchItem[]);
-  let lastPosition = '0';
-  const started = performance.now();
-  await closedLoop(BATCHES_IN_FLIGHT, chunks.length, 900, async (i) => {
-    const reply = await client.post('/v1/ingest', chunks[i]);
-    if (reply.status !== 207) throw new Error(`POST /v1/ingest answered ${reply.status}: ${reply.body.slice(0, 200)}`);
-    const results = (JSON.parse(reply.body) as { results: { status: number; position?: string }[] }).results;
-    if (results.some((r) => r.status !== 202)) throw new Error('a batch item was not accepted');
-    lastPosition = results[results.length - 1].position ?? lastPosition;
-  });
-  return { rate: items.length / ((performance.now() - started) / 1000), events: items.length, inFlight: BATCHES_IN_FLIGHT, lastPosition };
-}
-
 function withCpu(run: () => number, rows: number): [number, number] {
   const before = process.cpuUsage();
   const rate = run();
@@ -71,33 +53,64 @@ function withCpu(run: () => number, rows: number): [number, number] {
   return [rate, (used.user + used.system) / rows];
 }
 
+async function barePost(requests: LoadRequest[], seconds: number) {
+  const bare = await startBareServer('bare-post-server.js');
+  try {
+    const spec = { kind: 'closed' as const, url: bare.url, method: 'POST' as const, requests, seconds, expect: 202, warmup: 2000 };
+    const at64 = await runLoad({ ...spec, connections: SINGLE_CONNECTIONS }, bare.pid);
+    const at128 = await runLoad({ ...spec, connections: 2 * SINGLE_CONNECTIONS }, bare.pid);
+    return { at64, at128 };
+  } finally {
+    await bare.stop();
+  }
+}
+
+async function timeCatchUp(service: ServiceProcess, last: BatchItem, position: string): Promise<number> {
+  const started = performance.now();
+  const client = new HttpClient(service.url, 1);
+  try {
+    await waitVisible(client, last.identities[0], position);
+  } finally {
+    client.close();
+  }
+  return performance.now() - started;
+}
+
+function check(load: MeasuredLoad, what: string): MeasuredLoad {
+  if (load.failures > 0) throw new Error(`${what}: ${load.failures} failed requests (${JSON.stringify(load.statuses)})`);
+  return load;
+}
+
 export async function runIngest(service: ServiceProcess, events: readonly BatchItem[], sizes: IngestSizes): Promise<IngestResult> {
   const single = events.slice(0, sizes.singles);
   const batched = events.slice(sizes.singles, sizes.singles + sizes.batches * BATCH_SIZE);
-  const client = new HttpClient(service.url, SINGLE_CONNECTIONS);
+  const singleRequests = single.map((e) => ({ path: '/v1/events', body: JSON.stringify(bodyOf(e)) }));
+  const batchRequests: LoadRequest[] = [];
+  for (let i = 0; i < batched.length; i += BATCH_SIZE) batchRequests.push({ path: '/v1/ingest', body: JSON.stringify(batched.slice(i, i + BATCH_SIZE)) });
+  const base = { kind: 'closed' as const, url: service.url, method: 'POST' as const, trackPosition: true, unique: true };
+  // Service and its bare baseline back to back, so both see the same machine.
+  const s = check(await runLoad({ ...base, requests: singleRequests, connections: SINGLE_CONNECTIONS, amount: single.length, expect: 202 }, service.pid), 'POST /v1/events');
+  const bare = await barePost(singleRequests, sizes.bareSeconds);
+  const b = check(await runLoad({ ...base, requests: batchRequests, connections: BATCHES_IN_FLIGHT, amount: batchRequests.length, expect: 207, failIfBody: '"error"' }, service.pid), 'POST /v1/ingest');
+  const catchUpMs = await timeCatchUp(service, batched[batched.length - 1], b.lastPosition ?? '0');
   const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'tessera-bench-raw-'));
   try {
-    const cpu0 = service.cpuSeconds();
-    const s = await singles(client, single);
-    const cpu1 = service.cpuSeconds();
-    const b = await batches(client, batched);
-    const cpu2 = service.cpuSeconds();
     const singleRows = single.map(logRowOf);
     const batchRows = batched.map(logRowOf);
     const [raw64, raw64Cpu] = withCpu(() => rawInsertRate(dir, 'raw64', singleRows, SINGLE_CONNECTIONS), singleRows.length);
     const [raw1000, raw1000Cpu] = withCpu(() => rawInsertRate(dir, 'raw1000', batchRows, BATCH_SIZE), batchRows.length);
     const emmett = await emmettAppendRate(dir, singleRows, sizes.emmettSeconds);
     return {
-      singles: { ...s, serviceCpuUsPerEvent: ((cpu1 - cpu0) * 1e6) / s.events },
-      batches: { ...b, serviceCpuUsPerEvent: ((cpu2 - cpu1) * 1e6) / b.events },
+      singles: s,
+      bare,
+      batches: { ...b, events: batched.length, catchUpMs },
       raw64,
       raw1000,
       rawCpuUsPerRow: { raw64: raw64Cpu, raw1000: raw1000Cpu },
       emmett,
-      lastPosition: b.lastPosition,
+      lastPosition: b.lastPosition ?? s.lastPosition ?? '0',
     };
   } finally {
-    client.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

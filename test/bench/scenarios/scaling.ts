@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { workload, type BatchItem } from '../gen/workload';
 import { closedLoop, HttpClient } from '../lib/http-load';
+import { runLoad } from '../lib/load';
 import type { ServiceProcess } from '../lib/service';
 import { waitVisible } from '../lib/visibility';
 
@@ -65,17 +66,15 @@ async function loadUntil(client: HttpClient, cursor: Cursor, target: number): Pr
   return (cursor.stored - from) / ((performance.now() - started) / 1000);
 }
 
-/** Single events of the workload's shape but their own ids (source 'bench-window'), so none is a duplicate. */
-async function ingestWindow(client: HttpClient, cursor: Cursor): Promise<number> {
+/** Single events of the workload's shape but their own ids (source 'bench-window'), so none is a duplicate; autocannon. */
+async function ingestWindow(service: ServiceProcess, cursor: Cursor): Promise<number> {
   const events = nextBatch(cursor, INGEST_WINDOW * 3).filter((i) => i.kind === 'event').slice(0, INGEST_WINDOW);
   const w = cursor.windows++;
-  const loop = await closedLoop(64, events.length, 300, async (i) => {
-    const { kind: _kind, ...body } = events[i];
-    const reply = await client.post('/v1/events', { ...body, id: `w${w}-${i}`, source: 'bench-window' });
-    if (reply.status !== 202) throw new Error(`POST /v1/events answered ${reply.status}`);
-  });
-  cursor.stored += loop.requests;
-  return (loop.seconds * 1e6) / loop.requests;
+  const requests = events.map(({ kind: _kind, ...body }, i) => ({ path: '/v1/events', body: JSON.stringify({ ...body, id: `w${w}-${i}`, source: 'bench-window' }) }));
+  const load = await runLoad({ kind: 'closed', url: service.url, method: 'POST', requests, unique: true, connections: 64, amount: requests.length, expect: 202 }, service.pid);
+  if (load.failures > 0) throw new Error(`ingest window: ${load.failures} failed requests (${JSON.stringify(load.statuses)})`);
+  cursor.stored += load.requests;
+  return (load.seconds * 1e6) / load.requests;
 }
 
 /** Pairs of fresh two-identity graphs, then one link per pair joining them: each link is a merge of two graphs. */
@@ -109,8 +108,8 @@ export async function runScaling(service: ServiceProcess, steps: readonly number
       const loadRate = await loadUntil(client, cursor, target);
       const storedEvents = cursor.stored;
       // The first window would also pay for JIT warm-up of the request path: one untimed window first.
-      if (out.length === 0) await ingestWindow(client, cursor);
-      const ingestUsPerEvent = await ingestWindow(client, cursor);
+      if (out.length === 0) await ingestWindow(service, cursor);
+      const ingestUsPerEvent = await ingestWindow(service, cursor);
       const mergeUsPerItem = await mergeWindow(client, cursor);
       const step = { storedEvents, loadRate, ingestUsPerEvent, mergeUsPerItem, rssMiB: service.rssMiB(), peakRssMiB: service.peakRssMiB() };
       onStep?.(step);
