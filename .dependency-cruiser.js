@@ -12,7 +12,7 @@ module.exports = {
       name: 'adapters-behind-ports',
       comment: 'Vendor drivers are used only inside their adapter folders.',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/(event-store|read-store)/(sqlite|eventstoredb|mongodb)/', '^src/privacy/key-store/(sqlite|mongodb)/', '^src/common/sqlite'] },
+      from: { path: '^src/', pathNot: ['^src/(event-store|read-store)/(sqlite|eventstoredb|mongodb)/', '^src/privacy/key-store/(sqlite|mongodb)/', '^src/destinations/store/(sqlite|mongodb)/', '^src/common/sqlite'] },
       to: { path: ['node_modules/(better-sqlite3|mongodb|@eventstore/db-client)/'] },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },

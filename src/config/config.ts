@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { parseSegmentConfig, SegmentConfig } from './segment-config';
+import { parseDestinationsConfig, type DestinationsConfig } from './destinations-config';
 
 /**
  * The service's configuration, parsed and validated once at start (parseConfig is pure over an env map), then
@@ -41,6 +43,10 @@ export interface TesseraConfig {
   projector: ProjectorConfig;
   /** Seal personal fields of new log events per subject (crypto-shredding); LOG_ENCRYPTION=off for benchmarks. */
   logEncryption: boolean;
+  /** SEGMENT_WRITE_KEYS and SEGMENT_NAMESPACES: the Segment-compatible tracking API (src/segment). */
+  segment: SegmentConfig;
+  /** Webhook delivery and change-feed readers (src/destinations, src/change-feed). */
+  destinations: DestinationsConfig;
 }
 
 /**
@@ -101,6 +107,8 @@ export function parseConfig(env: Env): TesseraConfig {
       batchSize: int('PROJECTOR_BATCH_SIZE', 500, 1, 10_000),
     },
     logEncryption: parseOnOff(env, 'LOG_ENCRYPTION', true, problems),
+    segment: parseSegmentConfig(env, problems),
+    destinations: parseDestinationsConfig(int),
   };
   problems.push(...crossChecks(config));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -117,6 +125,10 @@ function crossChecks(config: TesseraConfig): string[] {
   }
   if (config.identityHashKey !== undefined && config.identityHashKey.length < 16) {
     problems.push('IDENTITY_HASH_KEY must hold at least 16 characters');
+  }
+  // A write key grants ingest under its source only; one that is also an API key would grant that key's scopes.
+  if (config.segment.writeKeys.some((w) => config.apiKeys.some((k) => k.key === w.key))) {
+    problems.push('SEGMENT_WRITE_KEYS: a write key is also listed in API_KEYS (write keys must be keys of their own)');
   }
   return problems;
 }

@@ -1,3 +1,5 @@
 export * from './config';
 export * from './load-config';
 export * from './config.module';
+export * from './segment-config';
+export * from './destinations-config';

@@ -1,0 +1,125 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { isChangeId } from '../../projections/change-feed';
+import { badRequest } from '../common/app-error';
+import { createLogger } from '../common/logger';
+import { TESSERA_CONFIG, type TesseraConfig } from '../config/config';
+import { DEFAULT_DESTINATIONS } from '../config/destinations-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { CHANGE_FEED, FeedTail, type ChangeFeedReader } from '../change-feed';
+import { destinationNotFound, newSecret, parseDefinition, viewOf, type DestinationView, type StoredDestination } from './destination';
+import { destinationMetrics, type DestinationCounters } from './destination-metrics';
+import { DESTINATION_STORE, type DestinationStore } from './destination-store.port';
+import { DeliveryLoop } from './delivery-loop';
+import { sendWebhook } from './webhook-sender';
+
+/**
+ * Manages destinations and runs one delivery loop per enabled destination in this process. Definitions and cursors
+ * are in the destination store, so a restart (or a crash) resumes every loop at its stored cursor.
+ */
+@Injectable()
+export class DestinationsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly loops = new Map<string, DeliveryLoop>();
+  private readonly counters: DestinationCounters;
+  private readonly logger;
+
+  constructor(
+    @Inject(DESTINATION_STORE) private readonly store: DestinationStore,
+    @Inject(CHANGE_FEED) private readonly feed: ChangeFeedReader,
+    @Inject(TESSERA_CONFIG) private readonly config: TesseraConfig,
+    private readonly tail: FeedTail,
+    metrics: MetricsService,
+  ) {
+    this.logger = createLogger(config.logLevel).child({ slice: 'destinations' });
+    this.counters = destinationMetrics(metrics.registry, async () =>
+      Promise.all((await this.store.list()).map(async (d) => ({ id: d.id, lag: await this.feed.countChangesAfter(d.cursor) }))),
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const destination of await this.store.list()) if (destination.enabled) this.loopOf(destination.id).start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
+    await this.store.close();
+  }
+
+  /** Creates (answering the new secret, the only time it is shown) or replaces a definition, keeping its cursor. */
+  async put(id: string, body: unknown): Promise<DestinationView & { secret?: string }> {
+    const definition = parseDefinition(id, body);
+    const secret = newSecret();
+    const cursor = await this.feed.lastChangeId();
+    const { created } = await this.store.put(definition, { secret, cursor, createdAt: Date.now() });
+    const loop = this.loopOf(id);
+    if (definition.enabled) {
+      loop.start();
+      loop.poke();
+    }
+    const view = await this.view(id);
+    return created ? { ...view, secret } : view;
+  }
+
+  async get(id: string): Promise<DestinationView> {
+    return this.view(id);
+  }
+
+  async list(): Promise<DestinationView[]> {
+    return Promise.all((await this.store.list()).map((d) => this.viewOfStored(d)));
+  }
+
+  async delete(id: string): Promise<DestinationView> {
+    const view = await this.view(id);
+    await this.loops.get(id)?.stop();
+    this.loops.delete(id);
+    await this.store.delete(id);
+    return view;
+  }
+
+  /** Re-sends everything after `from` (a feed id; "" for the start of the feed), in order, from now on. */
+  async replay(id: string, body: unknown): Promise<DestinationView> {
+    const from = (body as { from?: unknown } | null)?.from;
+    if (typeof from !== 'string' || (from !== '' && !isChangeId(from))) {
+      throw badRequest('CHANGE_CURSOR_INVALID', 'from must be a change id from the feed, or "" for its start');
+    }
+    const stored = await this.store.get(id);
+    if (!stored) throw destinationNotFound(id);
+    const loop = this.loopOf(id);
+    await loop.stop();
+    const { lastDeliveredAt, lastError } = stored;
+    await this.store.saveProgress(id, { cursor: from === '' ? undefined : from, lastDeliveredAt, lastError });
+    if (stored.enabled) loop.start();
+    return this.view(id);
+  }
+
+  private loopOf(id: string): DeliveryLoop {
+    let loop = this.loops.get(id);
+    if (!loop) {
+      const settings = this.config.destinations ?? DEFAULT_DESTINATIONS;
+      loop = new DeliveryLoop(id, {
+        store: this.store,
+        feed: this.feed,
+        feedVersion: () => this.tail.version,
+        waitForChanges: (ms, since) => this.tail.next(ms, since),
+        send: sendWebhook,
+        retry: { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs, horizonMs: settings.horizonMs },
+        timeoutMs: settings.timeoutMs,
+        now: Date.now,
+        random: Math.random,
+        counters: this.counters,
+        logger: this.logger,
+      });
+      this.loops.set(id, loop);
+    }
+    return loop;
+  }
+
+  private async view(id: string): Promise<DestinationView> {
+    const stored = await this.store.get(id);
+    if (!stored) throw destinationNotFound(id);
+    return this.viewOfStored(stored);
+  }
+
+  private async viewOfStored(stored: StoredDestination): Promise<DestinationView> {
+    return viewOf(stored, await this.feed.countChangesAfter(stored.cursor));
+  }
+}

@@ -1,0 +1,2 @@
+export { DestinationsModule } from './destinations.module';
+export { DestinationsService } from './destinations.service';

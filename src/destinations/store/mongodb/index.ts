@@ -1,0 +1,1 @@
+export { MongoDestinationStore, openMongoDestinationStore } from './mongo-destination-store.adapter';

@@ -1,0 +1,1 @@
+export { openSqliteDestinationStore, SqliteDestinationStore } from './sqlite-destination-store.adapter';
