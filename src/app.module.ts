@@ -17,6 +17,7 @@ import { ProfilesModule } from './profiles/profiles.module';
 import { SimulateGraphModule } from './identity/simulate-graph/simulate-graph.controller';
 import { ProjectorModule } from './projector/projector.module';
 import { ViewerModule } from './viewer';
+import { SegmentModule } from './segment';
 
 /**
  * The feature slices of the service. A new slice (profiles queries, projector, ...) adds its module here. Every
@@ -33,6 +34,7 @@ export const FEATURE_MODULES: Array<Type | DynamicModule> = [
   ViewerModule,
   AuditModule,
   PrivacyModule,
+  SegmentModule,
 ];
 
 @Module({})

@@ -1,0 +1,3 @@
+/** Identity settings (namespaces, their types and priorities). What other slices may use of them. */
+export { IdentityModule } from './identity.module';
+export { IdentitySettingsService, type CurrentSettings } from './identity-settings.service';
