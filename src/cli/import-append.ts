@@ -1,8 +1,14 @@
 import type { EventStore, EventToAppend, ExpectedRevision } from '../event-store/event-store.port';
+import { DEFAULT_MAX_APPEND_BYTES, sizeOnDisk } from '../event-store/eventstoredb';
 import type { ExportedEvent } from './export-format';
 
-/** Consecutive events of one stream go in one append (atomic, one commit) up to this many. */
+/**
+ * Consecutive events of one stream go in one append (atomic, one commit) up to this many, and up to EventStoreDB's
+ * default maximum append size (1 MiB), so that each run stays one atomic append there too rather than being split
+ * by the adapter.
+ */
 const RUN = 500;
+const RUN_BYTES = DEFAULT_MAX_APPEND_BYTES;
 
 export interface AppendInOrderOptions {
   /**
@@ -20,6 +26,7 @@ export interface AppendInOrderOptions {
  */
 export async function appendInOrder(target: EventStore, events: AsyncIterable<ExportedEvent>, options: AppendInOrderOptions): Promise<number> {
   let run: ExportedEvent[] = [];
+  let runBytes = 0;
   let count = 0;
   const flush = async () => {
     if (run.length === 0) return;
@@ -27,10 +34,14 @@ export async function appendInOrder(target: EventStore, events: AsyncIterable<Ex
     count += run.length;
     options.onAppended(run.length);
     run = [];
+    runBytes = 0;
   };
   for await (const event of events) {
-    if (run.length >= RUN || (run.length > 0 && run[0].stream !== event.stream)) await flush();
+    const bytes = sizeOnDisk(toAppend(event));
+    const full = run.length >= RUN || runBytes + bytes > RUN_BYTES;
+    if (run.length > 0 && (full || run[0].stream !== event.stream)) await flush();
     run.push(event);
+    runBytes += bytes;
   }
   await flush();
   return count;

@@ -2,15 +2,13 @@ import {
   BACKWARDS,
   END,
   EventStoreDBClient,
+  NotLeaderError,
   START,
-  DeadlineExceededError,
   StreamNotFoundError,
-  UnavailableError,
   WrongExpectedVersionError,
   jsonEvent,
   type Position as EsdbPosition,
 } from '@eventstore/db-client';
-import { unavailable, WrongExpectedRevisionError } from '../../common/app-error';
 import type {
   AppendResult,
   EventStore,
@@ -22,6 +20,9 @@ import type {
   RecordedEvent,
 } from '../event-store.port';
 import { comparePositions, type Position } from '../position';
+import { chunksUnder, DEFAULT_MAX_APPEND_BYTES } from './append-chunks';
+import { duplicateResult, emptyResult, expectationHolds, result, uniqueNew } from './append-results';
+import { onLeader, translate, within } from './eventstoredb-errors';
 import { fromPosition, isSystemEvent, toRecordedEvent } from './eventstoredb-mapping';
 import { DEFAULT_RESUBSCRIBE, EventStoreDbSubscription, type ResubscribePolicy } from './eventstoredb-subscription';
 import { StreamIdIndex, type StreamIds } from './stream-id-index';
@@ -34,6 +35,10 @@ const MAX_PAGE = 10_000;
  * another writer's success, so a bound well above the writers per stream only gives up under real contention.
  */
 const MAX_APPEND_ATTEMPTS = 32;
+/** See appendToServer: a client clock up to a day behind the server's is harmless. */
+const CLOCK_SKEW_ALLOWANCE_MS = 24 * 60 * 60 * 1000;
+/** An expected revision no stream reaches (the server refuses it and reports the real one). */
+const UNREACHABLE_REVISION = 2n ** 62n;
 
 /**
  * The event log on EventStoreDB (distributed mode). Idempotency is the adapter's own: EventStoreDB only
@@ -51,10 +56,15 @@ export class EventStoreDbEventStore implements EventStore {
   constructor(
     private readonly client: EventStoreDBClient,
     private readonly resubscribe: ResubscribePolicy = DEFAULT_RESUBSCRIBE,
+    private readonly limits: AppendLimits = DEFAULT_APPEND_LIMITS,
   ) {}
 
   append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision = 'any'): Promise<AppendResult> {
-    return this.locks.exclusive(stream, () => this.appendExclusive(stream, events, expectedRevision));
+    return this.locks
+      .exclusive(stream, () => onLeader(() => this.appendExclusive(stream, events, expectedRevision)))
+      .catch((error: unknown) => {
+        throw translate(error, stream);
+      });
   }
 
   /**
@@ -76,17 +86,68 @@ export class EventStoreDbEventStore implements EventStore {
         continue;
       }
       try {
-        const written = await this.client.appendToStream(stream, fresh.map(toJsonEvent), {
-          expectedRevision: known.revision < 0 ? 'no_stream' : BigInt(known.revision),
-        });
-        const freshIds = new Set(fresh.map((e) => e.eventId));
-        return result(events, await this.refreshIds(stream), Number(written.nextExpectedRevision), freshIds);
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_APPEND_ATTEMPTS) throw translate(error, stream);
+        const next = await this.writeInChunks(stream, fresh, known);
         known = await this.refreshIds(stream);
-        verified = true;
+        const freshIds = new Set(fresh.map((e) => e.eventId));
+        if (fresh.every((e) => known.ids.has(e.eventId))) return result(events, known, next, freshIds);
+        known.hiddenRevision = await this.hiddenRevision(stream, fresh[0]);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_APPEND_ATTEMPTS) throw error;
+        known = await this.refreshIds(stream);
+        if (known.revision < 0 && typeof error.actualVersion === 'bigint') known.hiddenRevision = Number(error.actualVersion);
       }
+      verified = true;
+      if (attempt >= MAX_APPEND_ATTEMPTS) throw new Error(`EventStoreDB did not store the events of ${stream} after ${attempt} attempts`);
     }
+  }
+
+  /**
+   * Appends under the server's size limit, each chunk at the exact revision the previous one left (a chunk is
+   * atomic; a failure between chunks leaves a prefix stored, which the retry's id check then skips). The
+   * expectation for a stream that reads as missing is its hidden revision when one is known: after a soft delete
+   * the server keeps the stream's last event number, and `no_stream` there is judged against the deleted events
+   * (IndexWriter.CheckCommit), so a re-ingested event whose id matches the deleted first one would be answered as
+   * already written and not stored.
+   */
+  private async writeInChunks(stream: string, fresh: EventToAppend[], known: StreamIds): Promise<number> {
+    let expectedRevision: bigint | 'no_stream' =
+      known.revision >= 0 ? BigInt(known.revision) : known.hiddenRevision !== undefined ? BigInt(known.hiddenRevision) : 'no_stream';
+    for (const chunk of chunksUnder(fresh, this.limits.maxAppendBytes)) {
+      const written = await this.appendToServer(stream, chunk, expectedRevision);
+      expectedRevision = written.nextExpectedRevision;
+    }
+    return Number(expectedRevision);
+  }
+
+  /**
+   * One server append over BatchAppend. The client stamps it with an absolute deadline from its own clock; a clock
+   * behind the server's would make the server answer Timeout at once (Streams.BatchAppend.cs: the timeout is
+   * deadline − server now). The deadline sent is therefore a day away, which only stops the client's clock from
+   * mattering: the server still caps every write at its own write timeout, and the wait here is bounded on the
+   * local clock.
+   */
+  private appendToServer(stream: string, events: EventToAppend[], expectedRevision: bigint | 'no_stream') {
+    const appended = this.client.appendToStream(stream, events.map(toJsonEvent), {
+      expectedRevision,
+      requiresLeader: true,
+      deadline: CLOCK_SKEW_ALLOWANCE_MS,
+    });
+    return within(this.limits.appendTimeoutMs, `an append to ${stream}`, appended);
+  }
+
+  /**
+   * The server acknowledged events that do not read back: it judged them retries of a soft-deleted stream's events.
+   * An append expecting a revision no stream reaches is refused with the stream's real last event number, and
+   * stores nothing.
+   */
+  private async hiddenRevision(stream: string, probe: EventToAppend): Promise<number> {
+    try {
+      await this.appendToServer(stream, [probe], UNREACHABLE_REVISION);
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError && typeof error.actualVersion === 'bigint') return Number(error.actualVersion);
+      throw error;
+    }
+    throw new Error(`EventStoreDB accepted an append to ${stream} at revision ${UNREACHABLE_REVISION}`);
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -94,16 +155,18 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** Undefined when the server says the stream does not exist (never written, or deleted). */
-  private async readStreamOrMissing(stream: string, options: ReadStreamOptions): Promise<RecordedEvent[] | undefined> {
+  private async readStreamOrMissing(stream: string, options: ReadStreamOptions, onLeader = false): Promise<RecordedEvent[] | undefined> {
     const events: RecordedEvent[] = [];
     try {
       const read = this.client.readStream(stream, {
         fromRevision: BigInt(options.fromRevision ?? 0),
         maxCount: options.limit ?? Number.MAX_SAFE_INTEGER,
+        ...(onLeader ? { requiresLeader: true } : {}),
       });
       for await (const resolved of read) events.push(toRecordedEvent(resolved));
     } catch (error) {
       if (error instanceof StreamNotFoundError) return undefined;
+      if (error instanceof NotLeaderError) throw error; // onLeader retries it
       throw translate(error, stream);
     }
     return events;
@@ -125,7 +188,8 @@ export class EventStoreDbEventStore implements EventStore {
       } catch (error) {
         if (!(error instanceof StreamNotFoundError)) throw translate(error, stream);
       }
-      this.ids.forget(stream);
+      // The server keeps counting the deleted stream: the next append there expects its last revision.
+      this.ids.set(stream, { revision: -1, ids: new Map(), hiddenRevision: held[held.length - 1].revision });
     }
     return removed;
   }
@@ -186,8 +250,9 @@ export class EventStoreDbEventStore implements EventStore {
    */
   private async refreshIds(stream: string): Promise<StreamIds> {
     let known = this.ids.get(stream);
-    const tail = await this.readStreamOrMissing(stream, { fromRevision: known.revision + 1 });
+    const tail = await this.readStreamOrMissing(stream, { fromRevision: known.revision + 1 }, true);
     if (tail === undefined && known.revision >= 0) known = { revision: -1, ids: new Map() };
+    if (tail && tail.length > 0) delete known.hiddenRevision;
     for (const event of tail ?? []) {
       known.ids.set(event.eventId, { position: event.position, revision: event.revision });
       known.revision = Math.max(known.revision, event.revision);
@@ -197,77 +262,28 @@ export class EventStoreDbEventStore implements EventStore {
   }
 }
 
+export interface AppendLimits {
+  /** The server's MaxAppendSize: larger appends are split into chunks under it. */
+  maxAppendBytes: number;
+  /** How long an append may wait for the server's answer, on the local clock. */
+  appendTimeoutMs: number;
+}
+
+export const DEFAULT_APPEND_LIMITS: AppendLimits = { maxAppendBytes: DEFAULT_MAX_APPEND_BYTES, appendTimeoutMs: 10_000 };
+
 export interface EventStoreDbOptions {
   /** How subscriptions resume after a drop; defaults to 100 ms doubling up to 5 s. */
   resubscribe?: Partial<ResubscribePolicy>;
+  /** Defaults: the server's default 1 MiB append size, 10 s per append. */
+  limits?: Partial<AppendLimits>;
 }
 
 export function openEventStoreDb(connectionString: string, options: EventStoreDbOptions = {}): EventStore {
   const resubscribe = { ...DEFAULT_RESUBSCRIBE, ...options.resubscribe };
-  return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), resubscribe);
+  const limits = { ...DEFAULT_APPEND_LIMITS, ...options.limits };
+  return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), resubscribe, limits);
 }
 
 function toJsonEvent(event: EventToAppend) {
   return jsonEvent({ id: event.eventId, type: event.type, data: event.data, metadata: event.metadata ?? {} });
-}
-
-/** The events of this append not yet in the stream, each id once (a repeated id within one append is one event). */
-function uniqueNew(events: EventToAppend[], known: StreamIds): EventToAppend[] {
-  const seen = new Set<string>();
-  return events.filter((e) => !known.ids.has(e.eventId) && !seen.has(e.eventId) && seen.add(e.eventId));
-}
-
-/** Each event with its position; a duplicate is one that was in the stream before, or repeats an earlier one. */
-function result(events: EventToAppend[], known: StreamIds, nextExpectedRevision: number, fresh: Set<string>): AppendResult {
-  const seen = new Set<string>();
-  const appended = events.map((e) => {
-    const stored = known.ids.get(e.eventId);
-    if (stored === undefined) throw new Error(`EventStoreDB did not return event ${e.eventId} after appending it`);
-    const duplicate = !fresh.has(e.eventId) || seen.has(e.eventId);
-    seen.add(e.eventId);
-    return { eventId: e.eventId, position: stored.position, duplicate };
-  });
-  return { position: appended[appended.length - 1].position, nextExpectedRevision, events: appended };
-}
-
-/** A pure retry is answered as the original append was: same positions, the revision its events left behind. */
-function duplicateResult(events: EventToAppend[], known: StreamIds): AppendResult {
-  const revision = Math.max(...events.map((e) => known.ids.get(e.eventId)?.revision ?? -1));
-  return result(events, known, revision, new Set());
-}
-
-/** An append of nothing changes nothing: it checks the expected revision and reports where the stream is. */
-function emptyResult(stream: string, expected: ExpectedRevision, known: StreamIds): AppendResult {
-  if (!expectationHolds(expected, known.revision)) {
-    throw new WrongExpectedRevisionError(stream, String(expected), describeRevision(known.revision));
-  }
-  const newest = [...known.ids.values()]
-    .map((stored) => stored.position)
-    .reduce<Position>((a, b) => (comparePositions(a, b) >= 0 ? a : b), '0/0');
-  return { position: newest, nextExpectedRevision: known.revision, events: [] };
-}
-
-function describeRevision(revision: number): string {
-  return revision < 0 ? 'no_stream' : String(revision);
-}
-
-function expectationHolds(expected: ExpectedRevision, current: number): boolean {
-  return (
-    expected === 'any' ||
-    (expected === 'no_stream' && current < 0) ||
-    (expected === 'stream_exists' && current >= 0) ||
-    expected === current
-  );
-}
-
-/** Vendor errors stop here: callers see the service's own errors. */
-function translate(error: unknown, stream: string): unknown {
-  if (error instanceof WrongExpectedVersionError) {
-    const actual = error.actualVersion;
-    return new WrongExpectedRevisionError(stream, String(error.expectedVersion), typeof actual === 'bigint' ? String(actual) : 'no_stream');
-  }
-  if (error instanceof UnavailableError || error instanceof DeadlineExceededError) {
-    return unavailable('EVENT_STORE_UNAVAILABLE', `EventStoreDB is unavailable: ${error.message}`);
-  }
-  return error;
 }

@@ -8,6 +8,11 @@ export interface StreamIds {
   /** Revision of the newest event indexed; -1 when the stream does not exist. */
   revision: number;
   ids: Map<string, { position: Position; revision: number }>;
+  /**
+   * The server's last event number of a stream that reads as missing because it was soft-deleted: the server
+   * keeps counting, and only an append expecting exactly this revision is sure to be stored (see the adapter).
+   */
+  hiddenRevision?: number;
 }
 
 /** A bounded least-recently-used map of stream → ids; evicting a stream only costs a rescan later. */

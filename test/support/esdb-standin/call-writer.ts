@@ -47,9 +47,13 @@ export class CallWriter<Req, Res> {
   }
 
   fail(code: number, details: string): void {
+    this.failWith({ code, details });
+  }
+
+  failWith(error: { code: number; details: string; metadata?: unknown }): void {
     if (this.closed) return;
     this.closed = true;
-    this.call.emit('error', { code, details });
+    this.call.emit('error', error);
     this.wake();
   }
 }

@@ -5,10 +5,13 @@ import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generat
 import type { Empty } from '@eventstore/db-client/generated/shared_pb';
 import type { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import { appendHandler } from './append.handler';
-import { deleteHandler } from './delete.handler';
+import { batchAppendHandler } from './batch-append.handler';
+import { deleteHandler, tombstoneHandler } from './delete.handler';
+import { IdempotencyWindow } from './idempotency-window';
 import type { CallWriter } from './call-writer';
 import { InMemoryLog } from './in-memory-log';
 import { readHandler } from './read.handler';
+import { ServerBehaviour, type StandInOptions } from './server-behaviour';
 
 export interface EsdbStandIn {
   /** A single-node, insecure connection string: no gossip, no TLS. */
@@ -18,22 +21,43 @@ export interface EsdbStandIn {
   dropSubscriptions(): void;
   /** How many $all subscriptions clients have opened so far: a resumed subscription counts again. */
   subscriptionsOpened(): number;
+  /** gRPC calls received per Streams method (a BatchAppend call is one stream, however many appends it carries). */
+  callsServed(): Record<string, number>;
+  endpoint: { host: string; port: number };
+  /** The log, to start a follower on (`startEsdbStandIn({ followerOf: leader.endpoint }, leader.log)`). */
+  log: InMemoryLog;
+  /** Clock, timeouts, stalls and leadership, changeable while running. */
+  behaviour: ServerBehaviour;
 }
 
-const STREAMS = 'event_store.client.streams.Streams';
+const STREAMS = 'event_store.client.streams.streams';
+const SERVER_VERSION = '24.10.0';
 
 /**
- * Only Read, Append and Delete are advertised: without BatchAppend in the list the client (6.2.1, appendToStream/index.js)
- * falls back to the client-streaming Append, the one the stand-in implements.
+ * What ServerFeatures.GetSupportedMethods answers (src/EventStore.Core/Services/Transport/Grpc/ServerFeatures.cs):
+ * every client-facing method, names lower-cased, Read with its features and BatchAppend with `deadline_duration`.
+ * BatchAppend in the list is what makes client 6.2.1 append over it (dist/streams/appendToStream/index.js); the
+ * legacy Append stays served for a client that passes per-call credentials.
  */
+const METHODS: [string, string[]][] = [
+  ['read', ['position', 'events']],
+  ['append', []],
+  ['batchappend', ['deadline_duration']],
+  ['delete', []],
+  ['tombstone', []],
+];
+
 function supportedMethods(_call: ServerUnaryCall<Empty, SupportedMethods>, callback: sendUnaryData<SupportedMethods>) {
-  const methods = ['Read', 'Append', 'Delete'].map((name) => new SupportedMethod().setServiceName(STREAMS).setMethodName(name));
-  callback(null, new SupportedMethods().setMethodsList(methods).setEventStoreServerVersion('23.10.0-standin'));
+  const methods = METHODS.map(([name, features]) =>
+    new SupportedMethod().setServiceName(STREAMS).setMethodName(name).setFeaturesList(features),
+  );
+  callback(null, new SupportedMethods().setMethodsList(methods).setEventStoreServerVersion(SERVER_VERSION));
 }
 
 /** Starts an in-process gRPC server that speaks the part of EventStoreDB's protocol our adapter uses. */
-export async function startEsdbStandIn(): Promise<EsdbStandIn> {
-  const log = new InMemoryLog();
+export async function startEsdbStandIn(options: StandInOptions = {}, shared?: InMemoryLog): Promise<EsdbStandIn> {
+  const log = shared ?? new InMemoryLog(new IdempotencyWindow(options.idempotencyWindow));
+  const behaviour = new ServerBehaviour(options);
   const subscriptions = new Set<CallWriter<ReadReq, ReadResp>>();
   let opened = 0;
   const track = {
@@ -44,10 +68,18 @@ export async function startEsdbStandIn(): Promise<EsdbStandIn> {
     delete: (writer: CallWriter<ReadReq, ReadResp>) => subscriptions.delete(writer),
   };
   const server = new Server();
+  const served: Record<string, number> = {};
+  const counted = <H extends (...args: never[]) => void>(name: string, handler: H) =>
+    ((...args: Parameters<H>) => {
+      served[name] = (served[name] ?? 0) + 1;
+      handler(...args);
+    }) as H;
   server.addService(StreamsService, {
-    read: readHandler(log, track),
-    append: appendHandler(log),
-    delete: deleteHandler(log),
+    read: counted('read', readHandler(log, track, behaviour)),
+    append: counted('append', appendHandler(log, behaviour)),
+    batchAppend: counted('batchAppend', batchAppendHandler(log, behaviour)),
+    delete: counted('delete', deleteHandler(log, behaviour)),
+    tombstone: counted('tombstone', tombstoneHandler(log, behaviour)),
   });
   server.addService(ServerFeaturesService, { getSupportedMethods: supportedMethods });
   const port = await new Promise<number>((resolve, reject) =>
@@ -57,7 +89,11 @@ export async function startEsdbStandIn(): Promise<EsdbStandIn> {
   );
   return {
     url: `esdb://127.0.0.1:${port}?tls=false`,
+    endpoint: { host: '127.0.0.1', port },
+    log,
+    behaviour,
     subscriptionsOpened: () => opened,
+    callsServed: () => ({ ...served }),
     dropSubscriptions: () => {
       for (const writer of [...subscriptions]) writer.fail(status.UNAVAILABLE, 'Subscription dropped by the stand-in');
       subscriptions.clear();

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { checkCommit, EXPECTED_ANY, EXPECTED_NO_STREAM, EXPECTED_STREAM_EXISTS, type StreamState } from './commit-check';
+import { IdempotencyWindow } from './idempotency-window';
 
 /**
  * The stand-in's storage: an append-only list of events with EventStoreDB's coordinates (per-stream revision,
@@ -33,6 +35,12 @@ export type AppendOutcome =
   | { ok: true; currentRevision: bigint; commit: bigint; prepare: bigint }
   | { ok: false; currentRevision: bigint | undefined };
 
+/** A write's outcome in the server's terms (StorageWriterService: Ok, AlreadyCommitted, WrongExpectedVersion, StreamDeleted). */
+export type WriteOutcome =
+  | { kind: 'written' | 'idempotent'; lastRevision: bigint; commit: bigint; prepare: bigint }
+  | { kind: 'wrong_expected_version'; current: bigint }
+  | { kind: 'stream_deleted' };
+
 export interface AllPosition {
   commit: bigint;
   prepare: bigint;
@@ -47,13 +55,19 @@ export function comparePosition(a: AllPosition, b: AllPosition): number {
   return 0;
 }
 
+/** EventNumber.DeletedStream: `$tb` of a soft-deleted stream, and the last event number of a tombstoned one. */
+export const DELETED_STREAM = 2n ** 63n - 1n;
+
 export class InMemoryLog {
   private readonly all: StoredEvent[] = [];
   private readonly streams = new Map<string, StoredEvent[]>();
-  /** Soft deletes: revisions below this are hidden from stream reads (they stay in $all until a scavenge). */
-  private readonly truncatedBefore = new Map<string, number>();
+  /** `$tb` of each stream's metadata: revisions below it are hidden from stream reads (they stay in $all until a scavenge). */
+  private readonly truncateBefore = new Map<string, bigint>();
+  private readonly tombstones = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private nextOffset = 0n;
+
+  constructor(readonly window = new IdempotencyWindow()) {}
 
   /** The stream's current revision, undefined when it has no visible event (never written, or soft-deleted). */
   currentRevision(stream: string): bigint | undefined {
@@ -64,29 +78,70 @@ export class InMemoryLog {
 
   /** Revision of the oldest event a stream read returns. */
   firstVisible(stream: string): number {
-    return this.truncatedBefore.get(stream) ?? 0;
+    const tb = this.truncateBefore.get(stream) ?? 0n;
+    return tb >= DELETED_STREAM ? Number.MAX_SAFE_INTEGER : Number(tb);
   }
 
-  append(stream: string, expected: ExpectedState, proposed: ProposedEvent[]): AppendOutcome {
-    const events = this.streams.get(stream);
-    const current = this.currentRevision(stream);
-    if (!matches(expected, current)) return { ok: false, currentRevision: current };
-    if (proposed.length === 0) {
-      return { ok: true, currentRevision: current ?? -1n, commit: this.nextOffset, prepare: this.nextOffset };
+  isTombstoned(stream: string): boolean {
+    return this.tombstones.has(stream);
+  }
+
+  /** What the server's commit check reads of a stream. */
+  state(stream: string): StreamState {
+    const events = this.streams.get(stream) ?? [];
+    return {
+      lastEventNumber: BigInt(events.length - 1),
+      tombstoned: this.tombstones.has(stream),
+      softDeleted: this.truncateBefore.get(stream) === DELETED_STREAM,
+      hasMetadata: (this.streams.get(`$$${stream}`)?.length ?? 0) > 0,
+      idAt: (n) => events[Number(n)]?.id,
+    };
+  }
+
+  /**
+   * A write as the server makes it: the commit check, then the events, then (a soft-deleted stream being written
+   * again) SoftUndeleteStream's new `$tb` at the first new revision, so only the new events read back.
+   */
+  write(stream: string, expected: bigint, proposed: ProposedEvent[]): WriteOutcome {
+    const decision = checkCommit(stream, this.state(stream), expected, proposed.map((p) => p.id), this.window);
+    switch (decision.kind) {
+      case 'wrong_expected_version':
+      case 'stream_deleted':
+        return decision;
+      case 'idempotent': {
+        const original = (this.streams.get(stream) as StoredEvent[])[Number(decision.last)];
+        return { kind: 'idempotent', lastRevision: decision.last, commit: original.commit, prepare: original.prepare };
+      }
     }
-    const target = events ?? [];
+    const firstNew = this.state(stream).lastEventNumber + 1n;
+    const written = this.store(stream, proposed);
+    if (decision.softDeleted) this.setTruncateBefore(stream, firstNew);
+    return { kind: 'written', ...written };
+  }
+
+  /** The legacy Append's outcome shape, for its handler. */
+  append(stream: string, expected: ExpectedState, proposed: ProposedEvent[]): AppendOutcome {
+    const outcome = this.write(stream, expectedVersion(expected), proposed);
+    if (outcome.kind === 'stream_deleted') throw new Error(`${stream} is deleted`);
+    if (outcome.kind === 'wrong_expected_version') return { ok: false, currentRevision: outcome.current < 0n ? undefined : outcome.current };
+    return { ok: true, currentRevision: outcome.lastRevision, commit: outcome.commit, prepare: outcome.prepare };
+  }
+
+  private store(stream: string, proposed: ProposedEvent[]): { lastRevision: bigint; commit: bigint; prepare: bigint } {
+    const target = this.streams.get(stream) ?? [];
+    if (proposed.length === 0) return { lastRevision: BigInt(target.length - 1), commit: this.nextOffset, prepare: this.nextOffset };
     const created = BigInt(Date.now()) * TICKS_PER_MS;
-    let last: StoredEvent | undefined;
+    let last = target[target.length - 1];
     for (const p of proposed) {
       last = { ...p, stream, revision: BigInt(target.length), commit: this.nextOffset, prepare: this.nextOffset, created };
       this.nextOffset += RECORD_OVERHEAD + BigInt(p.data.length + p.customMetadata.length);
       target.push(last);
       this.all.push(last);
+      this.window.put(p.id, { stream, eventNumber: last.revision });
     }
     this.streams.set(stream, target);
     for (const listener of [...this.listeners]) listener();
-    const written = last as StoredEvent;
-    return { ok: true, currentRevision: written.revision, commit: written.commit, prepare: written.prepare };
+    return { lastRevision: last.revision, commit: last.commit, prepare: last.prepare };
   }
 
   stream(stream: string): readonly StoredEvent[] | undefined {
@@ -94,18 +149,33 @@ export class InMemoryLog {
   }
 
   /**
-   * A soft delete, as the server does it: a `$metadata` event setting `$tb` (truncate before) in the `$$stream`
-   * metadata stream. The stream reads as missing; a later append recreates it and revisions carry on.
+   * A soft delete, as the server does it: a `$metadata` event setting `$tb` to EventNumber.DeletedStream in the
+   * `$$stream` metadata stream. The stream reads as missing; its last event number stays, so a later append
+   * recreates it with revisions carrying on.
    */
   softDelete(stream: string, expected: ExpectedState): AppendOutcome {
     const current = this.currentRevision(stream);
     if (current === undefined || !matches(expected, current)) return { ok: false, currentRevision: current };
-    const truncateBefore = Number(current) + 1;
-    const data = new TextEncoder().encode(JSON.stringify({ $tb: truncateBefore }));
+    return this.setTruncateBefore(stream, DELETED_STREAM);
+  }
+
+  /** A hard delete: the name can never be written again (Streams.Tombstone). */
+  tombstone(stream: string, expected: ExpectedState): AppendOutcome {
+    const current = this.currentRevision(stream);
+    if (this.tombstones.has(stream) || !matches(expected, current)) return { ok: false, currentRevision: current };
+    this.tombstones.add(stream);
+    this.truncateBefore.set(stream, DELETED_STREAM);
+    const marker = { id: randomUUID(), type: '$streamDeleted', contentType: 'application/json', data: new Uint8Array(), customMetadata: new Uint8Array() };
+    const written = this.store(stream, [marker]);
+    return { ok: true, currentRevision: DELETED_STREAM, commit: written.commit, prepare: written.prepare };
+  }
+
+  private setTruncateBefore(stream: string, truncateBefore: bigint): AppendOutcome {
+    const data = new TextEncoder().encode(JSON.stringify({ $tb: Number(truncateBefore) }));
     const marker = { id: randomUUID(), type: '$metadata', contentType: 'application/json', data, customMetadata: new Uint8Array() };
-    const written = this.append(`$$${stream}`, { kind: 'any' }, [marker]);
-    this.truncatedBefore.set(stream, truncateBefore);
-    return written;
+    const written = this.store(`$$${stream}`, [marker]);
+    this.truncateBefore.set(stream, truncateBefore);
+    return { ok: true, currentRevision: written.lastRevision, commit: written.commit, prepare: written.prepare };
   }
 
   /** Index of the first event at or after the position (the real server reads $all inclusively). */
@@ -145,5 +215,19 @@ function matches(expected: ExpectedState, current: bigint | undefined): boolean 
       return current !== undefined;
     case 'revision':
       return current === expected.revision;
+  }
+}
+
+/** ExpectedState in the server's numbers (AnyStreamRevision / ExpectedVersion). */
+export function expectedVersion(expected: ExpectedState): bigint {
+  switch (expected.kind) {
+    case 'any':
+      return EXPECTED_ANY;
+    case 'no_stream':
+      return EXPECTED_NO_STREAM;
+    case 'stream_exists':
+      return EXPECTED_STREAM_EXISTS;
+    case 'revision':
+      return expected.revision;
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { status, type ServerWritableStream } from '@grpc/grpc-js';
+import { Metadata, status, type ServerWritableStream } from '@grpc/grpc-js';
 import type { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import { CallWriter } from './call-writer';
+import type { ServerBehaviour } from './server-behaviour';
 import { eventFilter, type EventFilter } from './event-filter';
 import type { InMemoryLog, StoredEvent } from './in-memory-log';
 import { caughtUpMessage, checkpointMessage, confirmationMessage, eventMessage, streamName, streamNotFoundMessage } from './messages';
@@ -18,8 +19,9 @@ export interface SubscriptionRegistry {
   delete(writer: CallWriter<ReadReq, ReadResp>): void;
 }
 
-export function readHandler(log: InMemoryLog, subscriptions: SubscriptionRegistry) {
+export function readHandler(log: InMemoryLog, subscriptions: SubscriptionRegistry, behaviour: ServerBehaviour) {
   return (call: ReadCall): void => {
+    if (behaviour.refuseAsFollower(call as never)) return;
     const writer = new CallWriter(call);
     const options = call.request.getOptions();
     const run = async () => {
@@ -45,6 +47,7 @@ async function readStream(log: InMemoryLog, options: ReadReq.Options, writer: Ca
   const streamOptions = options.getStream() as ReadReq.Options.StreamOptions;
   const name = streamName(streamOptions.getStreamIdentifier());
   const events = log.stream(name);
+  if (log.isTombstoned(name)) return writer.failWith(streamDeletedError(name));
   if (!events || log.currentRevision(name) === undefined) return writer.write(streamNotFoundMessage(name));
   const backwards = options.getReadDirection() === BACKWARDS;
   const [first, last] = [log.firstVisible(name), events.length - 1];
@@ -128,4 +131,12 @@ async function deliver(
     }
   }
   return index;
+}
+
+/** RpcExceptions.StreamDeleted: a read of a tombstoned stream. */
+function streamDeletedError(stream: string) {
+  const metadata = new Metadata();
+  metadata.set('exception', 'stream-deleted');
+  metadata.set('stream-name', stream);
+  return { code: status.FAILED_PRECONDITION, details: `Event stream '${stream}' is deleted.`, metadata };
 }
