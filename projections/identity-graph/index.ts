@@ -15,6 +15,13 @@ export {
 } from './graph-item';
 export { createGraphState, type GraphState } from './graph-state';
 export { loadGraphScope, scopeGraphIds, scopeIdentityKeys, type GraphScopeReader } from './load-scope';
-export * from './normalise';
-export { simulate, type SimulateEvent, type SimulateInput, type SimulateResult } from './simulate';
+export * from './identity-rules';
+export {
+  simulate,
+  simulateWithCodes,
+  type SimulateEvent,
+  type SimulateInput,
+  type SimulateRejection,
+  type SimulateResult,
+} from './simulate';
 export { namespaceSettingsProblems, parseEventLine } from './simulate-input';

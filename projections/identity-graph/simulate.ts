@@ -10,7 +10,7 @@ import { applyItem } from './apply-item';
 import { components, removedLinks } from './components';
 import type { GraphItem } from './graph-item';
 import { createGraphState, type GraphState } from './graph-state';
-import { normaliseIdentities } from './normalise';
+import { normaliseIdentities } from './identity-rules';
 import { parseEventLine } from './simulate-input';
 import { settingsView } from './settings-view';
 
@@ -37,31 +37,50 @@ export interface SimulateResult {
 }
 
 export function simulate(input: SimulateInput): SimulateResult {
+  const { rejected, ...result } = simulateWithCodes(input);
+  return { ...result, rejected: rejected.map(({ index, reason }) => ({ index, reason })) };
+}
+
+/** Why the simulator turned an event down; `code` is the one ingestion answers the same item with. */
+export interface SimulateRejection {
+  index: number;
+  code: string;
+  reason: string;
+}
+
+/** simulate(), with the code of every rejection (the API answers only the reason). */
+export function simulateWithCodes(input: SimulateInput): Omit<SimulateResult, 'rejected'> & { rejected: SimulateRejection[] } {
   const settings: IdentitySettings = { namespaces: input.namespaces, graphCap: input.graphCap ?? DEFAULT_GRAPH_CAP };
   const state = createGraphState();
-  const rejected: SimulateResult['rejected'] = [];
+  const rejected: SimulateRejection[] = [];
   input.events.forEach((event, index) => {
     const item = toItem(settings, event, index);
-    if (typeof item === 'string') {
-      rejected.push({ index, reason: item });
+    if ('code' in item) {
+      rejected.push({ index, ...item });
       return;
     }
     const outcome = applyItem(state, settings, item);
-    if (outcome.rejection) rejected.push({ index, reason: outcome.rejection.reason });
+    if (outcome.rejection) rejected.push({ index, code: outcome.rejection.code, reason: outcome.rejection.reason });
   });
   return { ...describe(state, settings), rejected };
 }
 
 /** The item for one event, or why it cannot be one. */
-function toItem(settings: IdentitySettings, event: SimulateEvent, index: number): GraphItem | string {
+function toItem(settings: IdentitySettings, event: SimulateEvent, index: number): GraphItem | Omit<SimulateRejection, 'index'> {
   const parsed = typeof event === 'string' ? parseEventLine(event) : parseEventObject(event);
-  if (typeof parsed === 'string') return parsed;
+  if (typeof parsed === 'string') return { code: 'INVALID_EVENT', reason: parsed };
   const timestamp = parsed.timestamp === undefined ? index + 1 : parseZonedTime(parsed.timestamp);
-  if (Number.isNaN(timestamp)) return `timestamp ${String(parsed.timestamp)} is not an ISO-8601 time with a zone`;
-  const normalised = normaliseIdentities(settings.namespaces, parsed.identities);
-  if (normalised.problems.length > 0) return normalised.problems.map((p) => p.message).join('; ');
-  if (normalised.identities.length === 0) return 'no identity left once blocked values are dropped';
-  return { itemId: String(index), source: 'simulator', timestamp, identities: normalised.identities };
+  if (Number.isNaN(timestamp)) {
+    return { code: 'TIMESTAMP_INVALID', reason: `timestamp ${String(parsed.timestamp)} is not an ISO-8601 time with a zone` };
+  }
+  const { problems, identities } = normaliseIdentities(settings.namespaces, parsed.identities);
+  if (problems.length > 0) return { code: problems[0].code, reason: problems.map((p) => lowerFirst(p.message)).join('; ') };
+  return { itemId: String(index), source: 'simulator', timestamp, identities };
+}
+
+/** Reasons are clauses joined by '; ', so a rule's sentence starts lower-case here. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /** Input times carry a zone (API.md): a zone-less time would be read in the server's local zone. */

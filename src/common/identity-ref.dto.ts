@@ -2,8 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 
 /**
- * An identity in a request body, shape only: normalisation and the 1024-character rule are the identity rules'
- * (a 422 after trimming), so the shape allows room for surrounding whitespace.
+ * An identity in a request body, shape only: normalisation and the value length limit are the identity rules'
+ * (projections/identity-graph/identity-rules.ts: a 422 after trimming), so the shape allows room for whitespace.
  */
 export class IdentityRefDto {
   @ApiProperty({ example: 'Email', description: 'A registered namespace code (case-sensitive)' })

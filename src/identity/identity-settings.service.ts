@@ -5,7 +5,7 @@ import { decode, encode } from '../events';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import type { Position } from '../event-store/position';
 import type { IdentityRef, IdentitySettings } from '../../projections/model';
-import { isBlockedValue, MAX_IDENTITY_VALUE_LENGTH, normaliseIdentityValue } from '../../projections/identity-graph';
+import { checkRequestedIdentity } from '../../projections/identity-graph';
 import { unprocessable } from '../common/app-error';
 import { ChangeIdentitySettings, decide, evolve, initialSettingsState, SETTINGS_STREAM, SettingsState } from './identity-settings.decider';
 
@@ -77,16 +77,11 @@ export class IdentitySettingsService implements OnModuleInit {
   async normaliseRequested(identity: IdentityRef, path: string): Promise<IdentityRef> {
     const find = (s: CurrentSettings) => s.settings.namespaces.find((n) => n.code === identity.namespace);
     const setting = find(this.current()) ?? (this.distributed ? find(await this.refresh()) : undefined);
-    if (!setting) {
-      const message = `Namespace ${identity.namespace} is not registered`;
-      throw unprocessable('UNKNOWN_NAMESPACE', message, [{ path: `${path}.namespace`, code: 'UNKNOWN_NAMESPACE', message }]);
-    }
-    const id = normaliseIdentityValue(setting.type, identity.id);
-    if (isBlockedValue(id)) throw unprocessable('IDENTITY_VALUE_BLOCKED', `${path}.id is a blocked value (empty, null, unknown, ...)`);
-    if (id.length > MAX_IDENTITY_VALUE_LENGTH) {
-      throw unprocessable('IDENTITY_VALUE_TOO_LONG', `Identity values hold at most ${MAX_IDENTITY_VALUE_LENGTH} characters`);
-    }
-    return { namespace: identity.namespace, id };
+    const checked = checkRequestedIdentity(setting?.type, identity, path);
+    if (!('code' in checked)) return checked;
+    // An unknown namespace names its field, as ingestion does; the value problems answer without details.
+    const { code, message } = checked;
+    throw unprocessable(code, message, code === 'UNKNOWN_NAMESPACE' ? [{ path: `${path}.namespace`, code, message }] : undefined);
   }
 
   /** Decides on the freshest state and appends with the exact expected revision (a concurrent change is a 409). */

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { MAX_IDENTITY_VALUE_LENGTH } from '../../projections/identity-graph';
 import { ITEM_KINDS } from './item-rules';
 
 /**
@@ -14,7 +15,7 @@ export class IdentityInputDto {
   @Length(1, 64)
   namespace!: string;
 
-  @ApiProperty({ example: 'tom@acme.com', description: 'Trimmed; lower-cased for email-type namespaces; ≤ 1024 chars' })
+  @ApiProperty({ example: 'tom@acme.com', description: `Trimmed; lower-cased for email-type namespaces; ≤ ${MAX_IDENTITY_VALUE_LENGTH} chars` })
   @IsString()
   id!: string;
 

@@ -1,12 +1,15 @@
 import { AppError, ErrorDetail, unprocessable } from '../common/app-error';
 import { identityKey, IdentityRef, IdentitySettings } from '../../projections/model';
-import { isBlockedValue, normaliseIdentityValue } from '../../projections/identity-graph/normalise';
+import { checkIdentity, IDENTITY_MESSAGES, NO_IDENTITY_LEFT, tooManyIdentities, type IdentityProblem } from '../../projections/identity-graph';
 
-/** The pure rules every ingested item obeys (API.md "Rules for every item"): no I/O, no clock. */
+/**
+ * The pure rules every ingested item obeys (API.md "Rules for every item"): no I/O, no clock. The identity rules
+ * themselves (normalisation, blocked values, limits, codes) are the pure core's (projections/identity-graph/
+ * identity-rules.ts), shared with the simulator and requests; this adds what only ingestion knows: suppression,
+ * unique namespaces, the primary identity and the kinds of item.
+ */
 export type ItemKind = 'record' | 'event' | 'link';
 export const ITEM_KINDS: readonly ItemKind[] = ['record', 'event', 'link'];
-export const MAX_IDENTITIES = 20;
-export const MAX_VALUE_LENGTH = 1024;
 
 export interface IdentityInput {
   namespace: string;
@@ -39,13 +42,10 @@ export function resolveIdentities(
   settings: IdentitySettings,
   isSuppressed?: IsSuppressed,
 ): ResolvedIdentities {
-  if (inputs.length > MAX_IDENTITIES) {
-    throw unprocessable('TOO_MANY_IDENTITIES', `An item holds at most ${MAX_IDENTITIES} identities, got ${inputs.length}`);
-  }
+  const tooMany = tooManyIdentities(inputs.length);
+  if (tooMany) throw unprocessable(tooMany.code, tooMany.message);
   const { candidates, warnings } = normaliseAll(inputs, settings, isSuppressed);
-  if (candidates.length === 0) {
-    throw unprocessable('NO_IDENTITY', 'The item has no identity left once blocked values are dropped', warnings);
-  }
+  if (candidates.length === 0) throw unprocessable(NO_IDENTITY_LEFT.code, NO_IDENTITY_LEFT.message, warnings);
   checkUniqueNamespaces(candidates, settings);
   if (kind === 'link' && candidates.length < 2) {
     throw unprocessable('LINK_NEEDS_TWO_IDENTITIES', 'A link needs at least two distinct identities', warnings);
@@ -62,19 +62,16 @@ function normaliseAll(inputs: IdentityInput[], settings: IdentitySettings, isSup
   inputs.forEach((input, i) => {
     const path = `identities[${i}]`;
     const ns = ranks.get(input.namespace);
-    if (!ns) {
-      problems.push({ path: `${path}.namespace`, code: 'UNKNOWN_NAMESPACE', message: `Namespace ${input.namespace} is not registered` });
+    const verdict = checkIdentity(ns?.type, input);
+    if (verdict.kind === 'problem') {
+      problems.push(problemDetail(path, verdict.problem));
       return;
     }
-    if (isBlockedValue(input.id)) {
-      warnings.push({ path, code: 'BLOCKED_VALUE_DROPPED', message: `A blocked ${input.namespace} value was dropped` });
+    if (verdict.kind === 'blocked') {
+      warnings.push({ path, code: 'BLOCKED_VALUE_DROPPED', message: IDENTITY_MESSAGES.blockedDropped(input.namespace) });
       return;
     }
-    const id = normaliseIdentityValue(ns.type, input.id);
-    if (id.length > MAX_VALUE_LENGTH) {
-      problems.push({ path: `${path}.id`, code: 'IDENTITY_VALUE_TOO_LONG', message: `Identity values hold at most ${MAX_VALUE_LENGTH} characters` });
-      return;
-    }
+    const { id } = verdict.identity;
     if (isSuppressed?.({ namespace: input.namespace, id })) {
       warnings.push({ path, code: 'SUPPRESSED_IDENTITY_DROPPED', message: `An erased ${input.namespace} value was dropped` });
       return;
@@ -82,10 +79,14 @@ function normaliseAll(inputs: IdentityInput[], settings: IdentitySettings, isSup
     const key = identityKey({ namespace: input.namespace, id });
     const seen = byKey.get(key);
     if (seen) seen.primary ||= input.primary === true;
-    else byKey.set(key, { namespace: input.namespace, id, primary: input.primary === true, rank: ns.rank });
+    else byKey.set(key, { namespace: input.namespace, id, primary: input.primary === true, rank: ns!.rank });
   });
   if (problems.length > 0) throw new AppError(problems[0].code!, 422, problems[0].message, problems);
   return { candidates: [...byKey.values()], warnings };
+}
+
+function problemDetail(path: string, problem: IdentityProblem): ErrorDetail {
+  return { path: problem.field ? `${path}.${problem.field}` : path, code: problem.code, message: problem.message };
 }
 
 function checkUniqueNamespaces(candidates: Candidate[], settings: IdentitySettings): void {

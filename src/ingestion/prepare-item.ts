@@ -5,9 +5,10 @@ import { checkPayload } from '../common/payload-rules';
 import { validateBody } from '../common/validate-body';
 import { deriveEventId, DomainEvent, ItemEventType } from '../events';
 import type { IdentityRef, IdentitySettings } from '../../projections/model';
+import { tooManyIdentities } from '../../projections/identity-graph';
 import { subjectStream } from '../identity/subject-stream';
 import { EventDto, LinkDto, RecordDto } from './ingestion.dto';
-import { ItemKind, MAX_IDENTITIES, parseItemTimestamp, resolveIdentities, Warning } from './item-rules';
+import { ItemKind, parseItemTimestamp, resolveIdentities, Warning } from './item-rules';
 
 export interface IngestContext {
   settings: IdentitySettings;
@@ -75,9 +76,8 @@ function checkCheaplyFirst(kind: ItemKind, raw: unknown, limits: Limits): void {
   checkPayload(raw, '', { strictKeys: false });
   checkSize(kind, raw, limits);
   const identities = (raw as { identities?: unknown }).identities;
-  if (Array.isArray(identities) && identities.length > MAX_IDENTITIES) {
-    throw unprocessable('TOO_MANY_IDENTITIES', `An item holds at most ${MAX_IDENTITIES} identities, got ${identities.length}`);
-  }
+  const tooMany = Array.isArray(identities) ? tooManyIdentities(identities.length) : undefined;
+  if (tooMany) throw unprocessable(tooMany.code, tooMany.message);
 }
 
 function checkSize(kind: ItemKind, raw: unknown, limits: Limits): void {

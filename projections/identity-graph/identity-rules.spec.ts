@@ -1,4 +1,4 @@
-import { isBlockedValue, normaliseIdentities, normaliseIdentityValue } from './normalise';
+import { isBlockedValue, normaliseIdentities, normaliseIdentityValue } from './identity-rules';
 
 describe('identity normalisation', () => {
   it('trims every value and lower-cases only email-type values', () => {
@@ -30,7 +30,7 @@ describe('identity normalisation', () => {
     expect(result.blocked).toEqual([2]);
     expect(result.problems.map((p) => [p.code, p.index])).toEqual([
       ['UNKNOWN_NAMESPACE', 3],
-      ['VALUE_TOO_LONG', 4],
+      ['IDENTITY_VALUE_TOO_LONG', 4],
     ]);
   });
 });
