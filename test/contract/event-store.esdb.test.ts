@@ -16,7 +16,7 @@ import { describeEventStoreContract } from './event-store.contract';
 
 const buffered = (subscription: unknown) => (subscription as EventStoreDbSubscription).buffered;
 
-describeEventStoreContract('eventstoredb over the in-process gRPC stand-in', async () => {
+describeEventStoreContract('eventstoredb over the in-process gRPC stand-in (BatchAppend)', async () => {
   const standIn = await startEsdbStandIn();
   const store = openEventStoreDb(standIn.url);
   return {
@@ -25,6 +25,9 @@ describeEventStoreContract('eventstoredb over the in-process gRPC stand-in', asy
     cleanup: async () => {
       await store.close();
       await standIn.stop();
+      // Every append of the contract went over BatchAppend, the path production takes, never the legacy Append.
+      expect(standIn.callsServed().batchAppend).toBeGreaterThan(0);
+      expect(standIn.callsServed().append).toBeUndefined();
     },
   };
 });
