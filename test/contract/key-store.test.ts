@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openMongoKeyStore } from '../../src/privacy/key-store/mongodb';
+import { MongoClient } from 'mongodb';
+import { MongoKeyStore, openMongoKeyStore } from '../../src/privacy/key-store/mongodb';
 import { openSqliteKeyStore } from '../../src/privacy/key-store/sqlite';
 import { startJongodb, type Jongodb } from '../support/jongodb';
 import { describeKeyStoreContract } from './key-store.contract';
@@ -39,5 +40,27 @@ describe('SQLite key store: a deleted key leaves no byte behind', () => {
     expect(bytes().includes(other)).toBe(true);
     await store.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('MongoDB key store: durability across a failover', () => {
+  it('writes keys with majority write concern (journaled) and reads them with majority read concern', async () => {
+    const client = new MongoClient(jongodb!.uri, { monitorCommands: true });
+    const commands: { name: string; command: Record<string, unknown> }[] = [];
+    client.on('commandStarted', (event) => commands.push({ name: event.commandName, command: event.command }));
+    const store = new MongoKeyStore(client, `tessera_ks_${randomUUID().replace(/-/g, '')}`);
+    try {
+      await store.ensureKeys(['subject'], () => Buffer.alloc(32, 1));
+      await store.addSuppressed(['hash']);
+      await store.deleteKeys(['subject']);
+      const writes = commands.filter((c) => ['insert', 'delete'].includes(c.name));
+      const reads = commands.filter((c) => c.name === 'find');
+      expect(writes.length).toBeGreaterThanOrEqual(3);
+      expect(reads.length).toBeGreaterThanOrEqual(1);
+      for (const w of writes) expect(w.command.writeConcern).toEqual({ w: 'majority', j: true });
+      for (const r of reads) expect(r.command.readConcern).toEqual({ level: 'majority' });
+    } finally {
+      await store.close();
+    }
   });
 });

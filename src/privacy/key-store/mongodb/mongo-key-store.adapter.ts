@@ -11,6 +11,15 @@ interface SecretDoc {
   value: Binary;
 }
 const SALT = 'suppression-salt';
+
+/**
+ * A key is the only way to read the events sealed under it, so it must outlive any failover: writes wait for a
+ * majority of the replica set and the journal (a key acknowledged by the primary alone is lost if the primary
+ * fails before replicating it, and rolled back when it rejoins), and reads see only majority-committed keys (a key
+ * read from a primary's unreplicated write could be used to seal events and then be rolled back). Reads go to
+ * the primary, the default.
+ */
+const DURABLE = { writeConcern: { w: 'majority' as const, journal: true }, readConcern: { level: 'majority' as const } };
 const DUPLICATE_KEY = 11000;
 
 /**
@@ -25,9 +34,9 @@ export class MongoKeyStore implements KeyStore {
 
   constructor(private readonly client: MongoClient, dbName?: string) {
     const db = client.db(dbName);
-    this.keys = db.collection<KeyDoc>('subject_keys');
-    this.secrets = db.collection<SecretDoc>('privacy_secrets');
-    this.suppressed = db.collection<{ _id: string }>('suppressed_identities');
+    this.keys = db.collection<KeyDoc>('subject_keys', DURABLE);
+    this.secrets = db.collection<SecretDoc>('privacy_secrets', DURABLE);
+    this.suppressed = db.collection<{ _id: string }>('suppressed_identities', DURABLE);
   }
 
   ensureKeys(subjectIds: string[], create: () => Buffer): Promise<Map<string, Buffer>> {
