@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
+import { AudiencesModule } from './audiences';
 import { ApiKeyGuard } from './common/api-key.guard';
 import { ConfigModule } from './config/config.module';
 import type { TesseraConfig } from './config/config';
@@ -35,6 +36,7 @@ export const FEATURE_MODULES: Array<Type | DynamicModule> = [
   AuditModule,
   PrivacyModule,
   SegmentModule,
+  AudiencesModule,
 ];
 
 @Module({})

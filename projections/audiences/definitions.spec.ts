@@ -1,6 +1,6 @@
 import { definitionsOf } from './audiences.fixture';
 import { anonymousName, canonicalJson, compileEventCondition } from './compile-event';
-import { audiencesNaming, cycleThrough, evolveDefinitions } from './definitions';
+import { audiencesNaming, cycleThrough, evolveDefinitions, reachableAudiences } from './definitions';
 
 const member = (audience: string) => ({ audience, op: 'member' as const });
 const hasEmail = { identity: 'Email', op: 'exists' as const };
@@ -63,5 +63,14 @@ describe('an event condition compiles to an anonymous count', () => {
 
   it('canonical JSON sorts keys and keeps array order', () => {
     expect(canonicalJson({ b: [2, 1], a: { d: 1, c: null } })).toBe('{"a":{"c":null,"d":1},"b":[2,1]}');
+  });
+});
+
+describe('reachable audiences', () => {
+  it('are the audiences a condition names, directly or not, in evaluation order', () => {
+    const defs = definitionsOf({ a: hasEmail, b: member('a'), c: hasEmail, d: member('b') });
+    expect(reachableAudiences(defs, { or: [member('d'), member('c')] })).toEqual(['a', 'b', 'c', 'd']);
+    expect(reachableAudiences(defs, member('b'))).toEqual(['a', 'b']);
+    expect(reachableAudiences(defs, hasEmail)).toEqual([]);
   });
 });

@@ -97,3 +97,15 @@ export function audiencesNaming(state: AudienceDefinitions, id: string): string[
 export function dependentsOf(state: AudienceDefinitions, id: string): string[] {
   return audiencesNaming(state, id);
 }
+
+/** The audiences a condition names, directly or through other audiences, in evaluation order. */
+export function reachableAudiences(state: AudienceDefinitions, condition: Condition): string[] {
+  const reached = new Set<string>();
+  const visit = (id: string): void => {
+    if (reached.has(id) || !state.byId.has(id)) return;
+    reached.add(id);
+    state.reads.get(id)!.audiences.forEach(visit);
+  };
+  readsOf(condition).audiences.forEach(visit);
+  return state.order.filter((id) => reached.has(id));
+}

@@ -15,7 +15,8 @@ export interface ExplainView extends ProfileView {
   /** By leaf path, as on the profile body. */
   provenance: Readonly<Record<string, AttributeRecord>>;
   identities: ReadonlyArray<{ namespace: string; id: string }>;
-  memberships: ReadonlyMap<string, Membership>;
+  /** The profile's memberships; `enteredAt` when it is known (stored memberships, not a read-time evaluation). */
+  memberships: ReadonlyMap<string, Partial<Pick<Membership, 'enteredAt'>>>;
   /** Ids of the events an anonymous count counts now, newest first. */
   matchingEvents(anonymousName: string): string[];
 }
@@ -51,7 +52,8 @@ function evidenceOf(leaf: LeafCondition, view: ExplainView): Record<string, unkn
   }
   if ('audience' in leaf) {
     const membership = view.memberships.get(leaf.audience);
-    return membership ? { member: true, enteredAt: membership.enteredAt } : { member: false };
+    if (!membership) return { member: false };
+    return membership.enteredAt ? { member: true, enteredAt: membership.enteredAt } : { member: true };
   }
   const name = anonymousName(leaf);
   return { count: countValue(view, name), eventIds: view.matchingEvents(name) };

@@ -208,7 +208,7 @@ function runLog(conditions: Condition[], steps: Step[], defineAt: number[]): voi
 
   function check(): void {
     for (const [profileId, person] of people) {
-      const naive = evaluateAll(engine, viewOf(person, engine.definitions, now));
+      const naive = evaluateAll(engine.definitions, viewOf(person, engine.definitions, now));
       expect([...(memberships.get(profileId)?.keys() ?? [])].sort()).toEqual([...naive].sort());
     }
     expect([...memberships.keys()].every((p) => people.has(p))).toBe(true);

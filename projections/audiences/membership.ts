@@ -88,11 +88,15 @@ export function exitAll(
   return [...memberships.keys()].sort().map((audienceId) => ({ profileId, audienceId, kind: 'exited' as const, at, cause }));
 }
 
-/** The memberships of a profile from scratch: what incremental evaluation must always agree with. */
-export function evaluateAll(engine: AudienceEngine, view: ProfileView): Set<string> {
+/**
+ * The memberships of a profile from scratch: what incremental evaluation must always agree with. `only` limits it to
+ * some audiences (they must include every audience they name, as reachableAudiences gives).
+ */
+export function evaluateAll(definitions: AudienceDefinitions, view: ProfileView, only?: ReadonlySet<string>): Set<string> {
   const members = new Set<string>();
-  for (const audienceId of engine.definitions.order) {
-    const { condition } = engine.definitions.byId.get(audienceId)!;
+  for (const audienceId of definitions.order) {
+    if (only && !only.has(audienceId)) continue;
+    const { condition } = definitions.byId.get(audienceId)!;
     if (evaluateCondition(condition, view, members)) members.add(audienceId);
   }
   return members;

@@ -1,3 +1,4 @@
+import type { AudienceDeleted, AudienceSaved } from '../../projections/audiences';
 import type { IdentityRef, NamespaceSetting } from '../../projections/model';
 
 /**
@@ -118,6 +119,10 @@ export interface ItemErasedV1 {
   erasedType: string;
 }
 
+/** An audience created or replaced (API.md "Audiences"); `version` counts its saves, 1 for the first. */
+export type AudienceSavedV1 = AudienceSaved;
+export type AudienceDeletedV1 = AudienceDeleted;
+
 export interface EventPayloads {
   RecordIngested: RecordIngestedV1;
   ExperienceEventIngested: ExperienceEventIngestedV1;
@@ -132,6 +137,8 @@ export interface EventPayloads {
   PrivacyRequestFailed: PrivacyRequestFailedV1;
   SubjectErased: SubjectErasedV1;
   ItemErased: ItemErasedV1;
+  AudienceSaved: AudienceSavedV1;
+  AudienceDeleted: AudienceDeletedV1;
 }
 
 export type EventType = keyof EventPayloads;
@@ -150,6 +157,8 @@ export const CURRENT_VERSIONS: { [K in EventType]: number } = {
   PrivacyRequestFailed: 1,
   SubjectErased: 1,
   ItemErased: 1,
+  AudienceSaved: 1,
+  AudienceDeleted: 1,
 };
 
 export const EVENT_TYPES = Object.keys(CURRENT_VERSIONS) as EventType[];

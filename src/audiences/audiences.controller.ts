@@ -1,0 +1,84 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { NAME_PATTERN, type AudienceDefinition } from '../../projections/audiences';
+import { badRequest } from '../common/app-error';
+import { RequireScope } from '../common/require-scope.decorator';
+import { validateBody } from '../common/validate-body';
+import { AudienceDefinitionsService } from './audience-definitions.service';
+import { AudienceResponseDto, AudienceSavedResponseDto, PreviewAudienceDto, PutAudienceDto } from './audience.dto';
+import { AudienceStatus } from './audience-status';
+import { PreviewAudience, type PreviewResult } from './preview-audience.query';
+
+const DEFAULT_SAMPLE = 10;
+
+@ApiTags('audiences')
+@Controller('v1/audiences')
+export class AudiencesController {
+  constructor(
+    private readonly audiences: AudienceDefinitionsService,
+    private readonly status: AudienceStatus,
+    private readonly previews: PreviewAudience,
+  ) {}
+
+  @Get()
+  @RequireScope('read')
+  @ApiOperation({ summary: 'Every audience with its status and size' })
+  @ApiOkResponse({ type: [AudienceResponseDto] })
+  async list(): Promise<{ items: AudienceResponseDto[] }> {
+    const items = await Promise.all((await this.audiences.list()).map((a) => this.body(a)));
+    return { items };
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @RequireScope('read')
+  @ApiOperation({ summary: 'The exact number of profiles a condition matches now, and a sample; nothing is stored' })
+  @ApiBody({ type: PreviewAudienceDto })
+  @ApiUnprocessableEntityResponse({ description: 'CONDITION_INVALID, with details[].path naming each offending node' })
+  preview(@Body() raw: unknown): Promise<PreviewResult> {
+    const dto = validateBody(PreviewAudienceDto, raw);
+    return this.previews.preview(dto.condition, dto.limit ?? DEFAULT_SAMPLE, Date.now());
+  }
+
+  @Get(':id')
+  @RequireScope('read')
+  @ApiOkResponse({ type: AudienceResponseDto })
+  @ApiNotFoundResponse({ description: 'AUDIENCE_NOT_FOUND' })
+  async get(@Param('id') id: string): Promise<AudienceResponseDto> {
+    return this.body(await this.audiences.get(audienceId(id)));
+  }
+
+  @Put(':id')
+  @HttpCode(200)
+  @RequireScope('admin')
+  @ApiOperation({ summary: 'Create or replace an audience (appends AudienceSaved); members are backfilled in the background' })
+  @ApiBody({ type: PutAudienceDto })
+  @ApiOkResponse({ type: AudienceSavedResponseDto })
+  @ApiUnprocessableEntityResponse({ description: 'CONDITION_INVALID (details[].path per node), AUDIENCE_CYCLE' })
+  async put(@Param('id') rawId: string, @Body() raw: unknown): Promise<AudienceSavedResponseDto> {
+    const id = audienceId(rawId);
+    const dto = validateBody(PutAudienceDto, raw);
+    const command = { type: 'SaveAudience' as const, id, name: dto.name, condition: dto.condition };
+    const { position, version } = await this.audiences.execute(dto.description === undefined ? command : { ...command, description: dto.description });
+    return { id, version: version!, position, status: await this.status.statusOf(id, version!) };
+  }
+
+  @Delete(':id')
+  @RequireScope('admin')
+  @ApiNotFoundResponse({ description: 'AUDIENCE_NOT_FOUND' })
+  @ApiUnprocessableEntityResponse({ description: 'AUDIENCE_IN_USE: another audience names it' })
+  delete(@Param('id') id: string): Promise<{ position: string }> {
+    return this.audiences.execute({ type: 'DeleteAudience', id: audienceId(id) });
+  }
+
+  private async body(definition: AudienceDefinition): Promise<AudienceResponseDto> {
+    const { id, name, description, condition, version, createdAt, updatedAt } = definition;
+    const [status, size] = await Promise.all([this.status.statusOf(id, version), this.status.sizeOf(id)]);
+    return { id, name, description: description ?? '', condition, version, status, size, createdAt, updatedAt };
+  }
+}
+
+function audienceId(id: string): string {
+  if (!NAME_PATTERN.test(id)) throw badRequest('AUDIENCE_ID_INVALID', 'An audience id is [A-Za-z][A-Za-z0-9_]{0,63}');
+  return id;
+}

@@ -1,0 +1,29 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NAME_PATTERN } from '../../projections/audiences';
+import { badRequest } from '../common/app-error';
+import { RequireScope } from '../common/require-scope.decorator';
+import { validateBody } from '../common/validate-body';
+import { ExplainQueryDto } from './audience.dto';
+import { ExplainMembership, type MembershipExplanation } from './explain-membership.query';
+
+@ApiTags('audiences')
+@Controller('v1/profiles')
+export class ExplainMembershipController {
+  constructor(private readonly explanations: ExplainMembership) {}
+
+  @Get(':namespace/:id/audiences/:audienceId/explain')
+  @RequireScope('read')
+  @ApiOperation({ summary: 'Why a profile is or is not in an audience: every node matched or not, with its evidence' })
+  @ApiNotFoundResponse({ description: 'PROFILE_NOT_FOUND, AUDIENCE_NOT_FOUND' })
+  explain(
+    @Param('namespace') namespace: string,
+    @Param('id') id: string,
+    @Param('audienceId') audienceId: string,
+    @Query() raw: unknown,
+  ): Promise<MembershipExplanation> {
+    if (!NAME_PATTERN.test(audienceId)) throw badRequest('AUDIENCE_ID_INVALID', 'An audience id is [A-Za-z][A-Za-z0-9_]{0,63}');
+    const query = validateBody(ExplainQueryDto, raw);
+    return this.explanations.explain(namespace, id, audienceId, query.minPosition, Date.now());
+  }
+}
