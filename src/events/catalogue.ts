@@ -1,5 +1,6 @@
 import type { AudienceDeleted, AudienceSaved } from '../../projections/audiences';
 import type { IdentityRef, NamespaceSetting } from '../../projections/model';
+import type { ComputedAttributeDefinition } from '../../projections/computed-attributes';
 
 /**
  * Every event the log holds, with its schema version. Payloads are plain JSON. Times inside payloads are ISO-8601
@@ -55,6 +56,13 @@ export interface MergePolicySavedV1 {
 
 export interface MergePolicyDeletedV1 {
   policyId: string;
+}
+
+/** A computed attribute's definition, created or changed: the whole definition with its new version. */
+export type ComputedAttributeSavedV1 = ComputedAttributeDefinition;
+
+export interface ComputedAttributeDeletedV1 {
+  name: string;
 }
 
 export interface LinkRejectedV1 {
@@ -130,6 +138,8 @@ export interface EventPayloads {
   IdentitySettingsChanged: IdentitySettingsChangedV1;
   MergePolicySaved: MergePolicySavedV1;
   MergePolicyDeleted: MergePolicyDeletedV1;
+  ComputedAttributeSaved: ComputedAttributeSavedV1;
+  ComputedAttributeDeleted: ComputedAttributeDeletedV1;
   LinkRejected: LinkRejectedV1;
   LinkRejectionWithdrawn: LinkRejectionWithdrawnV1;
   PrivacyRequestAccepted: PrivacyRequestAcceptedV1;
@@ -150,6 +160,8 @@ export const CURRENT_VERSIONS: { [K in EventType]: number } = {
   IdentitySettingsChanged: 1,
   MergePolicySaved: 1,
   MergePolicyDeleted: 1,
+  ComputedAttributeSaved: 1,
+  ComputedAttributeDeleted: 1,
   LinkRejected: 1,
   LinkRejectionWithdrawn: 1,
   PrivacyRequestAccepted: 1,

@@ -100,6 +100,42 @@ export interface ReadModelBatch {
   events?: TimelineEvent[];
   /** New rows of the identity→items index. */
   itemIndex?: ItemIndexEntry[];
+  computed?: ComputedWrites;
+}
+
+/**
+ * Computed attributes (projections/computed-attributes): the window engine's state per primary identity, and per
+ * graph its values and when they next change by time alone (`dueAt`: the timer queue the projector polls). Stored
+ * beside the profile, not inside it, so a lapse rewrites one small row and no profile document.
+ */
+export interface ComputedStateRow {
+  primaryKey: IdentityKey;
+  doc: JsonDocument;
+}
+
+export interface ComputedValuesRow {
+  graphId: IdentityKey;
+  /** name → value, every definition in force (anonymous ones included). */
+  values: JsonDocument;
+  /** Epoch ms of the next lapse or entry; absent when time alone never changes them. */
+  dueAt?: number;
+}
+
+/** The projector's backfill of one definition version: its progress over the profiles. */
+export interface ComputedBackfill {
+  name: string;
+  version: number;
+  status: 'backfilling' | 'ready';
+  done: number;
+  total: number;
+  /** The last graph id backfilled (profiles are walked in listProfiles order). */
+  cursor?: string;
+}
+
+export interface ComputedWrites {
+  states?: { upsert?: ComputedStateRow[] };
+  values?: { upsert?: ComputedValuesRow[]; delete?: IdentityKey[] };
+  backfills?: { upsert?: ComputedBackfill[]; delete?: string[] };
 }
 
 export interface Checkpoint {
@@ -184,6 +220,18 @@ export interface ReadStore {
    * the file (secure_delete, WAL truncated, VACUUM) so no byte of the removed rows remains; MongoDB deletes.
    */
   eraseSubjects(erasure: SubjectErasure): Promise<void>;
+  /** Computed attributes: engine state by primary identity, values by graph (missing keys are left out). */
+  getComputedStates(primaryKeys: IdentityKey[]): Promise<ComputedStateRow[]>;
+  getComputedValues(graphIds: IdentityKey[]): Promise<ComputedValuesRow[]>;
+  /** Graphs whose values change by time at or before `now`, soonest first: the timer queue. */
+  getDueComputed(now: number, limit: number): Promise<ComputedValuesRow[]>;
+  getComputedBackfills(): Promise<ComputedBackfill[]>;
+  /**
+   * Writes what time alone changed (lapses, backfill steps): no log entry moves, so no checkpoint does. The caller
+   * (the projector, between batches) must not run it concurrently with its own `commit`.
+   */
+  commitComputed(writes: ComputedWrites): Promise<void>;
+  countProfiles(): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import {
   type ReadStoreContext,
   type ReadStoreHarness,
 } from './read-store.fixtures';
+import { describeComputed } from './read-store.computed.contract';
 import { describeErasure } from './read-store.erasure.contract';
 import { describeItemIndex } from './read-store.item-index.contract';
 import { describeReadStoreQueries } from './read-store.queries.contract';
@@ -35,6 +36,7 @@ export function describeReadStoreContract(name: string, createHarness: () => Pro
     describeReadStoreQueries(ctx);
     describeItemIndex(ctx);
     describeErasure(ctx);
+    describeComputed(ctx);
   });
 }
 

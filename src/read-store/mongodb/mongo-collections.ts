@@ -71,6 +71,24 @@ export interface CheckpointDoc extends GuardedDoc {
   position: string;
 }
 
+/** Computed attributes (mongo-computed.ts): unguarded, rewritten whole by the one projector that owns them. */
+export interface ComputedStateDoc {
+  _id: string;
+  doc: string;
+}
+
+export interface ComputedValuesDoc {
+  _id: string;
+  /** Epoch ms of the next time-driven change; absent: none (left out of the timer queue). */
+  dueAt?: number;
+  doc: string;
+}
+
+export interface ComputedBackfillDoc {
+  _id: string;
+  doc: string;
+}
+
 export interface ReadModelCollections {
   nodes: Collection<NodeDoc>;
   links: Collection<LinkDoc>;
@@ -80,6 +98,9 @@ export interface ReadModelCollections {
   stats: Collection<StatsDoc>;
   checkpoints: Collection<CheckpointDoc>;
   itemIndex: Collection<ItemIndexDoc>;
+  computedStates: Collection<ComputedStateDoc>;
+  computedValues: Collection<ComputedValuesDoc>;
+  computedBackfills: Collection<ComputedBackfillDoc>;
 }
 
 export function readModelCollections(db: Db, prefix: string): ReadModelCollections {
@@ -92,6 +113,9 @@ export function readModelCollections(db: Db, prefix: string): ReadModelCollectio
     stats: db.collection(`${prefix}event_stats`),
     checkpoints: db.collection(`${prefix}checkpoints`),
     itemIndex: db.collection(`${prefix}item_index`),
+    computedStates: db.collection(`${prefix}computed_states`),
+    computedValues: db.collection(`${prefix}computed_values`),
+    computedBackfills: db.collection(`${prefix}computed_backfills`),
   };
 }
 
@@ -103,6 +127,7 @@ export async function ensureIndexes(c: ReadModelCollections): Promise<void> {
   await c.fragments.createIndex({ primaryKey: 1 }, { name: 'by_primary' });
   await c.events.createIndex({ primaryKey: 1, ts: 1, _id: 1 }, { name: 'by_primary_time' });
   await c.itemIndex.createIndex({ identityKey: 1, pos: 1 }, { name: 'by_identity_pos' });
+  await c.computedValues.createIndex({ dueAt: 1 }, { name: 'by_due' });
 }
 
 /** A fragment's id: unambiguous whatever the source name and the identity value hold. */

@@ -6,6 +6,10 @@ import { modelPrefix } from '../model-version';
 import { assertLimit, decodeProfilesCursor } from '../query-bounds';
 import type {
   Checkpoint,
+  ComputedBackfill,
+  ComputedStateRow,
+  ComputedValuesRow,
+  ComputedWrites,
   EventStats,
   EventsQuery,
   Fragment,
@@ -21,6 +25,8 @@ import type {
   SubjectErasure,
   TimelineEvent,
 } from '../read-store.port';
+import { comparePositions } from '../../event-store/position';
+import { computedBackfills, computedStates, computedValues, dueComputed, eraseComputed, writeComputed } from './mongo-computed';
 import { eraseInMongo } from './mongo-erasure';
 import { writeBatch } from './mongo-batch-writer';
 import { ensureIndexes, readModelCollections, type ProfileDoc, type ReadModelCollections } from './mongo-collections';
@@ -47,7 +53,13 @@ export class MongoReadStore implements ReadStore {
   }
 
   commit(batch: ReadModelBatch, checkpoint: Checkpoint): Promise<void> {
-    return translated(() => writeBatch(this.c, batch, checkpoint));
+    return translated(async () => {
+      // Computed documents first: a crash before the checkpoint re-applies the batch, and the engine state skips
+      // what it already folded.
+      const current = await this.c.checkpoints.findOne({ _id: checkpoint.projector });
+      if (!current || comparePositions(current.position, checkpoint.position) < 0) await writeComputed(this.c, batch.computed);
+      await writeBatch(this.c, batch, checkpoint);
+    });
   }
 
   getNodes(keys: IdentityKey[]): Promise<IdentityNode[]> {
@@ -134,8 +146,36 @@ export class MongoReadStore implements ReadStore {
   }
 
   eraseSubjects(erasure: SubjectErasure): Promise<void> {
-    return translated(() => eraseInMongo(this.c, erasure));
+    return translated(async () => {
+      await eraseInMongo(this.c, erasure);
+      await eraseComputed(this.c, erasure.identityKeys);
+    });
   }
+
+  getComputedStates(primaryKeys: IdentityKey[]): Promise<ComputedStateRow[]> {
+    return translated(() => computedStates(this.c, primaryKeys));
+  }
+
+  getComputedValues(graphIds: IdentityKey[]): Promise<ComputedValuesRow[]> {
+    return translated(() => computedValues(this.c, graphIds));
+  }
+
+  getDueComputed(now: number, limit: number): Promise<ComputedValuesRow[]> {
+    return translated(() => dueComputed(this.c, now, limit));
+  }
+
+  getComputedBackfills(): Promise<ComputedBackfill[]> {
+    return translated(() => computedBackfills(this.c));
+  }
+
+  commitComputed(writes: ComputedWrites): Promise<void> {
+    return translated(() => writeComputed(this.c, writes));
+  }
+
+  countProfiles(): Promise<number> {
+    return translated(() => this.c.profiles.countDocuments({}));
+  }
+
 
   close(): Promise<void> {
     return translated(() => this.client.close());

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SubjectErasure } from '../read-store.port';
+import { computedErasureSql } from './sqlite-computed';
 
 /** Present once the file has been vacuumed under secure_delete: no old row copy can be left in it since. */
 const SCRUBBED_MARKER = 'privacy_scrubbed';
@@ -24,6 +25,7 @@ export function eraseInSqlite(db: Database.Database, p: string, erasure: Subject
       `DELETE FROM ${p}event_stats WHERE ${inKeys('primary_key')}`,
       `DELETE FROM ${p}profiles WHERE ${inKeys('graph_id')}`,
       `DELETE FROM ${p}item_index WHERE ${inKeys('identity_key')} OR stream IN (SELECT value FROM json_each(@streams))`,
+      ...computedErasureSql(p),
     ]) {
       db.prepare(sql).run(sql.includes('@streams') ? { keys, streams } : { keys });
     }

@@ -9,6 +9,10 @@ import {
 } from '../query-bounds';
 import type {
   Checkpoint,
+  ComputedBackfill,
+  ComputedStateRow,
+  ComputedValuesRow,
+  ComputedWrites,
   EventStats,
   EventsQuery,
   Fragment,
@@ -24,6 +28,7 @@ import type {
   SubjectErasure,
   TimelineEvent,
 } from '../read-store.port';
+import { computedSchemaSql, openComputedTables, type ComputedTables } from './sqlite-computed';
 import { eraseInSqlite } from './sqlite-erasure';
 import { createBatchWriter } from './sqlite-batch-writer';
 import { settle } from './sqlite-errors';
@@ -54,11 +59,14 @@ interface ItemIndexRow {
 export class SqliteReadStore implements ReadStore {
   private readonly s: SqliteStatements;
   private readonly writeBatch: ReturnType<typeof createBatchWriter>;
+  private readonly computed: ComputedTables;
 
   constructor(private readonly db: Database.Database, private readonly prefix: string) {
     db.exec(schemaSql(prefix));
+    db.exec(computedSchemaSql(prefix));
     this.s = prepareStatements(db, prefix);
-    this.writeBatch = createBatchWriter(db, this.s);
+    this.computed = openComputedTables(db, prefix);
+    this.writeBatch = createBatchWriter(db, this.s, this.computed);
   }
 
   getCheckpoint(projector: string): Promise<Position | undefined> {
@@ -164,6 +172,30 @@ export class SqliteReadStore implements ReadStore {
 
   eraseSubjects(erasure: SubjectErasure): Promise<void> {
     return settle(() => eraseInSqlite(this.db, this.prefix, erasure));
+  }
+
+  getComputedStates(primaryKeys: IdentityKey[]): Promise<ComputedStateRow[]> {
+    return settle(() => this.computed.states(primaryKeys));
+  }
+
+  getComputedValues(graphIds: IdentityKey[]): Promise<ComputedValuesRow[]> {
+    return settle(() => this.computed.values(graphIds));
+  }
+
+  getDueComputed(now: number, limit: number): Promise<ComputedValuesRow[]> {
+    return settle(() => this.computed.due(now, limit));
+  }
+
+  getComputedBackfills(): Promise<ComputedBackfill[]> {
+    return settle(() => this.computed.backfills());
+  }
+
+  commitComputed(writes: ComputedWrites): Promise<void> {
+    return settle(() => this.computed.commit(writes));
+  }
+
+  countProfiles(): Promise<number> {
+    return settle(() => this.computed.countProfiles());
   }
 
   async close(): Promise<void> {

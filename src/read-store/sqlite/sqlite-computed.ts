@@ -1,0 +1,79 @@
+import type Database from 'better-sqlite3';
+import type { IdentityKey } from '../../../projections/model';
+import type { ComputedBackfill, ComputedStateRow, ComputedValuesRow, ComputedWrites } from '../read-store.port';
+
+/**
+ * The computed-attribute tables: engine state per primary identity, values per graph with the time they next change
+ * (indexed: the timer queue), and the backfill records. Written inside a batch's transaction, or on their own for
+ * what time alone changes (lapses, backfill steps).
+ */
+export function computedSchemaSql(p: string): string {
+  return `
+CREATE TABLE IF NOT EXISTS ${p}computed_states (primary_key TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ${p}computed_values (graph_id TEXT PRIMARY KEY, due_at INTEGER, doc TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ${p}computed_values_due ON ${p}computed_values (due_at) WHERE due_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS ${p}computed_backfills (name TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
+`;
+}
+
+/** SQL deleting an erased subject's computed rows (`@keys`: a JSON array of identity keys). */
+export function computedErasureSql(p: string): string[] {
+  const inKeys = (column: string) => `${column} IN (SELECT value FROM json_each(@keys))`;
+  return [`DELETE FROM ${p}computed_states WHERE ${inKeys('primary_key')}`, `DELETE FROM ${p}computed_values WHERE ${inKeys('graph_id')}`];
+}
+
+export type ComputedTables = ReturnType<typeof openComputedTables>;
+
+export function openComputedTables(db: Database.Database, p: string) {
+  const inList = (column: string) => `${column} IN (SELECT value FROM json_each(?))`;
+  const s = {
+    putState: db.prepare(`INSERT OR REPLACE INTO ${p}computed_states (primary_key, doc) VALUES (?, ?)`),
+    states: db.prepare(`SELECT primary_key, doc FROM ${p}computed_states WHERE ${inList('primary_key')}`),
+    putValues: db.prepare(`INSERT OR REPLACE INTO ${p}computed_values (graph_id, due_at, doc) VALUES (?, ?, ?)`),
+    deleteValues: db.prepare(`DELETE FROM ${p}computed_values WHERE graph_id = ?`),
+    values: db.prepare(`SELECT graph_id, due_at, doc FROM ${p}computed_values WHERE ${inList('graph_id')}`),
+    due: db.prepare(`SELECT graph_id, due_at, doc FROM ${p}computed_values WHERE due_at <= ? ORDER BY due_at LIMIT ?`),
+    putBackfill: db.prepare(`INSERT OR REPLACE INTO ${p}computed_backfills (name, doc) VALUES (?, ?)`),
+    deleteBackfill: db.prepare(`DELETE FROM ${p}computed_backfills WHERE name = ?`),
+    backfills: db.prepare(`SELECT doc FROM ${p}computed_backfills ORDER BY name`).pluck(),
+    countProfiles: db.prepare(`SELECT count(*) FROM ${p}profiles`).pluck(),
+  };
+  const write = (writes: ComputedWrites | undefined) => {
+    if (!writes) return;
+    for (const r of writes.states?.upsert ?? []) s.putState.run(r.primaryKey, JSON.stringify(r.doc));
+    for (const r of writes.values?.upsert ?? []) s.putValues.run(r.graphId, r.dueAt ?? null, JSON.stringify(r.values));
+    for (const graphId of writes.values?.delete ?? []) s.deleteValues.run(graphId);
+    for (const b of writes.backfills?.upsert ?? []) s.putBackfill.run(b.name, JSON.stringify(b));
+    for (const name of writes.backfills?.delete ?? []) s.deleteBackfill.run(name);
+  };
+  return {
+    /** Inside the caller's transaction (a batch). */
+    write,
+    /** On its own, in one transaction. */
+    commit: db.transaction((writes: ComputedWrites) => write(writes)),
+    states(keys: IdentityKey[]): ComputedStateRow[] {
+      const rows = s.states.all(JSON.stringify(keys)) as { primary_key: string; doc: string }[];
+      return rows.map((r) => ({ primaryKey: r.primary_key, doc: JSON.parse(r.doc) }));
+    },
+    values(graphIds: IdentityKey[]): ComputedValuesRow[] {
+      return (s.values.all(JSON.stringify(graphIds)) as ValuesRow[]).map(toValues);
+    },
+    due(now: number, limit: number): ComputedValuesRow[] {
+      return (s.due.all(now, limit) as ValuesRow[]).map(toValues);
+    },
+    backfills(): ComputedBackfill[] {
+      return s.backfills.all().map((doc) => JSON.parse(doc as string) as ComputedBackfill);
+    },
+    countProfiles: () => s.countProfiles.get() as number,
+  };
+}
+
+interface ValuesRow {
+  graph_id: string;
+  due_at: number | null;
+  doc: string;
+}
+
+function toValues(row: ValuesRow): ComputedValuesRow {
+  return { graphId: row.graph_id, values: JSON.parse(row.doc), ...(row.due_at === null ? {} : { dueAt: row.due_at }) };
+}
