@@ -1,3 +1,4 @@
+import { audienceCountDefinitions } from './anonymous-definitions';
 import { definitionsOf } from './audiences.fixture';
 import { anonymousName, canonicalJson, compileEventCondition } from './compile-event';
 import { audiencesNaming, cycleThrough, evolveDefinitions, reachableAudiences } from './definitions';
@@ -72,5 +73,17 @@ describe('reachable audiences', () => {
     expect(reachableAudiences(defs, { or: [member('d'), member('c')] })).toEqual(['a', 'b', 'c', 'd']);
     expect(reachableAudiences(defs, member('b'))).toEqual(['a', 'b']);
     expect(reachableAudiences(defs, hasEmail)).toEqual([]);
+  });
+});
+
+describe('the anonymous counts audiences need', () => {
+  it('are one per distinct event condition, in name order, version 1', () => {
+    const bought = { event: { type: 'purchase' }, window: { last: '30d' } };
+    const defs = definitionsOf({ a: bought, b: { and: [bought, { event: { type: 'view' } }] }, c: hasEmail });
+    const counts = audienceCountDefinitions(defs);
+    expect(counts.map((c) => c.name)).toEqual([anonymousName(bought), anonymousName({ event: { type: 'view' } })].sort());
+    expect(counts.find((c) => c.name === anonymousName(bought))).toEqual({
+      name: anonymousName(bought), version: 1, function: 'count', eventType: ['purchase'], window: { last: '30d' },
+    });
   });
 });

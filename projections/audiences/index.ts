@@ -6,3 +6,4 @@ export * from './dependency-index';
 export * from './evaluate';
 export * from './membership';
 export * from './explain';
+export * from './anonymous-definitions';

@@ -1,9 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  compileEventCondition,
-  eventConditionsOf,
-  type ExplainView,
-} from '../../projections/audiences';
+import { anonymousDefinitionsOf, type ExplainView } from '../../projections/audiences';
 import type { Condition } from '../../projections/conditions';
 import {
   buildDefinitions,
@@ -71,17 +67,9 @@ export class ProfileViews {
   }
 }
 
-/** The anonymous counts of every event condition in these conditions, each once. */
+/** The anonymous counts of every event condition in these conditions, compiled for the engine. */
 export function anonymousDefinitions(conditions: readonly Condition[]): CompiledDefinition[] {
-  const byName = new Map<string, CompiledDefinition>();
-  for (const condition of conditions) {
-    for (const event of eventConditionsOf(condition).values()) {
-      const compiled = compileEventCondition(event);
-      // The name is a hash of what is counted, so one version is enough: another content is another name.
-      byName.set(compiled.name, compileDefinition({ ...compiled, version: 1 }));
-    }
-  }
-  return [...byName.values()];
+  return anonymousDefinitionsOf(conditions).map(compileDefinition);
 }
 
 function computedEventOf(event: TimelineEvent): ComputedEvent {
