@@ -3,9 +3,10 @@ import type { IdentityKey } from '../../projections/model';
 import { decode, type DecodedEvent, UnknownEventTypeError } from '../events/codec';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { comparePositions, type Position } from '../event-store/position';
-import type { ReadModelBatch, ReadStore } from '../read-store/read-store.port';
+import { isPermanentStoreError, type ReadModelBatch, type ReadStore } from '../read-store';
 import { evolveRules, isRuleEvent, projectBatch, rejectedPairs, type ProjectionContext, type ProjectionRules } from '../read-models';
 import { loadScope } from './batch-scope';
+import { parkOnRefusal, ProjectorParkedError, type ParkedAt } from './projector-parked';
 import { loadRules } from './load-rules';
 import { rederiveGraphs } from './rederive';
 import { takeBatches } from './take-batches';
@@ -38,6 +39,8 @@ export class Projector {
   private stopping = false;
   private closeSubscription?: () => Promise<void>;
   lastError?: string;
+  /** Set when the store refused an event's writes for good: the projector stopped there (see ProjectorParkedError). */
+  parkedAt?: ParkedAt;
   unknownEvents = 0;
 
   constructor(
@@ -88,12 +91,20 @@ export class Projector {
         await this.pass();
         backoff = 50;
       } catch (error) {
+        if (error instanceof ProjectorParkedError) return this.park(error);
         this.lastError = error instanceof Error ? error.message : String(error);
         this.options.logger?.error({ err: this.lastError, projector: this.name }, 'projector pass failed; resuming');
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(backoff * 2, 5_000);
       }
     }
+  }
+
+  /** Health reports the parking (lastError) until an operator restarts the projector. */
+  private park(error: ProjectorParkedError): void {
+    this.parkedAt = error.at;
+    this.lastError = error.message;
+    this.options.logger?.error({ projector: this.name, ...error.at }, 'projector parked: the read store refuses this event for good');
   }
 
   private async pass(): Promise<void> {
@@ -128,7 +139,8 @@ export class Projector {
         segment = [];
         segmentEnd = undefined;
         this.rules = evolveRules(this.rules, decoded);
-        await this.commit(await rederiveGraphs(this.log, this.store, recorded.position, this.context()), recorded.position);
+        const writes = await rederiveGraphs(this.log, this.store, recorded.position, this.context());
+        await parkOnRefusal(decoded, () => this.commit(writes, recorded.position));
       } else {
         if (decoded) segment.push(decoded);
         segmentEnd = recorded.position;
@@ -138,10 +150,23 @@ export class Projector {
     this.options.onCommit?.({ events: batch.length, position: batch[batch.length - 1].position, ms: Date.now() - started });
   }
 
-  /** Events that change no read model (merge policies, unknown types) still move the checkpoint. */
+  /**
+   * Events that change no read model (merge policies, unknown types) still move the checkpoint. When the store
+   * refuses the segment's writes for good, the segment is committed again one event at a time, to find and name
+   * the event it refuses (the ones before it are committed, so the checkpoint stops right before it).
+   */
   private async commitSegment(segment: DecodedEvent[], end: Position): Promise<void> {
     const writes = segment.length === 0 ? {} : projectBatch(await loadScope(this.store, segment), segment, this.context());
-    await this.commit(writes, end);
+    try {
+      await this.commit(writes, end);
+    } catch (error) {
+      if (!isPermanentStoreError(error) || segment.length === 0) throw error;
+      for (const event of segment) {
+        const own = projectBatch(await loadScope(this.store, [event]), [event], this.context());
+        await parkOnRefusal(event, () => this.commit(own, event.position));
+      }
+      await this.commit({}, end);
+    }
   }
 
   private async commit(writes: ReadModelBatch, position: Position): Promise<void> {

@@ -11,7 +11,9 @@ import {
   type ReadModelCollections,
   type StatsDoc,
 } from './mongo-collections';
+import { assertBounded } from './mongo-document-bound';
 import { chunks, findByIds, guardedDelete, guardedUpsert } from './mongo-guarded-writes';
+import { writeChanges } from './mongo-change-feed';
 import { writeItemIndex } from './mongo-item-index';
 
 /**
@@ -33,6 +35,11 @@ export async function writeBatch(c: ReadModelCollections, batch: ReadModelBatch,
   const profileDocs = (profiles?.upsert ?? []).map((p) => profileDoc(p, pos));
   const events = batch.events ?? [];
   const eventDocs = events.map(toEventDoc);
+  assertBounded('node', nodeDocs);
+  assertBounded('link', linkDocs);
+  assertBounded('fragment', fragmentDocs);
+  assertBounded('profile', profileDocs);
+  assertBounded('event', eventDocs);
   await allSettled([
     write(c.nodes, nodeDocs, nodes?.delete, pos),
     write(c.links, linkDocs, links?.delete, pos),
@@ -40,6 +47,7 @@ export async function writeBatch(c: ReadModelCollections, batch: ReadModelBatch,
     write(c.profiles, profileDocs, profiles?.delete, pos),
     writeEvents(c, eventDocs, events),
     writeItemIndex(c, batch.itemIndex ?? []),
+    writeChanges(c.changes, batch.changes ?? []),
   ]);
   await guardedUpsert(c.checkpoints, [{ _id: checkpoint.projector, pos, position: checkpoint.position }]);
 }

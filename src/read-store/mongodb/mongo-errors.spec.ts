@@ -1,5 +1,6 @@
-import { MongoNetworkError, MongoServerError } from 'mongodb';
+import { MongoInvalidArgumentError, MongoNetworkError, MongoServerError } from 'mongodb';
 import { AppError } from '../../common/app-error';
+import { isPermanentStoreError, ReadModelRejectedError } from '../read-model-rejected';
 import { translated, translateMongoError } from './mongo-errors';
 
 describe('MongoDB error translation', () => {
@@ -18,6 +19,19 @@ describe('MongoDB error translation', () => {
   it('turns any other driver failure into a 503', async () => {
     const failing = translated(() => Promise.reject(new MongoNetworkError('connection reset')));
     await expect(failing).rejects.toMatchObject({ code: 'READ_STORE_UNAVAILABLE', status: 503 });
+  });
+
+  it('turns a refusal no retry changes (too large, validation) into a permanent READ_MODEL_REJECTED', () => {
+    for (const vendor of [
+      new MongoServerError({ message: 'BSONObj size: 17000000 is invalid', code: 10334, codeName: 'BSONObjectTooLarge' }),
+      new MongoServerError({ message: 'Document failed validation', code: 121 }),
+      new MongoInvalidArgumentError('Document is larger than the maximum size 16777216'),
+    ]) {
+      const error = translateMongoError(vendor);
+      expect(error).toBeInstanceOf(ReadModelRejectedError);
+      expect(isPermanentStoreError(error)).toBe(true);
+      expect((error as Error).cause).toBe(vendor);
+    }
   });
 
   it('passes errors that are not the driver’s through untouched', () => {
