@@ -122,6 +122,7 @@ const FEATURES = {
   USER_OR_ANONYMOUS_ID_REQUIRED: { status: 422, role: 'A Segment message with neither userId nor anonymousId' },
   UNKNOWN_TYPE: { status: 422, role: 'A Segment message of a type the service does not take' },
   MESSAGE_TOO_LARGE: { status: 422, role: 'A Segment message larger than the limit' },
+  SEGMENT_BATCH_INVALID: { status: 422, role: 'A Segment batch call whose batch is not an array of messages' },
 } as const;
 
 const STORES = {

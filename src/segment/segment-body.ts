@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, badRequest } from '../common/app-error';
 
 /**
@@ -27,23 +27,42 @@ export function registerSegmentBodies(fastify: FastifyInstance, routes: Readonly
     if (ours(request)) void reply.header('access-control-allow-origin', '*');
     done();
   });
-  fastify.addHook('preParsing', async (request, _reply, payload) => {
+  fastify.addHook('preParsing', async (request, reply, payload) => {
     if (!ours(request) || request.method !== 'POST') return payload;
-    const body = await decodeBody(await readCapped(payload), request.headers['content-encoding']);
+    const body = await decodeBody(await readCapped(payload as Readable, reply), request.headers['content-encoding']);
     request.headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
     return Readable.from([body]);
   });
 }
 
-async function readCapped(payload: AsyncIterable<Buffer>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of payload) {
-    size += chunk.length;
-    if (size > MAX_COMPRESSED_BYTES) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Reads the body up to the cap. Past it, it stops listening (the stream is not destroyed, so the 413 still reaches
+ * the client) and asks for the connection to close, so the unread rest is not parsed as the next request.
+ */
+function readCapped(payload: Readable, reply: FastifyReply): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      payload.off('data', onData).off('end', onEnd).off('error', onError);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_COMPRESSED_BYTES) return void chunks.push(chunk);
+      stop();
+      void reply.header('connection', 'close');
+      reject(tooLarge());
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    payload.on('data', onData).on('end', onEnd).on('error', onError);
+  });
 }
 
 /** Inflates gzip/deflate bodies, stopping at the limit: a gzip bomb costs us at most MAX_SEGMENT_BODY_BYTES. */

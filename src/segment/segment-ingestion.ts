@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Counter } from 'prom-client';
 import { AppError } from '../common/app-error';
+import { isErrorCode, statusOf } from '../common/error-codes';
 import { TESSERA_CONFIG, TesseraConfig } from '../config';
 import { IngestItemsCommand, ItemResult } from '../ingestion';
 import { MetricsService } from '../metrics/metrics.service';
@@ -73,7 +74,10 @@ export class SegmentIngestion {
       if (failure) rejected.push({ index, code: failure.code, message: failure.message });
     });
     // Retrying is safe: what did land is a duplicate the second time (messageId is the item id).
-    if (unavailable) throw new AppError(unavailable.error!.code, 503, unavailable.error!.message);
+    if (unavailable) {
+      const { code, message } = unavailable.error!;
+      throw new AppError(isErrorCode(code) && statusOf(code) === 503 ? code : 'EVENT_STORE_UNAVAILABLE', message);
+    }
     return rejected;
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '../common/app-error';
+import { AppError, type ErrorCode } from '../common/app-error';
 import { checkPayload } from '../common/payload-rules';
 import type { SegmentNamespaces } from '../config';
 import type { IngestEntry } from '../ingestion';
@@ -117,6 +117,6 @@ function messageId(raw: Json): unknown {
   return `sha256-${createHash('sha256').update(JSON.stringify(stable)).digest('hex').slice(0, 32)}`;
 }
 
-function reject(code: string, message: string): AppError {
-  return new AppError(code, 422, message);
+function reject(code: ErrorCode, message: string): AppError {
+  return new AppError(code, message);
 }

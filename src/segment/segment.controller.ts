@@ -79,7 +79,7 @@ export class SegmentController {
   batch(@Req() req: FastifyRequest, @Body() body: unknown): Promise<SegmentAnswer> {
     const source = this.writeKeys.sourceOf(req.headers.authorization, body);
     const batch = isRecord(body) ? body.batch : undefined;
-    if (!Array.isArray(batch)) throw new AppError('BATCH_NOT_ARRAY', 422, '`batch` must be an array of messages');
+    if (!Array.isArray(batch)) throw new AppError('SEGMENT_BATCH_INVALID', '`batch` must be an array of messages');
     const { sentAt, context } = body as Record<string, unknown>;
     return this.segment.ingest({ source, messages: batch, batchSentAt: sentAt, batchContext: context });
   }

@@ -63,7 +63,7 @@ const REFUSALS = [
   ApiResponse({ status: 401, type: ErrorResponseDto, description: 'UNAUTHENTICATED: no write key, or an unknown one' }),
   ApiResponse({ status: 413, type: ErrorResponseDto, description: 'REQUEST_TOO_LARGE: over 500 KB once inflated' }),
   ApiResponse({ status: 415, type: ErrorResponseDto, description: 'UNSUPPORTED_CONTENT_ENCODING: neither identity, gzip nor deflate' }),
-  ApiResponse({ status: 422, type: ErrorResponseDto, description: 'BATCH_NOT_ARRAY (batch only): `batch` is not an array' }),
+  ApiResponse({ status: 422, type: ErrorResponseDto, description: 'SEGMENT_BATCH_INVALID (batch only): `batch` is not an array' }),
   ApiResponse({ status: 503, type: ErrorResponseDto, description: 'The event log did not take the messages; retry' }),
 ];
 
