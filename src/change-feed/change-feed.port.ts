@@ -1,13 +1,7 @@
-import type { ChangeItem, ChangeType } from '../../projections/change-feed';
+import type { ChangeItem } from '../../projections/change-feed';
+import type { ChangeQuery } from '../read-store/read-store.port';
 
-export interface ChangeQuery {
-  /** Exclusive; absent: from the start of the feed. */
-  after?: string;
-  /** 1..1000. */
-  limit: number;
-  /** Any of these types; absent or empty: every type. */
-  types?: readonly ChangeType[];
-}
+export type { ChangeQuery };
 
 /**
  * Reads the change feed the projector writes with the read models (the read store implements it). Items come in

@@ -11,6 +11,7 @@ import type {
   ReadModelBatch,
   TimelineEvent,
 } from '../read-store/read-store.port';
+import { BatchChangeFeed } from './batch-change-feed';
 import { graphItemOf, profileRecordOf, timelineEventOf } from './log-items';
 
 /**
@@ -68,8 +69,10 @@ export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[]
   const touchedLinks = new Set<string>();
   const changedFragments = new Set<string>();
   const timeline: TimelineEvent[] = [];
+  const feed = new BatchChangeFeed(scope, ctx.profileIdOf, fragmentKey);
   const itemIndex: ItemIndexEntry[] = [];
   for (const decoded of events) {
+    const mark = feed.before(decoded);
     const item = graphItemOf(decoded);
     if (item) {
       itemIndex.push(...indexRowsOf(decoded, item));
@@ -88,6 +91,7 @@ export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[]
       timeline.push(event);
       countEvent(scope.stats, event);
     }
+    feed.after(mark, decoded);
   }
   return {
     nodes: { upsert: [...touchedNodes].map((k) => ({ ...scope.graph.nodes.get(k)! })) },
@@ -96,6 +100,7 @@ export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[]
     profiles: profilesOf(scope, ctx),
     events: timeline,
     itemIndex,
+    changes: feed.items,
   };
 }
 

@@ -1,0 +1,99 @@
+import {
+  numberChanges,
+  ProfileChangeTracker,
+  type BeforeItem,
+  type ChangeCause,
+  type ChangeDraft,
+  type ChangeItem,
+} from '../../projections/change-feed';
+import type { GraphState } from '../../projections/identity-graph';
+import { identityKey, type IdentityKey } from '../../projections/model';
+import type { Fragment } from '../../projections/unified-profile';
+import type { DecodedEvent } from '../events/codec';
+import { positionKey } from '../read-store/position-key';
+import { graphItemOf, profileRecordOf, timelineEventOf } from './log-items';
+
+/** The part of the batch's loaded scope the feed reads (project-batch.ts LoadedScope fits). */
+export interface FeedScope {
+  graph: GraphState;
+  fragments: ReadonlyMap<string, Fragment>;
+  stats: ReadonlyMap<IdentityKey, { count: number }>;
+}
+
+/** What `before` noted about one log item: the graphs it could change, their identities, and its cause. */
+export interface FeedMark {
+  cause: ChangeCause;
+  keys: IdentityKey[];
+  before: BeforeItem;
+  members: IdentityKey[];
+  mayChangeAttributes: boolean;
+}
+
+/**
+ * The change feed of one batch, followed item by item over the projection's own scope (projections/change-feed):
+ * `before(decoded)` ahead of folding an item, `after(mark)` once it is folded. Other projections add their items
+ * for the same log entry with `contribute`; every entry's items are numbered in the order they were added.
+ */
+export class BatchChangeFeed {
+  readonly items: ChangeItem[] = [];
+  private readonly tracker: ProfileChangeTracker;
+  private readonly fragmentKeys = new Map<IdentityKey, Set<string>>();
+  private readonly ordinals = new Map<string, number>();
+
+  constructor(
+    private readonly scope: FeedScope,
+    profileIdOf: (graphId: IdentityKey) => string,
+    private readonly fragmentKey: (source: string, primaryKey: IdentityKey) => string,
+  ) {
+    for (const [key, fragment] of scope.fragments) this.indexFragment(fragment.primaryKey, key);
+    this.tracker = new ProfileChangeTracker({
+      members: (graphId) => scope.graph.members.get(graphId),
+      fragmentsOf: (primaryKey) => [...(this.fragmentKeys.get(primaryKey) ?? [])].map((k) => scope.fragments.get(k)!).filter(isFragment),
+      eventCount: (primaryKey) => scope.stats.get(primaryKey)?.count ?? 0,
+      profileIdOf,
+    });
+  }
+
+  before(decoded: DecodedEvent): FeedMark {
+    const item = graphItemOf(decoded);
+    const record = profileRecordOf(decoded);
+    const event = timelineEventOf(decoded);
+    const keys = new Set<IdentityKey>([...(item?.identities ?? []), ...(item?.unlinked ?? [])].map(identityKey));
+    if (record) keys.add(record.primaryKey);
+    if (event) keys.add(event.primaryKey);
+    const graphIds = new Set([...keys].map((k) => this.graphOf(k)));
+    const members = [...graphIds].flatMap((g) => [...(this.scope.graph.members.get(g) ?? [])]);
+    const cause = { key: positionKey(decoded.position), at: decoded.recordedAt.getTime() };
+    return { cause, keys: [...keys], before: this.tracker.before(graphIds), members, mayChangeAttributes: record !== undefined };
+  }
+
+  /** The item is folded: its fragments are in the scope (a record may have added one) and the graph is updated. */
+  after(mark: FeedMark, decoded: DecodedEvent): void {
+    const record = profileRecordOf(decoded);
+    if (record) this.indexFragment(record.primaryKey, this.fragmentKey(record.source, record.primaryKey));
+    const graphIds = new Set([...mark.keys, ...mark.members].map((k) => this.graphOf(k)));
+    this.contribute(mark.cause, this.tracker.after(mark.before, graphIds, mark.mayChangeAttributes));
+  }
+
+  /** Adds items caused by one log entry (or one moment), numbered after those it already has. */
+  contribute(cause: ChangeCause, drafts: readonly ChangeDraft[]): void {
+    if (drafts.length === 0) return;
+    const first = this.ordinals.get(cause.key) ?? 0;
+    this.items.push(...numberChanges(cause, drafts, first));
+    this.ordinals.set(cause.key, first + drafts.length);
+  }
+
+  private graphOf(key: IdentityKey): IdentityKey {
+    return this.scope.graph.nodes.get(key)?.graphId ?? key;
+  }
+
+  private indexFragment(primaryKey: IdentityKey, key: string): void {
+    const keys = this.fragmentKeys.get(primaryKey);
+    if (keys) keys.add(key);
+    else this.fragmentKeys.set(primaryKey, new Set([key]));
+  }
+}
+
+function isFragment(f: Fragment | undefined): f is Fragment {
+  return f !== undefined;
+}
