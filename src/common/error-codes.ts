@@ -8,7 +8,7 @@
  * reuse or rename one; a folded duplicate stays listed with `replacedBy`.
  */
 export interface ErrorCodeEntry {
-  status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 414 | 415 | 422 | 429 | 500 | 503;
+  status: 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 414 | 415 | 422 | 429 | 431 | 500 | 503;
   role: string;
   /** A former name: no longer sent, kept listed so it is never reused for another meaning. */
   replacedBy?: string;
@@ -22,6 +22,7 @@ const REQUEST = {
   EMPTY_BODY: { status: 400, role: 'The request body is empty' },
   INVALID_CONTENT_LENGTH: { status: 400, role: 'Content-Length does not match the body' },
   BAD_REQUEST: { status: 400, role: 'The request was rejected before reaching a route' },
+  MALFORMED_URL: { status: 400, role: 'The URL holds an invalid percent-encoding' },
   POSITION_INVALID: { status: 400, role: 'A position this service did not return (minPosition, from)' },
   INVALID_POSITION: { status: 400, role: 'Former name of POSITION_INVALID', replacedBy: 'POSITION_INVALID' },
   LIMIT_INVALID: { status: 400, role: 'limit is not an integer in the allowed range' },
@@ -34,7 +35,10 @@ const REQUEST = {
   METHOD_NOT_ALLOWED: { status: 405, role: 'The route does not take this method' },
   CONFLICT: { status: 409, role: 'The request conflicts with the current state' },
   REQUEST_TOO_LARGE: { status: 413, role: 'The request body is larger than the configured limit' },
-  URI_TOO_LONG: { status: 414, role: 'The request URL is longer than the server takes' },
+  MALFORMED_REQUEST: { status: 400, role: 'The request is not valid HTTP' },
+  REQUEST_TIMEOUT: { status: 408, role: 'The request did not arrive in time' },
+  URI_TOO_LONG: { status: 414, role: 'The request URL is longer than the service accepts' },
+  HEADERS_TOO_LARGE: { status: 431, role: 'The request line and headers are larger than the service accepts' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, role: 'The Content-Type is missing or not one the route takes' },
   UNSUPPORTED_CONTENT_ENCODING: { status: 415, role: 'The Content-Encoding is not identity or gzip' },
   UNPROCESSABLE: { status: 422, role: 'The request is well-formed but breaks a rule' },
@@ -135,6 +139,7 @@ const STORES = {
   INVALID_EXPECTED_REVISION: { status: 400, role: 'An expected revision that is not a revision' },
   READ_STORE_UNAVAILABLE: { status: 503, role: 'The read store cannot be used now; retry later' },
   READ_STORE_WRITE_CONFLICT: { status: 409, role: 'Another writer changed the same read models; retry the batch' },
+  READ_MODEL_REJECTED: { status: 422, role: 'The read store refused a read-model write for good (the projector parks)' },
   KEY_STORE_UNAVAILABLE: { status: 503, role: 'The key store cannot be used now; retry later' },
 } as const;
 

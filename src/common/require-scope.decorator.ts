@@ -1,5 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { errorDescription } from './api-errors.decorator';
 import type { Scope } from '../config/config';
 
 export const REQUIRED_SCOPE = 'tessera:required-scope';
@@ -12,7 +13,7 @@ export function RequireScope(scope: Scope): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(REQUIRED_SCOPE, scope),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'No or unknown API key (UNAUTHENTICATED)' }),
-    ApiForbiddenResponse({ description: `The key lacks the ${scope} scope (FORBIDDEN_SCOPE)` }),
+    ApiUnauthorizedResponse({ description: errorDescription('UNAUTHENTICATED') }),
+    ApiForbiddenResponse({ description: `${errorDescription('FORBIDDEN_SCOPE')} (here: ${scope})` }),
   );
 }

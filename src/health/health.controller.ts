@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { AppError } from '../common/app-error';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
@@ -21,7 +22,7 @@ export class HealthController {
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({ summary: 'Liveness and readiness: the event store answers, plus every registered readiness check' })
   @ApiOkResponse({ description: '{"status":"ok","info":{"eventStore":{"status":"up","head":"42"}, ...}}' })
-  @ApiServiceUnavailableResponse({ description: 'NOT_READY, with the failing checks in details' })
+  @ApiErrors('NOT_READY')
   async check(): Promise<HealthCheckResult> {
     const checks = [['eventStore', async () => ({ head: (await this.store.headPosition()) ?? null })] as const, ...this.registry.entries()];
     try {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { RequireScope } from '../common/require-scope.decorator';
 import { validateBody } from '../common/validate-body';
 import { ChangeIdentitySettingsCommand, SettingsChanged } from './change-identity-settings.command';
@@ -30,7 +31,7 @@ export class IdentitySettingsController {
   @ApiOperation({ summary: 'Replace the identity settings; appends IdentitySettingsChanged (the graph is re-derived)' })
   @ApiBody({ type: PutIdentitySettingsDto })
   @ApiOkResponse({ type: SettingsChangedResponseDto })
-  @ApiUnprocessableEntityResponse({ description: 'NAMESPACE_NOT_UNIQUE_CAPABLE, NAMESPACE_CODE_DUPLICATE, ...' })
+  @ApiErrors('SETTINGS_NO_NAMESPACE', 'SETTINGS_TOO_MANY_NAMESPACES', 'NAMESPACE_CODE_INVALID', 'NAMESPACE_CODE_DUPLICATE', 'NAMESPACE_TYPE_INVALID', 'NAMESPACE_NOT_UNIQUE_CAPABLE', 'GRAPH_CAP_INVALID')
   async put(@Body() body: unknown): Promise<SettingsChanged> {
     const dto = validateBody(PutIdentitySettingsDto, body);
     const namespaces = dto.namespaces.map((n) => ({ code: n.code, type: n.type, unique: n.unique }));

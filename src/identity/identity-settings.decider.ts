@@ -1,5 +1,5 @@
 import type { DomainEvent, IdentitySettingsChangedV1 } from '../events';
-import { ErrorDetail, unprocessable } from '../common/app-error';
+import { ErrorDetail, unprocessable, type ErrorCodeWithStatus } from '../common/app-error';
 import {
   DEFAULT_SETTINGS,
   IdentitySettings,
@@ -43,7 +43,7 @@ export function evolve(state: SettingsState, event: IdentitySettingsChangedV1): 
 export function decide(command: ChangeIdentitySettings, state: SettingsState): DomainEvent<'IdentitySettingsChanged'>[] {
   const problems = validateSettings(command);
   if (problems.length > 0) {
-    throw unprocessable(problems[0].code ?? 'SETTINGS_INVALID', problems[0].message, problems);
+    throw unprocessable(problems[0].code, problems[0].message, problems);
   }
   const namespaces: NamespaceSetting[] = command.namespaces.map((n) => ({
     code: n.code,
@@ -54,9 +54,12 @@ export function decide(command: ChangeIdentitySettings, state: SettingsState): D
   return [{ type: 'IdentitySettingsChanged', data: { namespaces, graphCap, version: state.version + 1 } }];
 }
 
-export function validateSettings(command: ChangeIdentitySettings): ErrorDetail[] {
-  const problems: ErrorDetail[] = [];
-  const add = (code: string, path: string, message: string) => problems.push({ code, path, message });
+/** A settings problem: its code is a catalogued 422 (error-codes.ts), so the first one can answer the request. */
+export type SettingsProblem = ErrorDetail & { code: ErrorCodeWithStatus<422> };
+
+export function validateSettings(command: ChangeIdentitySettings): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const add = (code: ErrorCodeWithStatus<422>, path: string, message: string) => problems.push({ code, path, message });
   if (command.namespaces.length === 0) add('SETTINGS_NO_NAMESPACE', 'namespaces', 'At least one namespace is required');
   if (command.namespaces.length > MAX_NAMESPACES) {
     add('SETTINGS_TOO_MANY_NAMESPACES', 'namespaces', `At most ${MAX_NAMESPACES} namespaces`);

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { AppError, ErrorDetail } from '../common/app-error';
+import type { AppError, ErrorCode, ErrorDetail } from '../common/app-error';
 import type { Position } from '../event-store/position';
 import type { ItemKind, Warning } from './item-rules';
 
@@ -14,7 +14,7 @@ export interface ItemResult {
   position?: Position;
   duplicate?: true;
   warnings?: Warning[];
-  error?: { code: string; message: string; details: ErrorDetail[] };
+  error?: { code: ErrorCode; message: string; details: ErrorDetail[] };
 }
 
 /**

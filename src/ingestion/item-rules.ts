@@ -1,4 +1,4 @@
-import { AppError, ErrorDetail, unprocessable } from '../common/app-error';
+import { ErrorDetail, unprocessable } from '../common/app-error';
 import { identityKey, IdentityRef, IdentitySettings } from '../../projections/model';
 import { checkIdentity, IDENTITY_MESSAGES, NO_IDENTITY_LEFT, tooManyIdentities, type IdentityProblem } from '../../projections/identity-graph';
 
@@ -56,7 +56,7 @@ export function resolveIdentities(
 
 function normaliseAll(inputs: IdentityInput[], settings: IdentitySettings, isSuppressed?: IsSuppressed) {
   const ranks = new Map(settings.namespaces.map((n, i) => [n.code, { rank: i + 1, type: n.type }]));
-  const problems: ErrorDetail[] = [];
+  const problems: IdentityProblemDetail[] = [];
   const warnings: Warning[] = [];
   const byKey = new Map<string, Candidate>();
   inputs.forEach((input, i) => {
@@ -81,11 +81,13 @@ function normaliseAll(inputs: IdentityInput[], settings: IdentitySettings, isSup
     if (seen) seen.primary ||= input.primary === true;
     else byKey.set(key, { namespace: input.namespace, id, primary: input.primary === true, rank: ns!.rank });
   });
-  if (problems.length > 0) throw new AppError(problems[0].code!, 422, problems[0].message, problems);
+  if (problems.length > 0) throw unprocessable(problems[0].code, problems[0].message, problems);
   return { candidates: [...byKey.values()], warnings };
 }
 
-function problemDetail(path: string, problem: IdentityProblem): ErrorDetail {
+type IdentityProblemDetail = ErrorDetail & { code: IdentityProblem['code'] };
+
+function problemDetail(path: string, problem: IdentityProblem): IdentityProblemDetail {
   return { path: problem.field ? `${path}.${problem.field}` : path, code: problem.code, message: problem.message };
 }
 

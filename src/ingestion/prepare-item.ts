@@ -1,6 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
 import type { Limits } from '../config/config';
-import { AppError, unprocessable } from '../common/app-error';
+import { AppError, unprocessable, type ErrorCode } from '../common/app-error';
 import { checkPayload } from '../common/payload-rules';
 import { validateBody } from '../common/validate-body';
 import { deriveEventId, DomainEvent, ItemEventType } from '../events';
@@ -33,7 +33,7 @@ export interface PreparedItem {
 }
 
 const DTOS: Record<ItemKind, ClassConstructor<RecordDto | EventDto | LinkDto>> = { record: RecordDto, event: EventDto, link: LinkDto };
-const TOO_LARGE: Record<ItemKind, string> = { record: 'RECORD_TOO_LARGE', event: 'EVENT_TOO_LARGE', link: 'LINK_TOO_LARGE' };
+const TOO_LARGE: Record<ItemKind, ErrorCode> = { record: 'RECORD_TOO_LARGE', event: 'EVENT_TOO_LARGE', link: 'LINK_TOO_LARGE' };
 
 /** Validates one item (shape, hostile keys, size, identity rules, timestamp) and builds its log event. */
 export function prepareItem(kind: ItemKind, raw: unknown, ctx: IngestContext): PreparedItem {
@@ -84,6 +84,6 @@ function checkSize(kind: ItemKind, raw: unknown, limits: Limits): void {
   const limit = kind === 'record' ? limits.maxRecordBytes : limits.maxEventBytes;
   const size = Buffer.byteLength(JSON.stringify(raw), 'utf8');
   if (size > limit) {
-    throw new AppError(TOO_LARGE[kind], 413, `A ${kind} holds at most ${limit} bytes, this one ${size}`);
+    throw new AppError(TOO_LARGE[kind], `A ${kind} holds at most ${limit} bytes, this one ${size}`);
   }
 }

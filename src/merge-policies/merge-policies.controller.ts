@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { badRequest } from '../common/app-error';
 import { RequireScope } from '../common/require-scope.decorator';
 import { validateBody } from '../common/validate-body';
@@ -26,7 +27,7 @@ export class MergePoliciesController {
   @Get(':id')
   @RequireScope('read')
   @ApiOkResponse({ type: MergePolicyResponseDto })
-  @ApiNotFoundResponse({ description: 'MERGE_POLICY_NOT_FOUND' })
+  @ApiErrors('MERGE_POLICY_NOT_FOUND')
   get(@Param('id') id: string): Promise<MergePolicy> {
     return this.policies.get(policyId(id));
   }
@@ -36,7 +37,7 @@ export class MergePoliciesController {
   @RequireScope('admin')
   @ApiOperation({ summary: 'Create or replace a merge policy (appends MergePolicySaved)' })
   @ApiBody({ type: PutMergePolicyDto })
-  @ApiConflictResponse({ description: 'MERGE_POLICY_DEFAULT_REQUIRED: the default cannot be demoted directly' })
+  @ApiErrors('MERGE_POLICY_DEFAULT_REQUIRED')
   async put(@Param('id') id: string, @Body() body: unknown): Promise<MergePolicy & { position: string }> {
     const dto = validateBody(PutMergePolicyDto, body);
     const attributeMerge: AttributeMerge =
@@ -50,8 +51,7 @@ export class MergePoliciesController {
 
   @Delete(':id')
   @RequireScope('admin')
-  @ApiConflictResponse({ description: 'MERGE_POLICY_DEFAULT_REQUIRED: the default cannot be deleted' })
-  @ApiNotFoundResponse({ description: 'MERGE_POLICY_NOT_FOUND' })
+  @ApiErrors('MERGE_POLICY_DEFAULT_REQUIRED', 'MERGE_POLICY_NOT_FOUND')
   async delete(@Param('id') id: string): Promise<{ position: string }> {
     return this.policies.execute({ type: 'DeleteMergePolicy', policyId: policyId(id) });
   }

@@ -137,7 +137,7 @@ describe('SQLite event store specifics', () => {
     });
 
     it('rejects a position that is not one of this log', async () => {
-      await expect(store.readAll({ after: '12/13' })).rejects.toMatchObject({ code: 'INVALID_POSITION', status: 400 });
+      await expect(store.readAll({ after: '12/13' })).rejects.toMatchObject({ code: 'POSITION_INVALID', status: 400 });
     });
   });
 });

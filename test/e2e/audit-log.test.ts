@@ -51,6 +51,8 @@ describe('raw log', () => {
     ['from=abc', 'POSITION_INVALID'],
     ['from=-1', 'POSITION_INVALID'],
     ['from=1&from=2', 'POSITION_INVALID'],
+    // A position of another adapter's form (EventStoreDB's commit/prepare) is not one of this SQLite log's.
+    ['from=12/13', 'POSITION_INVALID'],
     ['limit=0', 'LIMIT_INVALID'],
     ['limit=1001', 'LIMIT_INVALID'],
     ['limit=1.5', 'LIMIT_INVALID'],

@@ -1,14 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../common/api-errors.decorator';
 import { notFound } from '../../common/app-error';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
@@ -29,8 +21,7 @@ export class LinkRejectionsController {
   @ApiOperation({ summary: 'Declare a link wrong: the graph is re-derived without it; later observations are ignored' })
   @ApiBody({ type: RejectLinkDto })
   @ApiCreatedResponse({ type: LinkRejectionActionResponseDto })
-  @ApiConflictResponse({ description: 'LINK_ALREADY_REJECTED: an active rejection of the same pair exists' })
-  @ApiUnprocessableEntityResponse({ description: 'UNKNOWN_NAMESPACE, LINK_REJECTION_SAME_IDENTITY, IDENTITY_VALUE_BLOCKED, IDENTITY_VALUE_TOO_LONG' })
+  @ApiErrors('LINK_ALREADY_REJECTED', 'UNKNOWN_NAMESPACE', 'LINK_REJECTION_SAME_IDENTITY', 'IDENTITY_VALUE_BLOCKED', 'IDENTITY_VALUE_TOO_LONG')
   reject(@Body() body: unknown): Promise<LinkRejectionActionResponseDto> {
     const dto = validateBody(RejectLinkDto, body);
     return this.rejections.reject(dto.from, dto.to, dto.reason);
@@ -40,8 +31,7 @@ export class LinkRejectionsController {
   @RequireScope('admin')
   @ApiOperation({ summary: 'Withdraw a rejection: the graph is re-derived with the pair allowed again' })
   @ApiOkResponse({ type: LinkRejectionActionResponseDto })
-  @ApiNotFoundResponse({ description: 'LINK_REJECTION_NOT_FOUND' })
-  @ApiConflictResponse({ description: 'LINK_REJECTION_ALREADY_WITHDRAWN' })
+  @ApiErrors('LINK_REJECTION_NOT_FOUND', 'LINK_REJECTION_ALREADY_WITHDRAWN')
   withdraw(@Param('id') id: string): Promise<LinkRejectionActionResponseDto> {
     if (!REJECTION_ID.test(id)) throw notFound('LINK_REJECTION_NOT_FOUND', 'No link rejection has this id');
     return this.rejections.withdraw(id);

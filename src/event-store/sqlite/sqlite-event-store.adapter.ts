@@ -233,7 +233,7 @@ function vendorErrorsTranslated<T>(read: () => T): T {
 function parseAfter(after: Position | undefined): number {
   if (after === undefined) return 0;
   if (!isPosition(after) || after.includes('/')) {
-    throw badRequest('INVALID_POSITION', `Not a position of this event log: ${String(after)}`);
+    throw badRequest('POSITION_INVALID', `Not a position of this event log: ${String(after)}`);
   }
   return Number(after);
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../common/api-errors.decorator';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { unprocessable } from '../../common/app-error';
@@ -39,7 +40,7 @@ export class SimulateGraphController {
   @ApiOperation({ summary: 'Simulate the identity graph for given namespaces and events (no persistence)' })
   @ApiBody({ type: SimulateGraphDto })
   @ApiOkResponse({ description: '{graphs, removedLinks, rejected}' })
-  @ApiUnprocessableEntityResponse({ description: 'SETTINGS_INVALID' })
+  @ApiErrors('SETTINGS_INVALID')
   simulate(@Body() body: unknown): SimulateResult {
     const dto = validateBody(SimulateGraphDto, body);
     // Settings written for PUT may leave `unique` out: it means not unique there, so it means the same here.

@@ -1,13 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBody,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../common/api-errors.decorator';
 import { notFound } from '../../common/app-error';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
@@ -33,7 +26,7 @@ export class PrivacyRequestsController {
   })
   @ApiBody({ type: PrivacyRequestDto })
   @ApiAcceptedResponse({ type: PrivacyRequestAcceptedDto })
-  @ApiUnprocessableEntityResponse({ description: 'UNKNOWN_NAMESPACE, PRIVACY_SUPPRESS_NEEDS_ERASE' })
+  @ApiErrors('UNKNOWN_NAMESPACE', 'PRIVACY_SUPPRESS_NEEDS_ERASE')
   submit(@Body() body: unknown): Promise<PrivacyRequestAcceptedDto> {
     return this.requests.accept(validateBody(PrivacyRequestDto, body));
   }
@@ -42,7 +35,7 @@ export class PrivacyRequestsController {
   @RequireScope('privacy')
   @ApiOperation({ summary: 'Status of a privacy request; a completed access request carries the export' })
   @ApiOkResponse({ type: PrivacyRequestStatusDto })
-  @ApiNotFoundResponse({ description: 'PRIVACY_REQUEST_NOT_FOUND' })
+  @ApiErrors('PRIVACY_REQUEST_NOT_FOUND')
   status(@Param('id') id: string): Promise<PrivacyRequestStatusDto> {
     if (!REQUEST_ID.test(id)) throw notFound('PRIVACY_REQUEST_NOT_FOUND', 'No privacy request has this id');
     return this.requests.status(id);

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../common/api-errors.decorator';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
 import { asOfTime } from '../as-of-time';
@@ -19,8 +20,7 @@ export class ExplainGraphPathController {
       'Why two identities are one profile: the shortest chain of active links joining them, each with sources, ' +
       'first/last seen and the item that created it (log event id, and the item itself)',
   })
-  @ApiBadRequestResponse({ description: 'EXPLAIN_TARGET_INVALID: to is not <namespace>:<id>' })
-  @ApiNotFoundResponse({ description: 'PROFILE_NOT_FOUND, or GRAPH_PATH_NOT_FOUND: the two are not in one graph' })
+  @ApiErrors('EXPLAIN_TARGET_INVALID', 'PROFILE_NOT_FOUND', 'GRAPH_PATH_NOT_FOUND')
   explain(@Param('namespace') namespace: string, @Param('id') id: string, @Query() raw: unknown): Promise<ExplainBody> {
     const params = validateBody(ExplainPathQueryDto, raw);
     const query = new ExplainGraphPathQuery(namespace, id, {

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../common/api-errors.decorator';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
 import { ProfileEventsQueryDto } from '../profile-query.dto';
@@ -14,7 +15,7 @@ export class GetProfileEventsController {
   @Get(':namespace/:id/events')
   @RequireScope('read')
   @ApiOperation({ summary: "The timeline: every event whose primary identity is in this identity's graph now, paged" })
-  @ApiNotFoundResponse({ description: 'PROFILE_NOT_FOUND' })
+  @ApiErrors('PROFILE_NOT_FOUND')
   events(@Param('namespace') namespace: string, @Param('id') id: string, @Query() raw: unknown): Promise<ProfileEventsBody> {
     const params = validateBody(ProfileEventsQueryDto, raw);
     return this.queries.execute(new GetProfileEventsQuery(namespace, id, params));

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../common/api-errors.decorator';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
 import { asOfTime } from '../as-of-time';
@@ -15,7 +16,7 @@ export class GetProfileGraphController {
   @Get(':namespace/:id/graph')
   @RequireScope('read')
   @ApiOperation({ summary: 'The identity graph: identities, active links with provenance, removed links with reasons' })
-  @ApiNotFoundResponse({ description: 'PROFILE_NOT_FOUND' })
+  @ApiErrors('PROFILE_NOT_FOUND')
   graph(@Param('namespace') namespace: string, @Param('id') id: string, @Query() raw: unknown): Promise<ProfileGraphBody> {
     const params = validateBody(ProfileReadQueryDto, raw);
     return this.queries.execute(new GetProfileGraphQuery(namespace, id, params.minPosition, asOfTime(params.asOf)));

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiNotFoundResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../common/api-errors.decorator';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
 import { asOfTime } from '../as-of-time';
@@ -20,8 +21,7 @@ export class GetProfileHistoryController {
       'links added, removed (with the rule: UNIQUE_NAMESPACE_CONFLICT, GRAPH_CAP, LINK_REJECTED) or restored, identities ' +
       'that joined or left the graph; settings changes and link rejections that changed this graph. Paged by log position.',
   })
-  @ApiNotFoundResponse({ description: 'PROFILE_NOT_FOUND' })
-  @ApiUnprocessableEntityResponse({ description: 'AS_OF_TOO_LARGE: the history reaches past 10,000 items' })
+  @ApiErrors('PROFILE_NOT_FOUND', 'AS_OF_TOO_LARGE')
   history(@Param('namespace') namespace: string, @Param('id') id: string, @Query() raw: unknown): Promise<ProfileHistoryBody> {
     const params = validateBody(ProfileHistoryQueryDto, raw);
     const query = new GetProfileHistoryQuery(namespace, id, {

@@ -1,12 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import {
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../common/api-errors.decorator';
 import { RequireScope } from '../../common/require-scope.decorator';
 import { validateBody } from '../../common/validate-body';
 import { asOfTime } from '../as-of-time';
@@ -22,9 +17,7 @@ export class GetProfileController {
   @Get(':namespace/:id')
   @RequireScope('read')
   @ApiOperation({ summary: 'The unified profile of the graph this identity belongs to (id percent-encoded)' })
-  @ApiNotFoundResponse({ description: 'PROFILE_NOT_FOUND: nothing is known of this identity' })
-  @ApiServiceUnavailableResponse({ description: 'READ_MODEL_STALE: minPosition not reached within 5 s' })
-  @ApiUnprocessableEntityResponse({ description: 'AS_OF_TOO_LARGE: the history asOf must replay reaches past 10,000 items' })
+  @ApiErrors('PROFILE_NOT_FOUND', 'READ_MODEL_STALE', 'AS_OF_TOO_LARGE')
   get(@Param('namespace') namespace: string, @Param('id') id: string, @Query() raw: unknown): Promise<ProfileBody> {
     const params = validateBody(GetProfileQueryDto, raw);
     const query = new GetProfileQuery(namespace, id, params.mergePolicy, params.minPosition, asOfTime(params.asOf));
