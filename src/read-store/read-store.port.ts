@@ -1,6 +1,5 @@
 import type { IdentityKey, IdentityNode, LinkState } from '../../projections/model';
 import type { Position } from '../event-store/position';
-import type { ChangeItem, ChangeType } from '../../projections/change-feed';
 
 /**
  * The read models, as the projector writes them and the query handlers read them. Two adapters implement it
@@ -101,9 +100,50 @@ export interface ReadModelBatch {
   events?: TimelineEvent[];
   /** New rows of the identity→items index. */
   itemIndex?: ItemIndexEntry[];
-  /** Change-feed items (projections/change-feed) the batch's items caused: stored once by id, never replaced. */
-  changes?: ChangeItem[];
   computed?: ComputedWrites;
+  /** Audience memberships the batch's items moved (projections/audiences). */
+  audiences?: AudienceWrites;
+}
+
+/**
+ * Audience memberships as intervals: a row opens when a profile (by graph) enters an audience and closes when it
+ * exits, so the members and a profile's audiences can be read now or as of any log time. Times are epoch ms.
+ */
+export interface MembershipRow {
+  audienceId: string;
+  graphId: IdentityKey;
+  enteredAt: number;
+  /** Absent while the profile is a member. */
+  exitedAt?: number;
+  /** profileId, primaryIdentity, and the causes of entry (and exit): opaque to the store. */
+  doc: JsonDocument;
+}
+
+export interface AudienceBackfill {
+  audienceId: string;
+  version: number;
+  status: 'backfilling' | 'ready';
+  done: number;
+  total: number;
+  /** The last graph id evaluated (profiles are walked in listProfiles order). */
+  cursor?: string;
+}
+
+export interface AudienceWrites {
+  /** New open intervals. */
+  enter?: MembershipRow[];
+  /** Closes the open interval of (audienceId, graphId), merging `doc` into it. */
+  exit?: Array<{ audienceId: string; graphId: IdentityKey; exitedAt: number; doc: JsonDocument }>;
+  backfills?: { upsert?: AudienceBackfill[]; delete?: string[] };
+}
+
+export interface MembersQuery {
+  audienceId: string;
+  /** 1..1000. */
+  limit: number;
+  cursor?: string;
+  /** Members at this log time (epoch ms); absent: now. */
+  asOf?: number;
 }
 
 /**
@@ -193,29 +233,6 @@ export interface SubjectErasure {
   streams: string[];
   /** Other people's timeline events that named an erased identity, as they read now: they replace the stored ones. */
   rewrittenEvents: TimelineEvent[];
-  /**
-   * The feed: items about these profiles are removed, others' items naming them lose those ids, and each profile the
-   * feed named (or that exists now) gets a `profile.erased` notice after the read models' checkpoint.
-   */
-  feed?: FeedErasure;
-}
-
-/** A page of the change feed, in id order. */
-export interface ChangeQuery {
-  /** Exclusive; absent: from the start of the feed. */
-  after?: string;
-  /** 1..1000. */
-  limit: number;
-  /** Any of these types; absent or empty: every type. */
-  types?: readonly ChangeType[];
-}
-
-/** What an erasure does to the change feed (projections/change-feed eraseFromFeed). */
-export interface FeedErasure {
-  /** Every profile id the subject may have had (the public id of each erased identity as a graph id). */
-  profileIds: string[];
-  /** Log time of the erasure: the notices' `at`. */
-  at: number;
 }
 
 export interface ReadStore {
@@ -246,12 +263,6 @@ export interface ReadStore {
    * the file (secure_delete, WAL truncated, VACUUM) so no byte of the removed rows remains; MongoDB deletes.
    */
   eraseSubjects(erasure: SubjectErasure): Promise<void>;
-
-  /** The change feed, written with the batches (`changes`): a page after a cursor, one item, the newest id, a count. */
-  readChanges(query: ChangeQuery): Promise<ChangeItem[]>;
-  getChange(id: string): Promise<ChangeItem | undefined>;
-  lastChangeId(): Promise<string | undefined>;
-  countChangesAfter(after: string | undefined): Promise<number>;
   /** Computed attributes: engine state by primary identity, values by graph (missing keys are left out). */
   getComputedStates(primaryKeys: IdentityKey[]): Promise<ComputedStateRow[]>;
   getComputedValues(graphIds: IdentityKey[]): Promise<ComputedValuesRow[]>;
@@ -264,6 +275,16 @@ export interface ReadStore {
    */
   commitComputed(writes: ComputedWrites): Promise<void>;
   countProfiles(): Promise<number>;
+
+  /** Audiences: open memberships of these graphs; those of one graph at a log time; members by graph id; sizes. */
+  getMemberships(graphIds: IdentityKey[]): Promise<MembershipRow[]>;
+  getMembershipsAsOf(graphId: IdentityKey, asOf: number): Promise<MembershipRow[]>;
+  listMembers(query: MembersQuery): Promise<Page<MembershipRow>>;
+  /** Open memberships per audience id (0 for an id with none). */
+  countMembers(audienceIds: string[]): Promise<Map<string, number>>;
+  getAudienceBackfills(): Promise<AudienceBackfill[]>;
+  /** What time alone changed (lapses, backfill steps): no checkpoint moves; never concurrent with `commit`. */
+  commitAudiences(writes: AudienceWrites): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -1,13 +1,16 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { graphFromParts, profilePage } from '../shared-reads';
-import type { ChangeItem } from '../../../projections/change-feed';
 import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
 import type { Position } from '../../event-store/position';
 import { modelPrefix } from '../model-version';
 import { assertLimit, decodeProfilesCursor } from '../query-bounds';
 import type {
   Checkpoint,
+  AudienceBackfill,
+  AudienceWrites,
   ComputedBackfill,
+  MembersQuery,
+  MembershipRow,
   ComputedStateRow,
   ComputedValuesRow,
   ComputedWrites,
@@ -23,14 +26,13 @@ import type {
   ReadModelBatch,
   ReadStore,
   ReadStoreOptions,
-  ChangeQuery,
   SubjectErasure,
   TimelineEvent,
 } from '../read-store.port';
 import { comparePositions } from '../../event-store/position';
 import { computedBackfills, computedStates, computedValues, dueComputed, eraseComputed, writeComputed } from './mongo-computed';
-import { countChangesAfter, eraseChanges, getChange, lastChangeId, readChanges } from './mongo-change-feed';
 import { eraseInMongo } from './mongo-erasure';
+import { audienceBackfills, countMembers, eraseMemberships, members, membershipsAsOf, membershipsOf, writeAudiences } from './mongo-audiences';
 import { writeBatch } from './mongo-batch-writer';
 import { ensureIndexes, readModelCollections, type ProfileDoc, type ReadModelCollections } from './mongo-collections';
 import { translated } from './mongo-errors';
@@ -60,7 +62,10 @@ export class MongoReadStore implements ReadStore {
       // Computed documents first: a crash before the checkpoint re-applies the batch, and the engine state skips
       // what it already folded.
       const current = await this.c.checkpoints.findOne({ _id: checkpoint.projector });
-      if (!current || comparePositions(current.position, checkpoint.position) < 0) await writeComputed(this.c, batch.computed);
+      if (!current || comparePositions(current.position, checkpoint.position) < 0) {
+        await writeComputed(this.c, batch.computed);
+        await writeAudiences(this.c, batch.audiences);
+      }
       await writeBatch(this.c, batch, checkpoint);
     });
   }
@@ -150,9 +155,9 @@ export class MongoReadStore implements ReadStore {
 
   eraseSubjects(erasure: SubjectErasure): Promise<void> {
     return translated(async () => {
-      if (erasure.feed) await eraseChanges(this.c, erasure.identityKeys, erasure.feed);
       await eraseInMongo(this.c, erasure);
       await eraseComputed(this.c, erasure.identityKeys);
+      await eraseMemberships(this.c, erasure.identityKeys);
     });
   }
 
@@ -180,22 +185,30 @@ export class MongoReadStore implements ReadStore {
     return translated(() => this.c.profiles.countDocuments({}));
   }
 
-
-  readChanges(query: ChangeQuery): Promise<ChangeItem[]> {
-    return translated(() => readChanges(this.c.changes, query));
+  getMemberships(graphIds: IdentityKey[]): Promise<MembershipRow[]> {
+    return translated(() => membershipsOf(this.c, graphIds));
   }
 
-  getChange(id: string): Promise<ChangeItem | undefined> {
-    return translated(() => getChange(this.c.changes, id));
+  getMembershipsAsOf(graphId: IdentityKey, asOf: number): Promise<MembershipRow[]> {
+    return translated(() => membershipsAsOf(this.c, graphId, asOf));
   }
 
-  lastChangeId(): Promise<string | undefined> {
-    return translated(() => lastChangeId(this.c.changes));
+  listMembers(query: MembersQuery): Promise<Page<MembershipRow>> {
+    return translated(() => members(this.c, query));
   }
 
-  countChangesAfter(after: string | undefined): Promise<number> {
-    return translated(() => countChangesAfter(this.c.changes, after));
+  countMembers(audienceIds: string[]): Promise<Map<string, number>> {
+    return translated(() => countMembers(this.c, audienceIds));
   }
+
+  getAudienceBackfills(): Promise<AudienceBackfill[]> {
+    return translated(() => audienceBackfills(this.c));
+  }
+
+  commitAudiences(writes: AudienceWrites): Promise<void> {
+    return translated(() => writeAudiences(this.c, writes));
+  }
+
 
   close(): Promise<void> {
     return translated(() => this.client.close());

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { comparePositions } from '../../event-store/position';
 import { positionKey } from '../position-key';
 import type { Checkpoint, ReadModelBatch } from '../read-store.port';
+import type { AudienceTables } from './sqlite-audiences';
 import type { ComputedTables } from './sqlite-computed';
 import type { SqliteStatements } from './sqlite-statements';
 
@@ -9,7 +10,7 @@ import type { SqliteStatements } from './sqlite-statements';
  * Applies a batch and its checkpoint in one transaction: either all of it is visible or none. A batch at or before
  * the projector's checkpoint is skipped whole; rows written by a newer batch (of any projector) are kept.
  */
-export function createBatchWriter(db: Database, s: SqliteStatements, computed?: ComputedTables) {
+export function createBatchWriter(db: Database, s: SqliteStatements, computed?: ComputedTables, audiences?: AudienceTables) {
   return db.transaction((batch: ReadModelBatch, checkpoint: Checkpoint) => {
     const current = s.getCheckpoint.get(checkpoint.projector) as { position: string } | undefined;
     if (current && comparePositions(current.position, checkpoint.position) >= 0) return;
@@ -19,6 +20,7 @@ export function createBatchWriter(db: Database, s: SqliteStatements, computed?: 
     writeEvents(s, batch);
     writeItemIndex(s, batch);
     computed?.write(batch.computed);
+    audiences?.write(batch.audiences);
     s.putCheckpoint.run(checkpoint.projector, checkpoint.position, pos);
   });
 }

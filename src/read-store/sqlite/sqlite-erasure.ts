@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SubjectErasure } from '../read-store.port';
+import { audienceErasureSql } from './sqlite-audiences';
 import { computedErasureSql } from './sqlite-computed';
 
 /** Present once the file has been vacuumed under secure_delete: no old row copy can be left in it since. */
@@ -26,6 +27,7 @@ export function eraseInSqlite(db: Database.Database, p: string, erasure: Subject
       `DELETE FROM ${p}profiles WHERE ${inKeys('graph_id')}`,
       `DELETE FROM ${p}item_index WHERE ${inKeys('identity_key')} OR stream IN (SELECT value FROM json_each(@streams))`,
       ...computedErasureSql(p),
+      ...audienceErasureSql(p),
     ]) {
       db.prepare(sql).run(sql.includes('@streams') ? { keys, streams } : { keys });
     }

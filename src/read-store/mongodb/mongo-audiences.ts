@@ -1,0 +1,82 @@
+import type { IdentityKey } from '../../../projections/model';
+import { decodeCursor, encodeCursor } from '../cursor';
+import type { AudienceBackfill, AudienceWrites, MembersQuery, MembershipRow, Page } from '../read-store.port';
+import type { MembershipDoc, ReadModelCollections } from './mongo-collections';
+import { chunks } from './mongo-guarded-writes';
+
+/**
+ * Audience memberships as interval documents, `_id` = [audience, graph, entry time] as JSON. Only the projector
+ * writes them, serially, and every write is correct to repeat: an entry is inserted only if absent, an exit closes
+ * only an open interval. So a batch re-applied after a crash before its checkpoint changes nothing.
+ */
+export async function writeAudiences(c: ReadModelCollections, writes: AudienceWrites | undefined): Promise<void> {
+  if (!writes) return;
+  for (const e of writes.exit ?? []) {
+    const open = await c.memberships.findOne({ audienceId: e.audienceId, graphId: e.graphId, exitedAt: null });
+    if (!open) continue;
+    const doc = JSON.stringify({ ...JSON.parse(open.doc), ...e.doc });
+    await c.memberships.updateOne({ _id: open._id, exitedAt: null }, { $set: { exitedAt: e.exitedAt, doc } });
+  }
+  const entries = (writes.enter ?? []).map((r) => {
+    const _id = JSON.stringify([r.audienceId, r.graphId, r.enteredAt]);
+    const insert: MembershipDoc = { _id, audienceId: r.audienceId, graphId: r.graphId, enteredAt: r.enteredAt, exitedAt: null, doc: JSON.stringify(r.doc) };
+    return { updateOne: { filter: { _id }, update: { $setOnInsert: insert }, upsert: true } };
+  });
+  for (const part of chunks(entries)) await c.memberships.bulkWrite(part as never);
+  for (const b of writes.backfills?.upsert ?? []) {
+    await c.audienceBackfills.replaceOne({ _id: b.audienceId }, { doc: JSON.stringify(b) }, { upsert: true });
+  }
+  for (const part of chunks(writes.backfills?.delete ?? [])) await c.audienceBackfills.deleteMany({ _id: { $in: part } });
+}
+
+export async function membershipsOf(c: ReadModelCollections, graphIds: IdentityKey[]): Promise<MembershipRow[]> {
+  const rows: MembershipRow[] = [];
+  for (const part of chunks([...new Set(graphIds)])) {
+    const docs = await c.memberships.find({ graphId: { $in: part }, exitedAt: null }).sort({ graphId: 1, audienceId: 1 }).toArray();
+    rows.push(...docs.map(toRow));
+  }
+  return rows;
+}
+
+const atTime = (at: number) => ({ enteredAt: { $lte: at }, $or: [{ exitedAt: null }, { exitedAt: { $gt: at } }] });
+
+export async function membershipsAsOf(c: ReadModelCollections, graphId: IdentityKey, at: number): Promise<MembershipRow[]> {
+  return (await c.memberships.find({ graphId, ...atTime(at) }).sort({ audienceId: 1 }).toArray()).map(toRow);
+}
+
+export async function members(c: ReadModelCollections, query: MembersQuery): Promise<Page<MembershipRow>> {
+  const [after] = query.cursor ? decodeCursor<[string]>(query.cursor, ['string']) : [''];
+  const when = query.asOf === undefined ? { exitedAt: null } : atTime(query.asOf);
+  const docs = await c.memberships
+    .find({ audienceId: query.audienceId, graphId: { $gt: after }, ...when })
+    .sort({ graphId: 1 })
+    .limit(query.limit)
+    .toArray();
+  const rows = docs.map(toRow);
+  const last = rows[rows.length - 1];
+  return { items: rows, ...(rows.length === query.limit && last ? { nextCursor: encodeCursor([last.graphId]) } : {}) };
+}
+
+export async function countMembers(c: ReadModelCollections, audienceIds: string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const id of audienceIds) counts.set(id, await c.memberships.countDocuments({ audienceId: id, exitedAt: null }));
+  return counts;
+}
+
+export async function audienceBackfills(c: ReadModelCollections): Promise<AudienceBackfill[]> {
+  return (await c.audienceBackfills.find({}).sort({ _id: 1 }).toArray()).map((d) => JSON.parse(d.doc) as AudienceBackfill);
+}
+
+export async function eraseMemberships(c: ReadModelCollections, keys: IdentityKey[]): Promise<void> {
+  for (const part of chunks([...new Set(keys)])) await c.memberships.deleteMany({ graphId: { $in: part } });
+}
+
+function toRow(d: MembershipDoc): MembershipRow {
+  return {
+    audienceId: d.audienceId,
+    graphId: d.graphId,
+    enteredAt: d.enteredAt,
+    ...(d.exitedAt === null ? {} : { exitedAt: d.exitedAt }),
+    doc: JSON.parse(d.doc),
+  };
+}

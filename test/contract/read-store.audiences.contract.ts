@@ -1,0 +1,75 @@
+import type { AudienceWrites } from '../../src/read-store';
+import type { ReadStoreContext } from './read-store.fixtures';
+
+const TOM = 'CRMID:tom';
+const ANN = 'CRMID:ann';
+const BOB = 'CRMID:bob';
+const cause = (kind: string) => ({ kind });
+const enter = (audienceId: string, graphId: string, enteredAt: number) => ({
+  audienceId, graphId, enteredAt, doc: { profileId: `p_${graphId}`, cause: cause('item') },
+});
+
+/** Audience memberships as intervals: open ones now, those at a log time, members paged by graph, sizes. */
+export function describeAudiences(ctx: ReadStoreContext) {
+  describe('audience memberships', () => {
+    const first: AudienceWrites = { enter: [enter('vip', TOM, 100), enter('vip', ANN, 150), enter('buyers', TOM, 120)] };
+
+    it('stores entries with a batch and serves the open ones by graph and by audience', async () => {
+      await ctx.store.commit({ audiences: first }, { projector: 'p', position: '5' });
+      const ofTom = await ctx.store.getMemberships([TOM, 'CRMID:nobody']);
+      expect(ofTom.map((m) => m.audienceId)).toEqual(['buyers', 'vip']);
+      expect(ofTom[1]).toEqual(enter('vip', TOM, 100));
+      const page = await ctx.store.listMembers({ audienceId: 'vip', limit: 10 });
+      expect(page.items.map((m) => m.graphId)).toEqual([ANN, TOM]);
+      expect(page.nextCursor).toBeUndefined();
+      expect(await ctx.store.countMembers(['vip', 'buyers', 'none'])).toEqual(new Map([['vip', 2], ['buyers', 1], ['none', 0]]));
+    });
+
+    it('an exit closes the interval, merging its doc; the past stays readable as of a log time', async () => {
+      await ctx.store.commitAudiences(first);
+      await ctx.store.commitAudiences({ exit: [{ audienceId: 'vip', graphId: TOM, exitedAt: 200, doc: { exitCause: cause('windowLapse') } }] });
+      await ctx.store.commitAudiences({ enter: [enter('vip', TOM, 300)] });
+      expect((await ctx.store.listMembers({ audienceId: 'vip', limit: 10, asOf: 199 })).items.map((m) => m.graphId)).toEqual([ANN, TOM]);
+      expect((await ctx.store.listMembers({ audienceId: 'vip', limit: 10, asOf: 250 })).items.map((m) => m.graphId)).toEqual([ANN]);
+      expect((await ctx.store.listMembers({ audienceId: 'vip', limit: 10, asOf: 99 })).items).toEqual([]);
+      const at250 = await ctx.store.getMembershipsAsOf(TOM, 250);
+      expect(at250.map((m) => m.audienceId)).toEqual(['buyers']);
+      const closed = (await ctx.store.getMembershipsAsOf(TOM, 150)).find((m) => m.audienceId === 'vip');
+      expect(closed).toEqual({ audienceId: 'vip', graphId: TOM, enteredAt: 100, exitedAt: 200, doc: { profileId: `p_${TOM}`, cause: cause('item'), exitCause: cause('windowLapse') } });
+      expect((await ctx.store.getMemberships([TOM])).find((m) => m.audienceId === 'vip')!.enteredAt).toBe(300);
+      expect(await ctx.store.countMembers(['vip'])).toEqual(new Map([['vip', 2]]));
+    });
+
+    it('re-applying the same writes changes nothing', async () => {
+      const exit = { exit: [{ audienceId: 'vip', graphId: ANN, exitedAt: 180, doc: {} }] };
+      for (let i = 0; i < 2; i++) {
+        await ctx.store.commitAudiences(first);
+        await ctx.store.commitAudiences(exit);
+      }
+      expect((await ctx.store.listMembers({ audienceId: 'vip', limit: 10 })).items.map((m) => m.graphId)).toEqual([TOM]);
+      expect((await ctx.store.getMembershipsAsOf(ANN, 170)).map((m) => m.exitedAt)).toEqual([180]);
+    });
+
+    it('pages members by graph id with an opaque cursor', async () => {
+      await ctx.store.commitAudiences({ enter: [enter('all', TOM, 1), enter('all', ANN, 1), enter('all', BOB, 1)] });
+      const one = await ctx.store.listMembers({ audienceId: 'all', limit: 2 });
+      expect(one.items.map((m) => m.graphId)).toEqual([ANN, BOB]);
+      const two = await ctx.store.listMembers({ audienceId: 'all', limit: 2, cursor: one.nextCursor });
+      expect(two.items.map((m) => m.graphId)).toEqual([TOM]);
+      expect(two.nextCursor).toBeUndefined();
+      await expect(ctx.store.listMembers({ audienceId: 'all', limit: 2, cursor: 'nope' })).rejects.toMatchObject({ code: 'READ_STORE_BAD_CURSOR' });
+    });
+
+    it('keeps backfill records and erases a subject’s memberships', async () => {
+      const backfill = { audienceId: 'vip', version: 2, status: 'backfilling' as const, done: 1, total: 3, cursor: TOM };
+      await ctx.store.commitAudiences({ ...first, backfills: { upsert: [backfill] } });
+      expect(await ctx.store.getAudienceBackfills()).toEqual([backfill]);
+      await ctx.store.commitAudiences({ backfills: { delete: ['vip'] } });
+      expect(await ctx.store.getAudienceBackfills()).toEqual([]);
+      await ctx.store.eraseSubjects({ identityKeys: [TOM], streams: [], rewrittenEvents: [] });
+      expect(await ctx.store.getMemberships([TOM])).toEqual([]);
+      expect(await ctx.store.getMembershipsAsOf(TOM, 150)).toEqual([]);
+      expect(await ctx.store.countMembers(['vip'])).toEqual(new Map([['vip', 1]]));
+    });
+  });
+}
