@@ -1,5 +1,6 @@
 import type { IdentityKey, IdentityNode, LinkState } from '../../projections/model';
 import type { Position } from '../event-store/position';
+import type { ChangeItem, ChangeType } from '../../projections/change-feed';
 
 /**
  * The read models, as the projector writes them and the query handlers read them. Two adapters implement it
@@ -100,6 +101,8 @@ export interface ReadModelBatch {
   events?: TimelineEvent[];
   /** New rows of the identity→items index. */
   itemIndex?: ItemIndexEntry[];
+  /** Change-feed items (projections/change-feed) the batch's items caused: stored once by id, never replaced. */
+  changes?: ChangeItem[];
   computed?: ComputedWrites;
   /** Audience memberships the batch's items moved (projections/audiences). */
   audiences?: AudienceWrites;
@@ -233,6 +236,29 @@ export interface SubjectErasure {
   streams: string[];
   /** Other people's timeline events that named an erased identity, as they read now: they replace the stored ones. */
   rewrittenEvents: TimelineEvent[];
+  /**
+   * The feed: items about these profiles are removed, others' items naming them lose those ids, and each profile the
+   * feed named (or that exists now) gets a `profile.erased` notice after the read models' checkpoint.
+   */
+  feed?: FeedErasure;
+}
+
+/** A page of the change feed, in id order. */
+export interface ChangeQuery {
+  /** Exclusive; absent: from the start of the feed. */
+  after?: string;
+  /** 1..1000. */
+  limit: number;
+  /** Any of these types; absent or empty: every type. */
+  types?: readonly ChangeType[];
+}
+
+/** What an erasure does to the change feed (projections/change-feed eraseFromFeed). */
+export interface FeedErasure {
+  /** Every profile id the subject may have had (the public id of each erased identity as a graph id). */
+  profileIds: string[];
+  /** Log time of the erasure: the notices' `at`. */
+  at: number;
 }
 
 export interface ReadStore {
@@ -263,6 +289,12 @@ export interface ReadStore {
    * the file (secure_delete, WAL truncated, VACUUM) so no byte of the removed rows remains; MongoDB deletes.
    */
   eraseSubjects(erasure: SubjectErasure): Promise<void>;
+
+  /** The change feed, written with the batches (`changes`): a page after a cursor, one item, the newest id, a count. */
+  readChanges(query: ChangeQuery): Promise<ChangeItem[]>;
+  getChange(id: string): Promise<ChangeItem | undefined>;
+  lastChangeId(): Promise<string | undefined>;
+  countChangesAfter(after: string | undefined): Promise<number>;
   /** Computed attributes: engine state by primary identity, values by graph (missing keys are left out). */
   getComputedStates(primaryKeys: IdentityKey[]): Promise<ComputedStateRow[]>;
   getComputedValues(graphIds: IdentityKey[]): Promise<ComputedValuesRow[]>;

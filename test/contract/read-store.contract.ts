@@ -10,6 +10,8 @@ import {
   type ReadStoreContext,
   type ReadStoreHarness,
 } from './read-store.fixtures';
+import { describeChangeFeed } from './read-store.change-feed.contract';
+import { describeAudiences } from './read-store.audiences.contract';
 import { describeAudiences } from './read-store.audiences.contract';
 import { describeComputed } from './read-store.computed.contract';
 import { describeErasure } from './read-store.erasure.contract';
@@ -39,6 +41,8 @@ export function describeReadStoreContract(name: string, createHarness: () => Pro
     describeErasure(ctx);
     describeComputed(ctx);
     describeAudiences(ctx);
+    describeAudiences(ctx);
+    describeChangeFeed(ctx);
   });
 }
 

@@ -67,6 +67,17 @@ export interface ItemIndexDoc {
   revision: number;
 }
 
+/**
+ * A change-feed item (mongo-change-feed.ts): `_id` its id (ordered like the log), `refs` every profile id it names
+ * (what an erasure looks up), `doc` the item as JSON. Immutable once stored, so it needs no guard.
+ */
+export interface ChangeDoc {
+  _id: string;
+  type: string;
+  refs: string[];
+  doc: string;
+}
+
 export interface CheckpointDoc extends GuardedDoc {
   position: string;
 }
@@ -113,6 +124,7 @@ export interface ReadModelCollections {
   stats: Collection<StatsDoc>;
   checkpoints: Collection<CheckpointDoc>;
   itemIndex: Collection<ItemIndexDoc>;
+  changes: Collection<ChangeDoc>;
   computedStates: Collection<ComputedStateDoc>;
   computedValues: Collection<ComputedValuesDoc>;
   computedBackfills: Collection<ComputedBackfillDoc>;
@@ -130,6 +142,7 @@ export function readModelCollections(db: Db, prefix: string): ReadModelCollectio
     stats: db.collection(`${prefix}event_stats`),
     checkpoints: db.collection(`${prefix}checkpoints`),
     itemIndex: db.collection(`${prefix}item_index`),
+    changes: db.collection(`${prefix}changes`),
     computedStates: db.collection(`${prefix}computed_states`),
     computedValues: db.collection(`${prefix}computed_values`),
     computedBackfills: db.collection(`${prefix}computed_backfills`),
@@ -146,6 +159,7 @@ export async function ensureIndexes(c: ReadModelCollections): Promise<void> {
   await c.fragments.createIndex({ primaryKey: 1 }, { name: 'by_primary' });
   await c.events.createIndex({ primaryKey: 1, ts: 1, _id: 1 }, { name: 'by_primary_time' });
   await c.itemIndex.createIndex({ identityKey: 1, pos: 1 }, { name: 'by_identity_pos' });
+  await c.changes.createIndex({ refs: 1 }, { name: 'by_refs' });
   await c.computedValues.createIndex({ dueAt: 1 }, { name: 'by_due' });
   await c.memberships.createIndex({ audienceId: 1, graphId: 1 }, { name: 'by_audience_graph' });
   await c.memberships.createIndex({ graphId: 1 }, { name: 'by_graph' });

@@ -1,5 +1,6 @@
 import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { graphFromParts, profilePage } from '../shared-reads';
+import type { ChangeItem } from '../../../projections/change-feed';
 import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
 import type { Position } from '../../event-store/position';
 import { modelPrefix } from '../model-version';
@@ -26,11 +27,13 @@ import type {
   ReadModelBatch,
   ReadStore,
   ReadStoreOptions,
+  ChangeQuery,
   SubjectErasure,
   TimelineEvent,
 } from '../read-store.port';
 import { comparePositions } from '../../event-store/position';
 import { computedBackfills, computedStates, computedValues, dueComputed, eraseComputed, writeComputed } from './mongo-computed';
+import { countChangesAfter, eraseChanges, getChange, lastChangeId, readChanges } from './mongo-change-feed';
 import { eraseInMongo } from './mongo-erasure';
 import { audienceBackfills, countMembers, eraseMemberships, members, membershipsAsOf, membershipsOf, writeAudiences } from './mongo-audiences';
 import { writeBatch } from './mongo-batch-writer';
@@ -155,6 +158,7 @@ export class MongoReadStore implements ReadStore {
 
   eraseSubjects(erasure: SubjectErasure): Promise<void> {
     return translated(async () => {
+      if (erasure.feed) await eraseChanges(this.c, erasure.identityKeys, erasure.feed);
       await eraseInMongo(this.c, erasure);
       await eraseComputed(this.c, erasure.identityKeys);
       await eraseMemberships(this.c, erasure.identityKeys);
@@ -209,6 +213,22 @@ export class MongoReadStore implements ReadStore {
     return translated(() => writeAudiences(this.c, writes));
   }
 
+
+  readChanges(query: ChangeQuery): Promise<ChangeItem[]> {
+    return translated(() => readChanges(this.c.changes, query));
+  }
+
+  getChange(id: string): Promise<ChangeItem | undefined> {
+    return translated(() => getChange(this.c.changes, id));
+  }
+
+  lastChangeId(): Promise<string | undefined> {
+    return translated(() => lastChangeId(this.c.changes));
+  }
+
+  countChangesAfter(after: string | undefined): Promise<number> {
+    return translated(() => countChangesAfter(this.c.changes, after));
+  }
 
   close(): Promise<void> {
     return translated(() => this.client.close());

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { graphFromParts, profilePage } from '../shared-reads';
+import type { ChangeItem } from '../../../projections/change-feed';
 import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
 import type { Position } from '../../event-store/position';
+import { comparePositions } from '../../event-store/position';
 import { modelPrefix } from '../model-version';
 import {
   assertLimit,
@@ -29,11 +31,14 @@ import type {
   ReadModelBatch,
   ReadStore,
   ReadStoreOptions,
+  FeedErasure,
+  ChangeQuery,
   SubjectErasure,
   TimelineEvent,
 } from '../read-store.port';
 import { computedSchemaSql, openComputedTables, type ComputedTables } from './sqlite-computed';
 import { audienceSchemaSql, openAudienceTables, type AudienceTables } from './sqlite-audiences';
+import { changeFeedSchemaSql, openChangeFeedTables, type ChangeFeedTables } from './sqlite-change-feed';
 import { eraseInSqlite } from './sqlite-erasure';
 import { createBatchWriter } from './sqlite-batch-writer';
 import { settle } from './sqlite-errors';
@@ -64,11 +69,22 @@ interface ItemIndexRow {
 export class SqliteReadStore implements ReadStore {
   private readonly s: SqliteStatements;
   private readonly writeBatch: ReturnType<typeof createBatchWriter>;
+  private readonly feed: ChangeFeedTables;
+  private readonly commitWithFeed: (batch: ReadModelBatch, checkpoint: Checkpoint) => void;
   private readonly computed: ComputedTables;
   private readonly audiences: AudienceTables;
 
   constructor(private readonly db: Database.Database, private readonly prefix: string) {
     db.exec(schemaSql(prefix));
+    db.exec(changeFeedSchemaSql(prefix));
+    this.feed = openChangeFeedTables(db, prefix);
+    // The feed items go in the batch's transaction, and only when the batch itself is applied (not skipped).
+    this.commitWithFeed = db.transaction((batch: ReadModelBatch, checkpoint: Checkpoint) => {
+      const current = this.s.getCheckpoint.get(checkpoint.projector) as { position: string } | undefined;
+      const fresh = !current || comparePositions(current.position, checkpoint.position) < 0;
+      this.writeBatch(batch, checkpoint);
+      if (fresh) this.feed.write(batch.changes);
+    });
     db.exec(computedSchemaSql(prefix));
     db.exec(audienceSchemaSql(prefix));
     this.s = prepareStatements(db, prefix);
@@ -85,7 +101,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   commit(batch: ReadModelBatch, checkpoint: Checkpoint): Promise<void> {
-    return settle(() => this.writeBatch(batch, checkpoint));
+    return settle(() => this.commitWithFeed(batch, checkpoint));
   }
 
   getNodes(keys: IdentityKey[]): Promise<IdentityNode[]> {
@@ -179,7 +195,38 @@ export class SqliteReadStore implements ReadStore {
   }
 
   eraseSubjects(erasure: SubjectErasure): Promise<void> {
-    return settle(() => eraseInSqlite(this.db, this.prefix, erasure));
+    return settle(() => {
+      if (erasure.feed) this.eraseFromFeed(erasure.identityKeys, erasure.feed);
+      eraseInSqlite(this.db, this.prefix, erasure);
+    });
+  }
+
+  /** Before the profiles go: the subject's current profile ids are read from them. */
+  private eraseFromFeed(identityKeys: IdentityKey[], feed: FeedErasure): void {
+    const p = this.prefix;
+    this.db.transaction(() => {
+      const current = (this.db
+        .prepare(`SELECT json_extract(doc, '$.profileId') AS id FROM ${p}profiles WHERE graph_id IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify(identityKeys)) as { id: string }[]).map((r) => r.id);
+      const checkpoint = (this.db.prepare(`SELECT max(pos) AS pos FROM ${p}checkpoints`).get() as { pos: string | null }).pos ?? '';
+      this.feed.erase(feed, checkpoint, current);
+    })();
+  }
+
+  readChanges(query: ChangeQuery): Promise<ChangeItem[]> {
+    return settle(() => this.feed.read(query));
+  }
+
+  getChange(id: string): Promise<ChangeItem | undefined> {
+    return settle(() => this.feed.get(id));
+  }
+
+  lastChangeId(): Promise<string | undefined> {
+    return settle(() => this.feed.lastId());
+  }
+
+  countChangesAfter(after: string | undefined): Promise<number> {
+    return settle(() => this.feed.countAfter(after));
   }
 
   getComputedStates(primaryKeys: IdentityKey[]): Promise<ComputedStateRow[]> {
