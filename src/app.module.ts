@@ -2,6 +2,8 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
+import { ChangeFeedModule } from './change-feed';
+import { DestinationsModule } from './destinations';
 import { AudiencesModule } from './audiences';
 import { ApiKeyGuard } from './common/api-key.guard';
 import { ConfigModule } from './config/config.module';
@@ -34,6 +36,8 @@ export const FEATURE_MODULES: Array<Type | DynamicModule> = [
   ProfilesModule,
   ViewerModule,
   AuditModule,
+  ChangeFeedModule,
+  DestinationsModule,
   PrivacyModule,
   SegmentModule,
   AudiencesModule,

@@ -49,10 +49,11 @@ describe('deriveProfileChanges: given the profiles before an item, when it lands
     ]);
   });
 
-  it('a profile whose identities fall apart is split into the profiles they went to, and nothing more', () => {
+  it('a profile whose identities fall apart is split into the profiles they went to; a new piece is created', () => {
     const after = [snap('p1', ['a']), snap('p3', ['c'])];
     expect(deriveProfileChanges([snap('p1', ['a', 'b', 'c'])], after)).toEqual([
       { type: 'profile.split', profileId: 'p1', into: ['p1', 'p3'] },
+      { type: 'profile.created', profileId: 'p3' },
     ]);
   });
 

@@ -19,7 +19,7 @@ export interface ProfileSnapshot {
  * - a before-profile whose identities now lie in two or more profiles (or in none) split `into` them;
  * - an after-profile holding identities of other before-profiles (not explained by a split) `mergedFrom` them;
  *   a profile whose id changed because a smaller identity key joined it is such a merge, of one;
- * - an after-profile with no identity of any before-profile was created;
+ * - an after-profile with a new id that is no such merge was created (out of nothing, or as a split-off piece);
  * - a profile that kept its id, was not split, and whose identities or attributes differ was updated.
  */
 export function deriveProfileChanges(before: readonly ProfileSnapshot[], after: readonly ProfileSnapshot[]): ChangeDraft[] {
@@ -27,6 +27,7 @@ export function deriveProfileChanges(before: readonly ProfileSnapshot[], after: 
   const afterOf = ownerIndex(after);
   const changes: ChangeDraft[] = [];
   const splitSources = new Set<string>();
+  const beforeIds = new Set(before.map((b) => b.profileId));
   for (const b of sortedById(before)) {
     const into = ownersOf(b.members, afterOf);
     if (into.length === 1) continue;
@@ -38,7 +39,7 @@ export function deriveProfileChanges(before: readonly ProfileSnapshot[], after: 
     const mergedFrom = sources.filter((id) => id !== a.profileId && !splitSources.has(id));
     if (mergedFrom.length > 0) {
       changes.push({ type: 'profile.merged', profileId: a.profileId, mergedFrom });
-    } else if (sources.length === 0) {
+    } else if (!beforeIds.has(a.profileId)) {
       changes.push({ type: 'profile.created', profileId: a.profileId });
     } else if (sources.includes(a.profileId) && !splitSources.has(a.profileId)) {
       const changed = aspectsChanged(byId(before, a.profileId)!, a);

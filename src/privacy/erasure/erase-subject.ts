@@ -22,6 +22,8 @@ export interface ErasureSteps {
   processed(position: Position): Promise<boolean>;
   suppress(set: SubjectSet): Promise<void>;
   now(): Date;
+  /** The public id of a graph id: the feed names profiles by it, so an erasure purges and notices them. */
+  profileIdOf?(graphId: IdentityKey): string;
   /** Called once the erasure is done. */
   timed?(timings: ErasureTimings): void;
 }
@@ -60,7 +62,9 @@ export async function eraseSubject(steps: ErasureSteps, set: SubjectSet, request
   }
   const readModels = lap();
   const orphans = await orphanedBy(steps.store, set, items.own);
-  await steps.store.eraseSubjects({ identityKeys: [...set.keys, ...orphans], streams: set.streams, rewrittenEvents });
+  const identityKeys = [...set.keys, ...orphans];
+  const feed = steps.profileIdOf && { profileIds: identityKeys.map((k) => steps.profileIdOf!(k)), at: steps.now().getTime() };
+  await steps.store.eraseSubjects({ identityKeys, streams: set.streams, rewrittenEvents, ...(feed ? { feed } : {}) });
   steps.timed?.({ collect, keys, streams, audit, readModels, purge: lap() });
   return counts;
 }

@@ -15,6 +15,7 @@ import { ReadModelWatermark } from '../../projector';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port';
 import { buildAccessExport, type AccessExport } from '../access/access-export';
 import { eraseSubject, ErasureStalledError } from '../erasure/erase-subject';
+import { profileIdOf } from '../../read-models';
 import { SuppressionList } from '../erasure/suppression-list';
 import { SubjectKeys } from '../subject-keys';
 import { collectSubjectItems, resolveSubjectSet, type SubjectSet } from '../subject-set';
@@ -141,6 +142,7 @@ export class PrivacyRequestsService implements OnApplicationBootstrap {
         processed: (position) => this.watermark.whenProcessed(position, READ_MODEL_WAIT_MS),
         suppress: (s) => this.suppression.add(s.identities),
         now: () => new Date(),
+        profileIdOf: (graphId) => profileIdOf(this.config.identityHashKey!, graphId),
         timed: (ms) => this.logger.log(`erasure ${request.requestId} took ms ${JSON.stringify(ms)}`),
       },
       set,
