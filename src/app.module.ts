@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
+import { ComputedAttributesModule } from './computed-attributes';
 import { ChangeFeedModule } from './change-feed';
 import { DestinationsModule } from './destinations';
 import { AudiencesModule } from './audiences';
@@ -33,6 +34,7 @@ export const FEATURE_MODULES: Array<Type | DynamicModule> = [
   IngestionModule,
   ProjectorModule.forRoot(),
   MergePoliciesModule,
+  ComputedAttributesModule,
   ProfilesModule,
   ViewerModule,
   AuditModule,

@@ -4,3 +4,4 @@ export { entryOf, type ComputedEvent } from './match-event';
 export * from './window-state';
 export * from './graph-values';
 export * from './definitions.fold';
+export * from './batch-fold';

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ComputedAttributesController } from './computed-attributes.controller';
 import { ComputedAttributesService } from './computed-attributes.service';
+import { ComputedValuesReader } from './computed-values.reader';
 
 /** Computed attributes: definitions written by admins; values computed by the projector (src/read-models). */
 @Module({
   controllers: [ComputedAttributesController],
-  providers: [ComputedAttributesService],
-  exports: [ComputedAttributesService],
+  providers: [ComputedAttributesService, ComputedValuesReader],
+  exports: [ComputedAttributesService, ComputedValuesReader],
 })
 export class ComputedAttributesModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ComputedAttributesModule } from '../computed-attributes';
 import { IdentityModule } from '../identity/identity.module';
 import { MergePoliciesModule } from '../merge-policies/merge-policies.module';
 import { ExplainGraphPathController } from './explain-graph-path/explain-graph-path.controller';
@@ -18,7 +19,7 @@ import { SubjectLookup } from './subject-lookup';
 
 /** Profile reads: query handlers on the QueryBus over the read models (READ_STORE, from ProjectorModule). */
 @Module({
-  imports: [IdentityModule, MergePoliciesModule],
+  imports: [IdentityModule, MergePoliciesModule, ComputedAttributesModule],
   controllers: [
     ListProfilesController,
     GetProfileController,

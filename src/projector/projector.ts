@@ -5,6 +5,7 @@ import type { EventStore, RecordedEvent } from '../event-store/event-store.port'
 import { comparePositions, type Position } from '../event-store/position';
 import { isPermanentStoreError, type ReadModelBatch, type ReadStore } from '../read-store';
 import { evolveRules, isRuleEvent, projectBatch, rejectedPairs, type ProjectionContext, type ProjectionRules } from '../read-models';
+import { ComputedRuntime, isComputedDefinitionEvent } from '../computed-attributes';
 import { loadScope } from './batch-scope';
 import { parkOnRefusal, ProjectorParkedError, type ParkedAt } from './projector-parked';
 import { loadRules } from './load-rules';
@@ -38,6 +39,8 @@ export class Projector {
   private loopDone?: Promise<void>;
   private stopping = false;
   private closeSubscription?: () => Promise<void>;
+  /** Computed attributes: definitions, engine states, the timer queue of lapses and backfills (between batches). */
+  private readonly computed: ComputedRuntime;
   lastError?: string;
   /** Set when the store refused an event's writes for good: the projector stopped there (see ProjectorParkedError). */
   parkedAt?: ParkedAt;
@@ -50,6 +53,7 @@ export class Projector {
   ) {
     this.name = options.name ?? MAIN_PROJECTOR;
     this.batchSize = options.batchSize ?? 500;
+    this.computed = new ComputedRuntime(log, store);
   }
 
   get checkpoint(): Position | undefined {
@@ -111,11 +115,13 @@ export class Projector {
     const checkpoint = await this.store.getCheckpoint(this.name);
     if (checkpoint !== undefined) this.waiters.advance(checkpoint);
     this.rules = await loadRules(this.log, checkpoint);
+    await this.computed.load(checkpoint);
+    this.computed.startTicking((error) => this.options.logger?.error({ err: String(error), projector: this.name }, 'computed attributes tick failed'));
     const subscription = this.log.subscribeToAll({ after: checkpoint });
     this.closeSubscription = () => subscription.close();
     try {
       for await (const batch of takeBatches(subscription, this.batchSize)) {
-        await this.applyBatch(batch);
+        await this.computed.exclusive(() => this.applyBatch(batch));
         this.lastError = undefined;
         if (this.stopping) break;
         // The embedded stores answer synchronously, so a catch-up is one unbroken chain of microtasks: give the
@@ -124,6 +130,7 @@ export class Projector {
       }
     } finally {
       await subscription.close();
+      await this.computed.stopTicking();
     }
   }
 
@@ -141,6 +148,12 @@ export class Projector {
         this.rules = evolveRules(this.rules, decoded);
         const writes = await rederiveGraphs(this.log, this.store, recorded.position, this.context());
         await parkOnRefusal(decoded, () => this.commit(writes, recorded.position));
+        await this.computed.rewalk();
+      } else if (decoded && isComputedDefinitionEvent(decoded)) {
+        if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
+        segment = [];
+        segmentEnd = undefined;
+        await this.commit({ computed: await this.computed.define(decoded) }, recorded.position);
       } else {
         if (decoded) segment.push(decoded);
         segmentEnd = recorded.position;
@@ -156,13 +169,15 @@ export class Projector {
    * the event it refuses (the ones before it are committed, so the checkpoint stops right before it).
    */
   private async commitSegment(segment: DecodedEvent[], end: Position): Promise<void> {
-    const writes = segment.length === 0 ? {} : projectBatch(await loadScope(this.store, segment), segment, this.context());
+    const ctx = this.context();
+    const writes = segment.length === 0 ? {} : projectBatch(await this.scopeOf(segment, ctx), segment, ctx);
     try {
       await this.commit(writes, end);
     } catch (error) {
       if (!isPermanentStoreError(error) || segment.length === 0) throw error;
       for (const event of segment) {
-        const own = projectBatch(await loadScope(this.store, [event]), [event], this.context());
+        const eventCtx = this.context();
+        const own = projectBatch(await this.scopeOf([event], eventCtx), [event], eventCtx);
         await parkOnRefusal(event, () => this.commit(own, event.position));
       }
       await this.commit({}, end);
@@ -179,7 +194,19 @@ export class Projector {
       settings: this.rules.settings,
       rejected: rejectedPairs(this.rules),
       profileIdOf: this.options.profileIdOf,
+      computed: this.computed.context(),
     };
+  }
+
+  private async scopeOf(segment: DecodedEvent[], ctx: ProjectionContext) {
+    const scope = await loadScope(this.store, segment);
+    await this.computed.attach(scope, ctx.computed);
+    return scope;
+  }
+
+  /** True once every computed-attribute backfill is done (a rebuild waits for it before it counts as complete). */
+  get computedSettled(): boolean {
+    return this.computed.settled;
   }
 
   /** An event type this version does not know is counted and logged, never silently dropped. */

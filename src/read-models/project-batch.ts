@@ -1,6 +1,7 @@
 import { applyItem, type GraphItem, type GraphState } from '../../projections/identity-graph';
 import { identityKey, type IdentityKey, type IdentityNode, type IdentitySettings } from '../../projections/model';
 import { applyRecordToFragment, buildProfile, type AttributeMerge, type Fragment } from '../../projections/unified-profile';
+import { computeGraph, foldComputedEvent, type ComputedContext, type ComputedScope } from '../../projections/computed-attributes';
 import type { DecodedEvent } from '../events/codec';
 import { comparePositions, type Position } from '../event-store/position';
 import type {
@@ -26,6 +27,8 @@ export interface LoadedScope {
   stats: Map<IdentityKey, PrimaryStats>;
   /** graphIds of the loaded nodes before the batch: a graph among them that is gone after it loses its profile. */
   graphsBefore: Set<IdentityKey>;
+  /** Window-engine states of the loaded identities (projections/computed-attributes), when definitions exist. */
+  computed?: ComputedScope;
 }
 
 export interface PrimaryStats {
@@ -40,6 +43,8 @@ export interface ProjectionContext {
   rejected: ReadonlySet<string>;
   /** The public id of a graph's profile (a keyed hash: graph ids hold identity values). */
   profileIdOf(graphId: IdentityKey): string;
+  /** The computed-attribute definitions in force and the batch's clock; absent: none defined. */
+  computed?: ComputedContext;
 }
 
 export const fragmentKey = (source: string, primaryKey: IdentityKey) => `${source}\u0000${primaryKey}`;
@@ -90,16 +95,19 @@ export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[]
     if (event) {
       timeline.push(event);
       countEvent(scope.stats, event);
+      if (scope.computed && ctx.computed) foldComputedEvent(scope.computed, ctx.computed, event.primaryKey, computedEventOf(event));
     }
     feed.after(mark, decoded);
   }
+  const profiles = profilesOf(scope, ctx);
   return {
     nodes: { upsert: [...touchedNodes].map((k) => ({ ...scope.graph.nodes.get(k)! })) },
     links: { upsert: [...touchedLinks].map((k) => ({ ...scope.graph.links.get(k)! })) },
     fragments: { upsert: [...changedFragments].map((k) => storedFragment(scope.fragments.get(k)!)) },
-    profiles: profilesOf(scope, ctx),
+    profiles,
     events: timeline,
     itemIndex,
+    ...(scope.computed && ctx.computed ? { computed: computedWritesOf(scope, scope.computed, ctx.computed, profiles) } : {}),
     changes: feed.items,
   };
 }
@@ -120,6 +128,24 @@ function countEvent(stats: Map<IdentityKey, PrimaryStats>, event: TimelineEvent)
     lastEventAt: Math.max(current?.lastEventAt ?? -Infinity, event.timestamp),
     lastPosition: event.position,
   });
+}
+
+function computedEventOf(event: TimelineEvent) {
+  const data = (event.doc.data ?? {}) as Record<string, unknown>;
+  return { type: event.type, timestamp: event.timestamp, position: event.position, data };
+}
+
+/** Values (and due times) of every graph whose profile the batch wrote; gone profiles lose theirs; changed states. */
+export function computedWritesOf(
+  scope: LoadedScope,
+  computed: ComputedScope,
+  ctx: ComputedContext,
+  profiles: NonNullable<ReadModelBatch['profiles']>,
+): NonNullable<ReadModelBatch['computed']> {
+  const values = (profiles.upsert ?? []).map((p) => computeGraph(computed, ctx, p.graphId, scope.graph.members.get(p.graphId) ?? []));
+  const states = [...computed.changed].map((key) => ({ primaryKey: key, doc: computed.states.get(key) as unknown as Record<string, unknown> }));
+  computed.changed.clear();
+  return { states: { upsert: states }, values: { upsert: values, delete: profiles.delete ?? [] } };
 }
 
 function storedFragment(fragment: Fragment) {

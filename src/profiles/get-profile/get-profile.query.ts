@@ -9,8 +9,9 @@ import { profileIdOf, profileRecordFor, type PrimaryStats } from '../../read-mod
 import { READ_STORE, type ReadStore } from '../../read-store';
 import type { Fragment } from '../../../projections/unified-profile';
 import type { IdentityKey, IdentityNode, IdentityRef } from '../../../projections/model';
+import { ComputedValuesReader } from '../../computed-attributes';
 import { AsOfReader } from '../as-of/as-of-reader';
-import { snapshotProfile } from '../as-of/as-of-views';
+import { snapshotMembers, snapshotProfile } from '../as-of/as-of-views';
 import { profileBody, type ProfileBody } from '../profile-response';
 import { SubjectLookup } from '../subject-lookup';
 
@@ -39,6 +40,7 @@ export class GetProfileHandler implements IQueryHandler<GetProfileQuery, Profile
     private readonly policies: MergePoliciesService,
     private readonly settings: IdentitySettingsService,
     private readonly asOf: AsOfReader,
+    private readonly computedValues: ComputedValuesReader,
   ) {}
 
   async execute(query: GetProfileQuery): Promise<ProfileBody> {
@@ -50,12 +52,12 @@ export class GetProfileHandler implements IQueryHandler<GetProfileQuery, Profile
     if (isStoredShape(policy)) {
       const stored = await this.store.getProfile(node.graphId);
       if (!stored) throw notFound('PROFILE_NOT_FOUND', 'No profile holds this identity');
-      return profileBody(stored.doc, position);
+      return profileBody({ ...stored.doc, computed: await this.computedValues.current(node.graphId) }, position);
     }
     const nodes = policy.identityStitching === 'graph' ? (await this.store.getGraph(node.graphId)).nodes : [node];
     const computed = await this.compute(policy.identityStitching === 'graph' ? node.graphId : node.key, nodes, policy);
     if (!computed) throw notFound('PROFILE_NOT_FOUND', 'No record or event under this merge policy');
-    return profileBody(computed, position);
+    return profileBody({ ...computed, computed: await this.computedValues.current(node.graphId) }, position);
   }
 
   /** The merge policy is today's: policies say how to read the log, not what it held. */
@@ -63,7 +65,8 @@ export class GetProfileHandler implements IQueryHandler<GetProfileQuery, Profile
     const snapshot = await this.asOf.snapshot(identity, asOf);
     const doc = snapshotProfile(snapshot, policy);
     if (!doc) throw notFound('PROFILE_NOT_FOUND', 'No profile held this identity at asOf');
-    return profileBody(doc, snapshot.position ?? undefined);
+    const computed = await this.computedValues.asOf(snapshotMembers(snapshot), snapshot.items, asOf);
+    return profileBody({ ...doc, computed }, snapshot.position ?? undefined);
   }
 
   private async compute(graphId: IdentityKey, nodes: IdentityNode[], policy: MergePolicy) {

@@ -1,0 +1,150 @@
+import {
+  compiledDefinitions,
+  evolveComputedDefinitions,
+  type CompiledDefinition,
+  type ComputedContext,
+  type ComputedDefinitionEvent,
+  type ComputedDefinitionsState,
+} from '../../../projections/computed-attributes';
+import type { DecodedEvent } from '../../events/codec';
+import type { EventStore } from '../../event-store/event-store.port';
+import type { Position } from '../../event-store/position';
+import type { LoadedScope } from '../../read-models';
+import type { ComputedBackfill, ComputedWrites, ReadStore } from '../../read-store/read-store.port';
+import { definitionsAt } from './definitions-in-force';
+import { loadStates, refreshGraphs } from './graph-refresh';
+
+/** Lapses and backfill steps run this often between batches; a lapse applies within a second of falling due. */
+export const TICK_MS = 200;
+const LAPSES_PER_TICK = 500;
+const BACKFILL_PAGE = 100;
+
+/**
+ * The projector's side of computed attributes: the definitions in force at its checkpoint, the engine states of
+ * each batch's identities, the timer queue of lapses and the backfill of new or changed definitions. Everything it
+ * writes outside a batch is time-driven (no log entry), so the projector runs it between batches, never beside one.
+ */
+export class ComputedRuntime {
+  private definitions!: ComputedDefinitionsState;
+  private compiled: CompiledDefinition[] = [];
+  private extra: CompiledDefinition[] = [];
+  private backfills = new Map<string, ComputedBackfill>();
+  private lock: Promise<unknown> = Promise.resolve();
+  private ticker?: NodeJS.Timeout;
+  private ticking = false;
+
+  constructor(
+    private readonly log: EventStore,
+    private readonly store: ReadStore,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** At the start of a projector pass: the definitions as of its checkpoint and the backfills in progress. */
+  async load(checkpoint: Position | undefined): Promise<void> {
+    this.definitions = await definitionsAt(this.log, checkpoint);
+    this.compiled = compiledDefinitions(this.definitions);
+    this.backfills = new Map((await this.store.getComputedBackfills()).map((b) => [b.name, b]));
+  }
+
+  /** Anonymous definitions another projection evaluates with the same engine (audiences' event conditions). */
+  setExtraDefinitions(definitions: CompiledDefinition[]): void {
+    this.extra = definitions;
+  }
+
+  get all(): CompiledDefinition[] {
+    return this.extra.length === 0 ? this.compiled : [...this.compiled, ...this.extra];
+  }
+
+  /** The batch's clock and definitions; undefined when none are defined (then the batch pays nothing for them). */
+  context(): ComputedContext | undefined {
+    const definitions = this.all;
+    return definitions.length === 0 ? undefined : { definitions, now: this.clock() };
+  }
+
+  /** Loads the engine states of every identity of the batch's scope. */
+  async attach(scope: LoadedScope, ctx: ComputedContext | undefined): Promise<void> {
+    if (!ctx) return;
+    scope.computed = await loadStates(this.store, [...scope.graph.nodes.keys()], ctx, this.backfilling());
+  }
+
+  /** A definition saved or deleted: the writes (a fresh backfill record) to commit with its log position. */
+  async define(decoded: DecodedEvent): Promise<ComputedWrites> {
+    const event = decoded.event as ComputedDefinitionEvent;
+    this.definitions = evolveComputedDefinitions(this.definitions, event);
+    this.compiled = compiledDefinitions(this.definitions);
+    const name = event.data.name;
+    if (event.type === 'ComputedAttributeDeleted') {
+      this.backfills.delete(name);
+      return { backfills: { delete: [name] } };
+    }
+    const total = await this.store.countProfiles();
+    const backfill: ComputedBackfill = { name, version: event.data.version, status: total === 0 ? 'ready' : 'backfilling', done: 0, total };
+    this.backfills.set(name, backfill);
+    return { backfills: { upsert: [backfill] } };
+  }
+
+  /** After every graph was re-derived (a rule change): walk every profile again, as a backfill does. */
+  async rewalk(): Promise<void> {
+    const total = await this.store.countProfiles();
+    const restarted = [...this.backfills.values()].map((b) => ({ ...b, status: 'backfilling' as const, done: 0, total, cursor: undefined }));
+    for (const b of restarted) this.backfills.set(b.name, b);
+    if (restarted.length > 0) await this.store.commitComputed({ backfills: { upsert: restarted } });
+  }
+
+  /** Whether any backfill is still running (rebuilds wait for none). */
+  get settled(): boolean {
+    return [...this.backfills.values()].every((b) => b.status === 'ready');
+  }
+
+  /** Runs `work` after everything queued before it: batches and time-driven work never interleave. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(work, work);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Ticks now (lapses that fell due while the projector was down apply at once), then every TICK_MS. */
+  startTicking(onError: (error: unknown) => void): void {
+    if (this.ticker) return;
+    const tick = () => {
+      if (this.ticking) return;
+      this.ticking = true;
+      this.exclusive(() => this.tick()).catch(onError).finally(() => (this.ticking = false));
+    };
+    this.ticker = setInterval(tick, TICK_MS);
+    this.ticker.unref();
+    tick();
+  }
+
+  async stopTicking(): Promise<void> {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+    await this.lock;
+  }
+
+  /** One round of time-driven work: every lapse due now, then one page of each running backfill. */
+  async tick(): Promise<void> {
+    const ctx = this.context();
+    if (!ctx) return;
+    const due = await this.store.getDueComputed(ctx.now, LAPSES_PER_TICK);
+    if (due.length > 0) await this.store.commitComputed(await refreshGraphs(this.store, due.map((d) => d.graphId), ctx, this.backfilling()));
+    for (const backfill of [...this.backfills.values()]) if (backfill.status === 'backfilling') await this.backfillStep(backfill, ctx);
+  }
+
+  private async backfillStep(backfill: ComputedBackfill, ctx: ComputedContext): Promise<void> {
+    const page = await this.store.listProfiles({ limit: BACKFILL_PAGE, cursor: backfill.cursor });
+    const writes = await refreshGraphs(this.store, page.items.map((p) => p.graphId), ctx, this.backfilling());
+    const done = backfill.done + page.items.length;
+    const next: ComputedBackfill = page.nextCursor
+      ? { ...backfill, done, cursor: page.nextCursor }
+      : { name: backfill.name, version: backfill.version, status: 'ready', done, total: Math.max(done, backfill.total) };
+    this.backfills.set(next.name, next);
+    await this.store.commitComputed({ ...writes, backfills: { upsert: [next] } });
+  }
+
+  /** Definitions some backfill is still computing: states lacking them are built from the timeline first. */
+  private backfilling(): CompiledDefinition[] {
+    const running = new Set([...this.backfills.values()].filter((b) => b.status === 'backfilling').map((b) => b.name));
+    return this.compiled.filter((d) => running.has(d.name) || this.backfills.get(d.name)?.version !== d.version);
+  }
+}

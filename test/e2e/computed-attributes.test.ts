@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestApp, type TestApp } from './tessera-app';
+
+/**
+ * Computed attributes over the real service: definitions over HTTP, values on the profile body, windows that lapse
+ * with no new event (also across a restart), backfill of a definition created after the events, asOf.
+ */
+const TOM = [{ namespace: 'CRMID', id: 'tom' }];
+let seq = 0;
+const purchase = (at: number, data: Record<string, unknown>, identities = TOM) =>
+  ({ id: `p-${++seq}`, source: 'shop', type: 'purchase', timestamp: new Date(at).toISOString(), identities, data });
+
+/** Polls `read` until `done` holds or the deadline passes; answers the last value read. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs: number): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await read();
+  }
+  return value;
+}
+
+/** Waits for the wall clock to pass `at` (a window can only lapse in real time). */
+async function clockPast(at: number): Promise<void> {
+  while (Date.now() <= at) await new Promise((resolve) => setTimeout(resolve, Math.min(50, at - Date.now() + 1)));
+}
+
+describe('computed attributes over the service', () => {
+  let app: TestApp;
+  afterEach(() => app?.close());
+
+  const computedOf = async (path = '/v1/profiles/CRMID/tom') => (await app.getOk(path)).computed;
+
+  it('serves definitions and shows every value on the profile, with zero values where nothing counts', async () => {
+    app = await startTestApp();
+    const put = await app.call('PUT', '/v1/computed-attributes/spend', { body: { function: 'sum', field: 'total', eventType: 'purchase' } });
+    expect(put.status).toBe(200);
+    expect(put.body).toEqual({ name: 'spend', version: 1, position: expect.any(String), status: expect.stringMatching(/backfilling|ready/) });
+    await app.call('PUT', '/v1/computed-attributes/skus', { body: { function: 'list', field: 'sku' } });
+    await app.call('PUT', '/v1/computed-attributes/bigOrders', { body: { function: 'count', where: { field: 'total', op: 'gte', value: 100 } } });
+    const position = await app.ingest('/v1/events', purchase(Date.now() - 1000, { total: 120, sku: 'a' }));
+    await app.ingest('/v1/events', purchase(Date.now() - 500, { total: 30.5, sku: 'b' }));
+    await app.momentAfter(position);
+    const values = await until(computedOf, (v) => v?.spend === 150.5, 5_000);
+    expect(values).toEqual({ bigOrders: 1, skus: ['b', 'a'], spend: 150.5 });
+
+    const list = await app.getOk('/v1/computed-attributes');
+    expect(list.items.map((d: { name: string }) => d.name)).toEqual(['bigOrders', 'skus', 'spend']);
+    expect(await app.getOk('/v1/computed-attributes/spend')).toMatchObject({ name: 'spend', function: 'sum', field: 'total', version: 1 });
+    const same = await app.call('PUT', '/v1/computed-attributes/spend', { body: { function: 'sum', field: 'total', eventType: 'purchase' } });
+    expect(same.body.version).toBe(1);
+    expect((await app.call('DELETE', '/v1/computed-attributes/skus')).status).toBe(200);
+    expect(await computedOf()).toEqual({ bigOrders: 1, spend: 150.5 });
+    expect((await app.call('GET', '/v1/computed-attributes/skus')).body.error.code).toBe('COMPUTED_ATTRIBUTE_NOT_FOUND');
+  });
+
+  it.each([
+    ['a bad duration', 'c', { function: 'count', window: { last: '30 days' } }, 'COMPUTED_ATTRIBUTE_INVALID', 'window.last'],
+    ['a missing field', 'c', { function: 'max' }, 'COMPUTED_ATTRIBUTE_INVALID', 'field'],
+    ['an unknown function', 'c', { function: 'median', field: 'x' }, 'COMPUTED_ATTRIBUTE_INVALID', 'function'],
+    ['a bad name', '9lives', { function: 'count' }, 'COMPUTED_ATTRIBUTE_INVALID', 'name'],
+    ['a bad where', 'c', { function: 'count', where: { and: [{ field: 'a', op: 'near', value: 1 }] } }, 'CONDITION_INVALID', 'where.and[0].op'],
+  ])('rejects %s with 422 naming the path, and stores nothing', async (_label, name, body, code, path) => {
+    app = await startTestApp();
+    const reply = await app.call('PUT', `/v1/computed-attributes/${name}`, { body });
+    expect(reply.status).toBe(422);
+    expect(reply.body.error).toMatchObject({ code, details: [expect.objectContaining({ path })] });
+    expect((await app.getOk('/v1/computed-attributes')).items).toEqual([]);
+  });
+
+  it('a windowed count lapses without any new event, and asOf answers the value as it was', async () => {
+    app = await startTestApp();
+    await app.call('PUT', '/v1/computed-attributes/recent', { body: { function: 'count', eventType: 'purchase', window: { last: '2s' } } });
+    const at = Date.now();
+    const position = await app.ingest('/v1/events', purchase(at, { total: 1 }));
+    const during = await app.momentAfter(position);
+    expect((await until(computedOf, (v) => v?.recent === 1, 5_000)).recent).toBe(1);
+    await clockPast(at + 2_000);
+    const lapsed = await until(computedOf, (v) => v?.recent === 0, 1_500);
+    expect(lapsed.recent).toBe(0);
+    expect((await app.getOk(`/v1/profiles/CRMID/tom?asOf=${encodeURIComponent(during)}`)).computed).toEqual({ recent: 1 });
+  });
+
+  it('a lapse that fell due while the service was down applies at start', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tessera-computed-'));
+    app = await startTestApp({ DATA_DIR: dataDir });
+    await app.call('PUT', '/v1/computed-attributes/recent', { body: { function: 'count', window: { last: '2s' } } });
+    const at = Date.now();
+    await app.momentAfter(await app.ingest('/v1/events', purchase(at, { total: 1 })));
+    expect((await until(computedOf, (v) => v?.recent === 1, 5_000)).recent).toBe(1);
+    await app.close();
+    await clockPast(at + 2_000);
+    app = await startTestApp({ DATA_DIR: dataDir });
+    try {
+      expect((await until(computedOf, (v) => v?.recent === 0, 1_000)).recent).toBe(0);
+    } finally {
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a definition created after the events backfills every profile, with status and progress', async () => {
+    app = await startTestApp();
+    let last = '';
+    for (let i = 0; i < 30; i++) last = await app.ingest('/v1/events', purchase(Date.now() - 10_000 + i, { total: i }, [{ namespace: 'CRMID', id: `c${i % 10}` }]));
+    await app.momentAfter(last);
+    expect((await app.call('PUT', '/v1/computed-attributes/spend', { body: { function: 'sum', field: 'total' } })).status).toBe(200);
+    const ready = await until(() => app.getOk('/v1/computed-attributes/spend'), (d) => d.status === 'ready', 10_000);
+    expect(ready).toMatchObject({ status: 'ready', progress: { done: 10, total: 10, ratio: 1 } });
+    // c3 bought at i = 3, 13, 23
+    expect((await app.getOk('/v1/profiles/CRMID/c3')).computed).toEqual({ spend: 39 });
+  });
+});
