@@ -1,6 +1,7 @@
 import { changeId, erasureId, type ChangeItem } from '../../projections/change-feed';
 import { positionKey } from '../../src/read-store/position-key';
-import { profile, type ReadStoreContext } from './read-store.fixtures';
+import { opaque, profile, type ReadStoreContext } from './read-store.fixtures';
+import type { ProfileDoc } from '../../src/read-store';
 
 const at = '2024-05-01T12:00:00.000Z';
 const item = (position: string, ordinal: number, rest: Partial<ChangeItem> = {}): ChangeItem => ({
@@ -47,7 +48,7 @@ export function describeChangeFeed(ctx: ReadStoreContext) {
       const own = item('3', 0, { profileId: 'p_e' });
       const other = item('4', 0, { type: 'profile.merged', profileId: 'p_o', mergedFrom: ['p_e', 'p_x'] });
       const bystander = item('4', 1, { profileId: 'p_x' });
-      const subject = { ...profile('CRMID:erased'), doc: { profileId: 'p_now', attributes: {} } };
+      const subject = { ...profile('CRMID:erased'), doc: opaque<ProfileDoc>({ profileId: 'p_now', attributes: {} }) };
       await ctx.store.commit({ changes: [own, other, bystander], profiles: { upsert: [subject] } }, { projector: 'profiles', position: '7' });
       await ctx.store.eraseSubjects({
         identityKeys: ['CRMID:erased'],
