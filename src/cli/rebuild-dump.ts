@@ -7,6 +7,8 @@ export interface DumpedProfile {
   nodes: unknown[];
   links: unknown[];
   events: string[];
+  /** The computed values of the definitions in force (those with a backfill record), absent when none. */
+  computed?: Record<string, unknown>;
 }
 
 /**
@@ -15,6 +17,7 @@ export interface DumpedProfile {
  */
 export async function dumpReadModels(store: ReadStore): Promise<DumpedProfile[]> {
   const out: DumpedProfile[] = [];
+  const inForce = (await store.getComputedBackfills()).map((b) => b.name);
   let cursor: string | undefined;
   do {
     const page = await store.listProfiles({ limit: 1000, cursor });
@@ -27,11 +30,17 @@ export async function dumpReadModels(store: ReadStore): Promise<DumpedProfile[]>
         nodes: [...graph.nodes].sort((a, b) => (a.key < b.key ? -1 : 1)),
         links: [...graph.links].sort((a, b) => (a.key < b.key ? -1 : 1)),
         events: (await wholeTimeline(store, keys)).map((e) => e.eventId),
+        ...(inForce.length === 0 ? {} : { computed: await computedOf(store, profile.graphId, inForce) }),
       });
     }
     cursor = page.nextCursor;
   } while (cursor);
   return out;
+}
+
+async function computedOf(store: ReadStore, graphId: string, names: string[]): Promise<Record<string, unknown>> {
+  const values = (await store.getComputedValues([graphId]))[0]?.values ?? {};
+  return Object.fromEntries(names.map((name) => [name, values[name] ?? null]));
 }
 
 async function wholeTimeline(store: ReadStore, primaryKeys: string[]): Promise<TimelineEvent[]> {

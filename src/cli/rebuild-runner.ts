@@ -49,6 +49,7 @@ export async function buildModels(request: BuildRequest): Promise<Position | und
   projector.start();
   try {
     await untilIdle(projector);
+    await untilComputedSettled(projector);
     return projector.checkpoint;
   } finally {
     await projector.stop();
@@ -64,6 +65,11 @@ async function untilIdle(projector: Projector): Promise<void> {
     stuck = projector.lastError ? stuck + 1 : 0;
     if (stuck >= STUCK_CHECKS) throw new Error(`the rebuild keeps failing: ${projector.lastError}`);
   }
+}
+
+/** Definitions met on the way start backfills; the models are complete once every one of them is done. */
+async function untilComputedSettled(projector: Projector): Promise<void> {
+  while (!projector.computedSettled) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 /** The main projector's checkpoint in one model version (undefined: nothing folded yet). */

@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runRebuild } from '../../src/cli/rebuild';
+import type { CliIo } from '../../src/cli/tessera-io';
 import { startTestApp, type TestApp } from './tessera-app';
 
 /**
@@ -112,5 +114,47 @@ describe('computed attributes over the service', () => {
     expect(ready).toMatchObject({ status: 'ready', progress: { done: 10, total: 10, ratio: 1 } });
     // c3 bought at i = 3, 13, 23
     expect((await app.getOk('/v1/profiles/CRMID/c3')).computed).toEqual({ spend: 39 });
+  });
+
+  it('values follow a merge and an unmerge by link rejection', async () => {
+    app = await startTestApp();
+    await app.call('PUT', '/v1/computed-attributes/spend', { body: { function: 'sum', field: 'total' } });
+    await app.call('PUT', '/v1/computed-attributes/lastSku', { body: { function: 'last', field: 'sku' } });
+    const cookie = [{ namespace: 'ECID', id: 'c-1' }];
+    await app.ingest('/v1/events', purchase(Date.now() - 2000, { total: 10, sku: 'crm' }));
+    const anon = await app.ingest('/v1/events', purchase(Date.now() - 1000, { total: 5, sku: 'web' }, cookie));
+    await app.momentAfter(anon);
+    expect((await app.getOk('/v1/profiles/ECID/c-1')).computed).toEqual({ lastSku: 'web', spend: 5 });
+    const merged = await app.ingest('/v1/links', { source: 'web', identities: [...TOM, ...cookie] });
+    await app.momentAfter(merged);
+    expect(await computedOf()).toEqual({ lastSku: 'web', spend: 15 });
+    const rejected = await app.post('/v1/identity/link-rejections', { from: TOM[0], to: cookie[0], reason: 'shared device' });
+    expect(rejected.status).toBe(201);
+    await app.momentAfter(rejected.body.position);
+    expect(await until(computedOf, (v) => v?.spend === 10, 5_000)).toEqual({ lastSku: 'crm', spend: 10 });
+    expect((await until(() => computedOf('/v1/profiles/ECID/c-1'), (v) => v?.spend === 5, 5_000))).toEqual({ lastSku: 'web', spend: 5 });
+  });
+
+  it('rebuild --verify finds the live values equal to a rebuild from the log, backfills and merges included', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tessera-computed-verify-'));
+    app = await startTestApp({ DATA_DIR: dataDir });
+    await app.call('PUT', '/v1/computed-attributes/spend', { body: { function: 'sum', field: 'total' } });
+    let last = '';
+    for (let i = 0; i < 40; i++) {
+      const who = [{ namespace: 'CRMID', id: `v${i % 7}` }, ...(i % 5 === 0 ? [{ namespace: 'ECID', id: `d${i % 3}` }] : [])];
+      last = await app.ingest('/v1/events', purchase(Date.now() - 60_000 + i, { total: i / 4, sku: `s${i % 4}` }, who));
+      if (i === 20) await app.call('PUT', '/v1/computed-attributes/skus', { body: { function: 'list', field: 'sku', window: { last: '1d' } } });
+    }
+    await app.momentAfter(last);
+    await until(() => app.getOk('/v1/computed-attributes/skus'), (d) => d.status === 'ready', 10_000);
+    await app.close();
+    const out: string[] = [];
+    const io: CliIo = { out: (t) => void out.push(t), err: () => undefined };
+    try {
+      expect({ exit: await runRebuild(['--verify'], io, { DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), out: out.join('') })
+        .toEqual({ exit: 0, out: expect.stringContaining('equal a rebuild') });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
