@@ -2,4 +2,4 @@ export { ComputedAttributesModule } from './computed-attributes.module';
 export { ComputedAttributesService, type ComputedAttributeView } from './computed-attributes.service';
 export { COMPUTED_ATTRIBUTES_STREAM } from './stream';
 export { ComputedValuesReader } from './computed-values.reader';
-export { ComputedRuntime, definitionsAt, definitionsBefore, isComputedDefinitionEvent, timelinesOf } from './runtime';
+export { ComputedRuntime, definitionsAt, definitionsBefore, isComputedDefinitionEvent, timelinesOf, type ValuesListener } from './runtime';

@@ -14,6 +14,9 @@ import type { ComputedBackfill, ComputedWrites, ReadStore } from '../../read-sto
 import { definitionsAt } from './definitions-in-force';
 import { loadStates, refreshGraphs } from './graph-refresh';
 
+/** What time alone changed for these graphs (`at`: the lapse's due moment, or the backfill step's now). */
+export type ValuesListener = (rows: Array<{ graphId: string; at: number }>, writes: ComputedWrites) => Promise<void>;
+
 /** Lapses and backfill steps run this often between batches; a lapse applies within a second of falling due. */
 export const TICK_MS = 200;
 const LAPSES_PER_TICK = 500;
@@ -32,6 +35,7 @@ export class ComputedRuntime {
   private lock: Promise<unknown> = Promise.resolve();
   private ticker?: NodeJS.Timeout;
   private ticking = false;
+  private valuesListener?: ValuesListener;
 
   constructor(
     private readonly log: EventStore,
@@ -44,6 +48,11 @@ export class ComputedRuntime {
     this.definitions = await definitionsAt(this.log, checkpoint);
     this.compiled = compiledDefinitions(this.definitions);
     this.backfills = new Map((await this.store.getComputedBackfills()).map((b) => [b.name, b]));
+  }
+
+  /** Told what time alone changed (lapses at their due moment, backfill steps at the tick's now), after each write. */
+  setValuesListener(listener: ValuesListener): void {
+    this.valuesListener = listener;
   }
 
   /** Anonymous definitions another projection evaluates with the same engine (audiences' event conditions). */
@@ -127,7 +136,11 @@ export class ComputedRuntime {
     const ctx = this.context();
     if (!ctx) return;
     const due = await this.store.getDueComputed(ctx.now, LAPSES_PER_TICK);
-    if (due.length > 0) await this.store.commitComputed(await refreshGraphs(this.store, due.map((d) => d.graphId), ctx, this.backfilling()));
+    if (due.length > 0) {
+      const writes = await refreshGraphs(this.store, due.map((d) => d.graphId), ctx, this.backfilling());
+      await this.store.commitComputed(writes);
+      await this.valuesListener?.(due.map((d) => ({ graphId: d.graphId, at: d.dueAt ?? ctx.now })), writes);
+    }
     for (const backfill of [...this.backfills.values()]) if (backfill.status === 'backfilling') await this.backfillStep(backfill, ctx);
   }
 
@@ -140,11 +153,16 @@ export class ComputedRuntime {
       : { name: backfill.name, version: backfill.version, status: 'ready', done, total: Math.max(done, backfill.total) };
     this.backfills.set(next.name, next);
     await this.store.commitComputed({ ...writes, backfills: { upsert: [next] } });
+    await this.valuesListener?.(page.items.map((p) => ({ graphId: p.graphId, at: ctx.now })), writes);
   }
 
-  /** Definitions some backfill is still computing: states lacking them are built from the timeline first. */
+  /**
+   * Definitions some backfill is still computing, and every anonymous one (they have no backfill of their own):
+   * a state lacking them is built from the timeline first, once, and holds them afterwards.
+   */
   private backfilling(): CompiledDefinition[] {
     const running = new Set([...this.backfills.values()].filter((b) => b.status === 'backfilling').map((b) => b.name));
-    return this.compiled.filter((d) => running.has(d.name) || this.backfills.get(d.name)?.version !== d.version);
+    const named = this.compiled.filter((d) => running.has(d.name) || this.backfills.get(d.name)?.version !== d.version);
+    return this.extra.length === 0 ? named : [...named, ...this.extra];
   }
 }
