@@ -6,6 +6,8 @@ export interface Delivery {
   headers: IncomingHttpHeaders;
   body: string;
   receivedAt: number;
+  /** What the receiver answered. */
+  status?: number;
 }
 
 /**
@@ -29,9 +31,10 @@ export async function startReceiver(answer: (delivery: Delivery) => number = () 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const delivery = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() };
+      const delivery: Delivery = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() };
       deliveries.push(delivery);
-      res.writeHead(receiver.answer(delivery)).end();
+      delivery.status = receiver.answer(delivery);
+      res.writeHead(delivery.status).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
