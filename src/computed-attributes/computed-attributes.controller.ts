@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
-import { ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { nameProblem, validateComputedSpec, type ComputedAttributeSpec } from '../../projections/computed-attributes';
+import { ApiErrors } from '../common/api-errors.decorator';
 import { unprocessable } from '../common/app-error';
 import { RequireScope } from '../common/require-scope.decorator';
 import { validateBody } from '../common/validate-body';
@@ -23,7 +24,7 @@ export class ComputedAttributesController {
   @Get(':name')
   @RequireScope('read')
   @ApiOkResponse({ type: ComputedAttributeResponseDto })
-  @ApiNotFoundResponse({ description: 'COMPUTED_ATTRIBUTE_NOT_FOUND' })
+  @ApiErrors('COMPUTED_ATTRIBUTE_NOT_FOUND', 'COMPUTED_ATTRIBUTE_INVALID')
   get(@Param('name') name: string): Promise<ComputedAttributeView> {
     return this.computed.get(checkedName(name));
   }
@@ -34,7 +35,7 @@ export class ComputedAttributesController {
   @ApiOperation({ summary: 'Create or change a computed attribute (appends ComputedAttributeSaved; every profile is backfilled)' })
   @ApiBody({ type: PutComputedAttributeDto })
   @ApiOkResponse({ type: PutComputedAttributeResponseDto })
-  @ApiUnprocessableEntityResponse({ description: 'COMPUTED_ATTRIBUTE_INVALID or CONDITION_INVALID, details[].path naming each fault' })
+  @ApiErrors('COMPUTED_ATTRIBUTE_INVALID', 'CONDITION_INVALID', 'VALIDATION_FAILED', 'STREAM_REVISION_CONFLICT')
   async put(@Param('name') name: string, @Body() body: unknown): Promise<PutComputedAttributeResponseDto> {
     const checked = checkedName(name);
     validateBody(PutComputedAttributeDto, body);
@@ -46,7 +47,7 @@ export class ComputedAttributesController {
 
   @Delete(':name')
   @RequireScope('admin')
-  @ApiNotFoundResponse({ description: 'COMPUTED_ATTRIBUTE_NOT_FOUND' })
+  @ApiErrors('COMPUTED_ATTRIBUTE_NOT_FOUND', 'COMPUTED_ATTRIBUTE_INVALID', 'STREAM_REVISION_CONFLICT')
   async delete(@Param('name') name: string): Promise<{ position: string }> {
     const { position } = await this.computed.execute({ type: 'DeleteComputedAttribute', name: checkedName(name) });
     return { position: position! };
