@@ -30,7 +30,8 @@ export function registerSegmentBodies(fastify: FastifyInstance, routes: Readonly
   fastify.addHook('preParsing', async (request, reply, payload) => {
     if (!ours(request) || request.method !== 'POST') return payload;
     const body = await decodeBody(await readCapped(payload as Readable, reply), request.headers['content-encoding']);
-    request.headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
+    // Already inflated: the JSON parser must not decode it again.
+    request.headers = { 'content-type': 'application/json', 'content-length': String(body.length), 'content-encoding': 'identity' };
     return Readable.from([body]);
   });
 }

@@ -8,9 +8,9 @@ const ctx = (over: Partial<MessageContext> = {}): MessageContext => ({ source: '
 const given = (message: unknown, type?: CallType, over: Partial<MessageContext> = {}) => {
   const mapped = mapMessage(message, ctx(over), type);
   return {
-    entry: () => {
+    entry: (): { kind: string; body: unknown } => {
       if (!('entry' in mapped)) throw new Error(`rejected: ${mapped.rejection.code}`);
-      return mapped.entry;
+      return mapped.entry as { kind: string; body: unknown };
     },
     code: () => ('rejection' in mapped ? mapped.rejection.code : undefined),
   };
