@@ -12,7 +12,6 @@ import {
 } from './read-store.fixtures';
 import { describeChangeFeed } from './read-store.change-feed.contract';
 import { describeAudiences } from './read-store.audiences.contract';
-import { describeAudiences } from './read-store.audiences.contract';
 import { describeComputed } from './read-store.computed.contract';
 import { describeErasure } from './read-store.erasure.contract';
 import { describeItemIndex } from './read-store.item-index.contract';
@@ -40,7 +39,6 @@ export function describeReadStoreContract(name: string, createHarness: () => Pro
     describeItemIndex(ctx);
     describeErasure(ctx);
     describeComputed(ctx);
-    describeAudiences(ctx);
     describeAudiences(ctx);
     describeChangeFeed(ctx);
   });
