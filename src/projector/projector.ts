@@ -9,6 +9,7 @@ import { ComputedRuntime, isComputedDefinitionEvent } from '../computed-attribut
 import { loadScope } from './batch-scope';
 import { parkOnRefusal, ProjectorParkedError, type ParkedAt } from './projector-parked';
 import { loadRules } from './load-rules';
+import { rederivedChanges } from './rederive-changes';
 import { rederiveGraphs } from './rederive';
 import { takeBatches } from './take-batches';
 import { PositionWaiters } from './position-waiters';
@@ -147,6 +148,7 @@ export class Projector {
         segmentEnd = undefined;
         this.rules = evolveRules(this.rules, decoded);
         const writes = await rederiveGraphs(this.log, this.store, recorded.position, this.context());
+        writes.changes = await rederivedChanges(this.store, writes, recorded);
         await parkOnRefusal(decoded, () => this.commit(writes, recorded.position));
         await this.computed.rewalk();
       } else if (decoded && isComputedDefinitionEvent(decoded)) {

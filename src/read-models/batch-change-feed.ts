@@ -1,13 +1,15 @@
 import {
+  canonicalJson,
   numberChanges,
   ProfileChangeTracker,
   type BeforeItem,
   type ChangeCause,
   type ChangeDraft,
   type ChangeItem,
+  type ProfileSnapshot,
 } from '../../projections/change-feed';
 import type { GraphState } from '../../projections/identity-graph';
-import { identityKey, type IdentityKey } from '../../projections/model';
+import { identityKey, type IdentityKey, type IdentityRef } from '../../projections/model';
 import type { Fragment } from '../../projections/unified-profile';
 import type { DecodedEvent } from '../events/codec';
 import { positionKey } from '../read-store/position-key';
@@ -96,4 +98,15 @@ export class BatchChangeFeed {
 
 function isFragment(f: Fragment | undefined): f is Fragment {
   return f !== undefined;
+}
+
+/** A stored (or just recomputed) profile record as the feed compares it: its identities and merged attributes. */
+export function snapshotOfStoredProfile(record: { graphId: IdentityKey; doc: object }): ProfileSnapshot {
+  const doc = record.doc as { profileId: string; identities?: IdentityRef[]; attributes?: unknown };
+  return {
+    graphId: record.graphId,
+    profileId: doc.profileId,
+    members: (doc.identities ?? []).map(identityKey).sort(),
+    attributes: canonicalJson(doc.attributes ?? {}),
+  };
 }

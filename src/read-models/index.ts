@@ -8,6 +8,7 @@
  * its writes to ReadModelBatch (src/read-store/read-store.port.ts) and to both adapters' commit.
  */
 export { graphItemOf, logSeqOf, profileRecordOf, timelineEventOf } from './log-items';
+export { BatchChangeFeed, snapshotOfStoredProfile } from './batch-change-feed';
 export { profileIdOf } from './profile-id';
 export {
   fragmentKey,

@@ -68,6 +68,26 @@ describe('change feed and destinations', () => {
     expect(again.body.secret).toBeUndefined();
   });
 
+  it('an operator unmerge (link rejection) re-derives the graph and the feed tells the split', async () => {
+    const crm = { namespace: 'CRMID', id: 'rej-1' };
+    const email = { namespace: 'Email', id: 'rej-1@x.io' };
+    await app.ingest('/v1/records', { id: 'rej-a', source: 'crm', identities: [crm], attributes: { a: 1 } });
+    await app.ingest('/v1/records', { id: 'rej-b', source: 'web', identities: [email], attributes: { b: 1 } });
+    const linked = await app.ingest('/v1/links', { source: 'web', identities: [crm, email] });
+    await app.momentAfter(linked);
+    const start = await lastChange();
+    const rejection = await app.post('/v1/identity/link-rejections', { from: crm, to: email, reason: 'not the same person' });
+    expect(rejection.status).toBe(201);
+    await app.momentAfter(rejection.body.position);
+    const changes = (await app.getOk(`/v1/changes?from=${start}`)).items;
+    const crmProfile = (await app.getOk('/v1/profiles/CRMID/rej-1')).profileId;
+    const emailProfile = (await app.getOk(`/v1/profiles/Email/${encodeURIComponent('rej-1@x.io')}`)).profileId;
+    expect(changes).toEqual([
+      expect.objectContaining({ type: 'profile.split', profileId: crmProfile, into: [crmProfile, emailProfile].sort() }),
+      expect.objectContaining({ type: 'profile.created', profileId: emailProfile }),
+    ]);
+  });
+
   it('pages by exclusive cursor and filters by type; bad cursors, limits and types are 400s', async () => {
     const all = (await app.getOk('/v1/changes?limit=1000')).items;
     const page = await app.getOk(`/v1/changes?from=${all[0].id}&limit=2`);
