@@ -148,3 +148,12 @@ describe('metrics', () => {
     expect(text).toMatch(/tessera_segment_messages_total\{type="track",status="rejected"\} [1-9]/);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('lists every Segment route with what the contract leaves open', async () => {
+    const doc = (await (await fetch(`${app.url}/docs-json`)).json()) as { paths: Record<string, { post?: { description?: string } }> };
+    for (const path of ['identify', 'track', 'page', 'screen', 'group', 'alias', 'batch', 'i', 't', 'p', 's', 'g', 'a', 'b']) {
+      expect(doc.paths[`/v1/${path}`]?.post?.description).toContain('500 KB');
+    }
+  });
+});
