@@ -1,6 +1,5 @@
 import { linkKey } from '../model';
 import { applyItem } from './apply-item';
-import { applyRejection } from './apply-rejection';
 import { GraphStory, given, settingsOf, type NamespaceRow } from './given.fixture';
 import { REMOVAL_REASONS } from './graph-item';
 import { createGraphState } from './graph-state';
@@ -115,21 +114,5 @@ describe('applyItem', () => {
     const story = new GraphStory(settings, new Set([linkKey('CRMID:A', 'ECID:1')])).when('CRMID:A, ECID:1, ECID:2');
     expect(story.graphs()).toEqual([['CRMID:A', 'ECID:2', 'ECID:1'].sort()]);
     expect(story.state.links.has('CRMID:A|ECID:1')).toBe(false);
-  });
-});
-
-describe('applyRejection', () => {
-  it('rebuilds the graph without the rejected link', () => {
-    const story = given(settings, 'CRMID:A, ECID:1', 'ECID:1, Email:x@y');
-    const rejected = new Set([linkKey('CRMID:A', 'ECID:1')]);
-    const outcome = applyRejection(
-      story.state,
-      settings,
-      { itemId: 'r1', source: 'operator', timestamp: 9, from: { namespace: 'CRMID', id: 'A' }, to: { namespace: 'ECID', id: '1' } },
-      rejected,
-    );
-    expect(story.graphs()).toEqual([['ECID:1', 'Email:x@y']]);
-    expect(outcome.removedLinks).toEqual([{ key: 'CRMID:A|ECID:1', reason: REMOVAL_REASONS.rejected }]);
-    expect(story.state.links.get('CRMID:A|ECID:1')).toMatchObject({ removedBy: 'r1', removedAt: 9 });
   });
 });

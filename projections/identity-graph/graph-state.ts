@@ -77,10 +77,6 @@ export function graphMembers(state: GraphState, graphId: IdentityKey): ReadonlyS
   return state.members.get(graphId) ?? EMPTY;
 }
 
-export function otherEnd(link: LinkState, key: IdentityKey): IdentityKey {
-  return link.a === key ? link.b : link.a;
-}
-
 const EMPTY: ReadonlySet<IdentityKey> = new Set();
 
 function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {

@@ -1,6 +1,5 @@
 /** The identity graph: a pure fold over items (DESIGN.md "The identity graph"), the simulator and normalisation. */
 export { applyItem, applyItems, foldItems } from './apply-item';
-export { applyRejection, type LinkRejection } from './apply-rejection';
 export { components, removedLinks, type GraphComponent } from './components';
 export { explainPath, type ExplainStep } from './explain';
 export {

@@ -30,8 +30,11 @@ export interface ProfileIdentityView extends IdentityRef {
   type: NamespaceType | null;
 }
 
-/** The unified profile of one graph (API.md "Profiles"), less profileId and position, which the caller adds. */
-export interface UnifiedProfile {
+/**
+ * The unified profile of one graph (API.md "Profiles"), less profileId and position, which the caller adds. A type
+ * rather than an interface, so a stored profile is still a plain JSON record to code that takes any document.
+ */
+export type UnifiedProfile = {
   /** Ordered as primaryIdentity is chosen: priority, then first seen, then key. */
   identities: ProfileIdentityView[];
   primaryIdentity: IdentityRef | null;
@@ -44,7 +47,7 @@ export interface UnifiedProfile {
   updatedAt: string | null;
   lastEventAt: string | null;
   eventCount: number;
-}
+};
 
 /**
  * Builds the profile of one graph from its identities, the fragments of those identities and their event stats.

@@ -182,4 +182,3 @@ export type DomainEvent<K extends EventType = EventType> = K extends EventType
 
 /** The three item kinds that carry identities and so feed the identity graph. */
 export type ItemEventType = 'RecordIngested' | 'ExperienceEventIngested' | 'LinkObserved';
-export const ITEM_EVENT_TYPES: readonly ItemEventType[] = ['RecordIngested', 'ExperienceEventIngested', 'LinkObserved'];

@@ -2,14 +2,14 @@ import type { IdentityRef, IdentitySettings, LinkState } from '../../projections
 import { parseIdentityKey } from '../../projections/model';
 import type { UnifiedProfile } from '../../projections/unified-profile';
 import type { Position } from '../event-store/position';
-import type { GraphView } from '../read-store/read-store.port';
+import type { GraphView, ProfileDoc } from '../read-store/read-store.port';
 
 /** The API's profile body (API.md "Profiles"). */
 export type ProfileBody = UnifiedProfile & { profileId: string; position: Position | null };
 
 /** Stored profile documents carry their graph id for the read store; the API never shows it (it is a raw value). */
-export function profileBody(doc: Record<string, unknown>, position: Position | undefined): ProfileBody {
-  const { graphId: _graphId, ...rest } = doc as unknown as UnifiedProfile & { profileId: string; graphId: string };
+export function profileBody(doc: ProfileDoc & Record<string, unknown>, position: Position | undefined): ProfileBody {
+  const { graphId: _graphId, ...rest } = doc;
   return { ...rest, position: position ?? null };
 }
 

@@ -58,7 +58,7 @@ export function loadedScopeOf(
 ): LoadedScope {
   return {
     graph,
-    fragments: new Map(fragments.map((f) => [fragmentKey(f.source, f.primaryKey), f.doc as unknown as Fragment])),
+    fragments: new Map(fragments.map((f) => [fragmentKey(f.source, f.primaryKey), f.doc])),
     stats: new Map(stats.map((s) => [s.primaryKey, { count: s.count, lastEventAt: s.lastEventAt, lastPosition: s.lastPosition }])),
     graphsBefore,
   };
@@ -148,8 +148,8 @@ export function computedWritesOf(
   return { states: { upsert: states }, values: { upsert: values, delete: profiles.delete ?? [] } };
 }
 
-function storedFragment(fragment: Fragment) {
-  return { source: fragment.source, primaryKey: fragment.primaryKey, doc: fragment as unknown as Record<string, unknown> };
+function storedFragment(fragment: Fragment): StoredFragment {
+  return { source: fragment.source, primaryKey: fragment.primaryKey, doc: fragment };
 }
 
 /** Every graph in the scope gets its profile recomputed; graphs that existed before and are gone get deleted. */
@@ -203,10 +203,9 @@ export function profileRecordFor(
     settings: ctx.settings,
     policy,
   });
-  const doc = { profileId: ctx.profileIdOf(graphId), graphId, ...profile };
   return {
     graphId,
-    doc: doc as unknown as Record<string, unknown>,
+    doc: { profileId: ctx.profileIdOf(graphId), graphId, ...profile },
     createdAt: profile.createdAt ? Date.parse(profile.createdAt) : 0,
     updatedAt: profile.updatedAt ? Date.parse(profile.updatedAt) : 0,
   };

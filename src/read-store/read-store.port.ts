@@ -1,4 +1,5 @@
-import type { IdentityKey, IdentityNode, LinkState } from '../../projections/model';
+import type { IdentityKey, IdentityNode, IdentityRef, LinkState } from '../../projections/model';
+import type { Fragment as FragmentDoc, UnifiedProfile } from '../../projections/unified-profile';
 import type { Position } from '../event-store/position';
 import type { ChangeItem, ChangeType } from '../../projections/change-feed';
 
@@ -12,8 +13,9 @@ import type { ChangeItem, ChangeType } from '../../projections/change-feed';
  *   between its writes and its checkpoint changes nothing, and an older batch never undoes a newer one's writes
  *   (one exception: it can re-create a document a newer batch deleted; replays run in log order, so the newer
  *   batch deletes it again).
- * - Documents (`doc` fields) are opaque JSON: the projections own their shapes, the store only keys and indexes
- *   them. Identity keys are used as database keys here; adapters never log them.
+ * - Documents (`doc` fields) are JSON the store keeps as given: the projections own their shapes (typed below, so
+ *   no caller casts), the store only keys and indexes them. Identity keys are used as database keys here;
+ *   adapters never log them.
  * - Times are epoch milliseconds.
  */
 export type JsonDocument = Record<string, unknown>;
@@ -25,13 +27,17 @@ export interface FragmentKey {
 }
 
 export interface Fragment extends FragmentKey {
-  doc: JsonDocument;
+  /** The fold's fragment (projections/unified-profile), stored whole. */
+  doc: FragmentDoc;
 }
+
+/** A stored profile: the unified profile, its public id, and its graph id (a raw value the API never shows). */
+export type ProfileDoc = UnifiedProfile & { profileId: string; graphId: IdentityKey };
 
 /** The unified profile of one graph, for the default merge policy, plus what browsing sorts and shows. */
 export interface ProfileRecord {
   graphId: IdentityKey;
-  doc: JsonDocument;
+  doc: ProfileDoc;
   createdAt: number;
   updatedAt: number;
 }
@@ -48,8 +54,20 @@ export interface TimelineEvent {
   position: Position;
   /** Log time. */
   recordedAt: number;
-  doc: JsonDocument;
+  doc: TimelineEventDoc;
 }
+
+/** The API's event item (API.md "Profiles": GET .../events), served as stored. */
+export type TimelineEventDoc = {
+  id: string;
+  type: string;
+  /** ISO-8601 UTC with milliseconds. */
+  timestamp: string;
+  source: string;
+  identities: IdentityRef[];
+  primaryIdentity: IdentityRef;
+  data: Record<string, unknown>;
+};
 
 /** Maintained by the store as timeline events land: the number of distinct events and the latest event time. */
 export interface EventStats {
@@ -295,6 +313,7 @@ export interface ReadStore {
   getChange(id: string): Promise<ChangeItem | undefined>;
   lastChangeId(): Promise<string | undefined>;
   countChangesAfter(after: string | undefined): Promise<number>;
+
   /** Computed attributes: engine state by primary identity, values by graph (missing keys are left out). */
   getComputedStates(primaryKeys: IdentityKey[]): Promise<ComputedStateRow[]>;
   getComputedValues(graphIds: IdentityKey[]): Promise<ComputedValuesRow[]>;

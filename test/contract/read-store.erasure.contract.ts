@@ -1,5 +1,5 @@
-import type { ItemIndexEntry, ReadModelBatch } from '../../src/read-store';
-import { event, fragment, link, node, profile, removed, type ReadStoreContext } from './read-store.fixtures';
+import type { ItemIndexEntry, ReadModelBatch, TimelineEventDoc } from '../../src/read-store';
+import { event, fragment, link, node, opaque, profile, removed, type ReadStoreContext } from './read-store.fixtures';
 
 const TOM = 'Email:tom@acme.com';
 const TOM_CRM = 'CRMID:tom';
@@ -13,7 +13,7 @@ function row(identityKey: string, eventId: string, stream: string): ItemIndexEnt
 /** Tom's graph {TOM_CRM, TOM}; Ann's {ANN, DEVICE}, with a removed link from Tom to the device they shared. */
 function twoPeople(): ReadModelBatch {
   const tomEvent = event('e-tom', TOM_CRM, 1000, '3');
-  const annEvent = { ...event('e-ann', ANN, 1100, '4'), doc: { identities: [TOM, ANN], data: {} } };
+  const annEvent = { ...event('e-ann', ANN, 1100, '4'), doc: opaque<TimelineEventDoc>({ identities: [TOM, ANN], data: {} }) };
   return {
     nodes: { upsert: [node(TOM_CRM, TOM_CRM), node(TOM, TOM_CRM), node(ANN, ANN), node(DEVICE, ANN)] },
     links: { upsert: [link(TOM_CRM, TOM), link(ANN, DEVICE), removed(TOM, DEVICE)] },
@@ -43,7 +43,7 @@ export function describeErasure(ctx: ReadStoreContext) {
 
     it('keeps everyone else, and replaces their events that named the subject', async () => {
       await ctx.store.commit(twoPeople(), { projector: 'profiles', position: '5' });
-      const scrubbed = { ...event('e-ann', ANN, 1100, '4'), doc: { identities: [ANN], data: {} } };
+      const scrubbed = { ...event('e-ann', ANN, 1100, '4'), doc: opaque<TimelineEventDoc>({ identities: [ANN], data: {} }) };
       await ctx.store.eraseSubjects({ identityKeys: [TOM_CRM, TOM], streams: ['subject-tom'], rewrittenEvents: [scrubbed] });
       expect((await ctx.store.getNodes([ANN, DEVICE])).map((n) => n.key).sort()).toEqual([ANN, DEVICE].sort());
       expect((await ctx.store.getLinksTouching([ANN])).map((l) => l.key)).toEqual([link(ANN, DEVICE).key]);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReadStore, type ReadStore } from '../../src/read-store';
 import { describeReadStoreContract, fullBatch } from './read-store.contract';
+import { opaque } from './read-store.fixtures';
 
 describeReadStoreContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-rs-'));
@@ -34,7 +35,7 @@ describe('SQLite read store: one transaction per batch', () => {
 
   it('leaves no trace of a batch that fails part-way', async () => {
     const broken = fullBatch();
-    broken.events?.push({ ...broken.events[0], eventId: 'bad', doc: { total: BigInt(1) } });
+    broken.events?.push({ ...broken.events[0], eventId: 'bad', doc: opaque({ total: BigInt(1) }) });
     await expect(store.commit(broken, { projector: 'graph', position: '5' })).rejects.toThrow(TypeError);
     expect(await store.getCheckpoint('graph')).toBeUndefined();
     expect(await store.getNodesOfGraphs(['CRMID:tom'])).toEqual([]);

@@ -153,7 +153,7 @@ export class PrivacyRequestsService implements OnApplicationBootstrap {
 
   private async profileOf(identity: IdentityRef): Promise<Record<string, unknown> | null> {
     try {
-      return (await this.queries.execute(new GetProfileQuery(identity.namespace, identity.id))) as unknown as Record<string, unknown>;
+      return await this.queries.execute(new GetProfileQuery(identity.namespace, identity.id));
     } catch (error) {
       if (error instanceof AppError && error.status === 404) return null;
       throw error;

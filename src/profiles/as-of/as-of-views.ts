@@ -3,7 +3,7 @@ import type { Fragment } from '../../../projections/unified-profile';
 import type { MergePolicy } from '../../merge-policies/merge-policy.decider';
 import { profileRecordFor, timelineEventOf } from '../../read-models';
 import { assertEventsQuery, compareEvents, decodeEventsCursor, toEventsPage } from '../../read-store/query-bounds';
-import type { EventsQuery, Page, TimelineEvent } from '../../read-store/read-store.port';
+import type { EventsQuery, Page, ProfileDoc, TimelineEvent } from '../../read-store/read-store.port';
 import type { AsOfSnapshot } from './as-of-snapshot';
 
 /** The subject's graph members in the snapshot (at least the subject itself). */
@@ -12,7 +12,7 @@ export function snapshotMembers(snapshot: AsOfSnapshot): IdentityKey[] {
 }
 
 /** The profile document under a merge policy, as the live read (stored or computed on read) would build it. */
-export function snapshotProfile(snapshot: AsOfSnapshot, policy: MergePolicy): Record<string, unknown> | undefined {
+export function snapshotProfile(snapshot: AsOfSnapshot, policy: MergePolicy): ProfileDoc | undefined {
   const { graph, fragments, stats } = snapshot.scope;
   const stitched = policy.identityStitching === 'graph';
   const keys = stitched ? snapshotMembers(snapshot) : [snapshot.subject];

@@ -74,7 +74,7 @@ export class GetProfileHandler implements IQueryHandler<GetProfileQuery, Profile
     const [fragments, stats] = await Promise.all([this.store.getFragmentsOfPrimaries(keys), this.store.getEventStats(keys)]);
     if (policy.identityStitching === 'none' && fragments.length === 0) return undefined;
     const byPrimary = new Map<IdentityKey, Fragment[]>();
-    for (const f of fragments) byPrimary.set(f.primaryKey, [...(byPrimary.get(f.primaryKey) ?? []), f.doc as unknown as Fragment]);
+    for (const f of fragments) byPrimary.set(f.primaryKey, [...(byPrimary.get(f.primaryKey) ?? []), f.doc]);
     const statsByKey = new Map<IdentityKey, PrimaryStats>(stats.map((s) => [s.primaryKey, s]));
     const ctx = {
       settings: this.settings.current().settings,
