@@ -1,24 +1,25 @@
-import { Injectable } from '@nestjs/common';
-import { AudienceDefinitionsService } from './audience-definitions.service';
-import { PreviewAudience } from './preview-audience.query';
+import { Inject, Injectable } from '@nestjs/common';
+import { READ_STORE, type ReadStore } from '../read-store/read-store.port';
 
 /**
- * An audience's `status` and `size`. Until memberships are kept by the projector, both are answered on read: the
- * size is an exact evaluation of the definition against every profile now (the preview's), so the status is `ready`.
+ * An audience's `status` and `size`, as the projector keeps them: `ready` once the backfill of this version (or a
+ * newer one) is done; `backfilling` while it runs or before the projector has met the definition at all.
  */
 @Injectable()
 export class AudienceStatus {
-  constructor(
-    private readonly audiences: AudienceDefinitionsService,
-    private readonly previews: PreviewAudience,
-  ) {}
+  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
-  async statusOf(_id: string, _version: number): Promise<'backfilling' | 'ready'> {
-    return 'ready';
+  async statusOf(id: string, version: number): Promise<'backfilling' | 'ready'> {
+    const backfill = (await this.store.getAudienceBackfills()).find((b) => b.audienceId === id);
+    return backfill && backfill.version >= version && backfill.status === 'ready' ? 'ready' : 'backfilling';
+  }
+
+  async progressOf(id: string): Promise<{ done: number; total: number } | undefined> {
+    const backfill = (await this.store.getAudienceBackfills()).find((b) => b.audienceId === id);
+    return backfill ? { done: backfill.done, total: backfill.total } : undefined;
   }
 
   async sizeOf(id: string): Promise<number> {
-    const { condition } = await this.audiences.get(id);
-    return (await this.previews.preview(condition, 0, Date.now())).size;
+    return (await this.store.countMembers([id])).get(id) ?? 0;
   }
 }

@@ -74,6 +74,7 @@ export class AudienceResponseDto {
   @ApiProperty() version!: number;
   @ApiProperty({ enum: ['backfilling', 'ready'] }) status!: 'backfilling' | 'ready';
   @ApiProperty({ description: 'The number of members now' }) size!: number;
+  @ApiPropertyOptional({ description: 'Backfill progress over the profiles: {done, total}' }) progress?: { done: number; total: number };
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }

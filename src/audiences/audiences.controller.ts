@@ -1,15 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { NAME_PATTERN, type AudienceDefinition } from '../../projections/audiences';
 import { badRequest } from '../common/app-error';
 import { RequireScope } from '../common/require-scope.decorator';
 import { validateBody } from '../common/validate-body';
 import { AudienceDefinitionsService } from './audience-definitions.service';
-import { AudienceResponseDto, AudienceSavedResponseDto, PreviewAudienceDto, PutAudienceDto } from './audience.dto';
+import { AudienceResponseDto, AudienceSavedResponseDto, MembersQueryDto, PreviewAudienceDto, PutAudienceDto } from './audience.dto';
+import { AudienceMembershipsReader, type AudienceMember } from './audience-memberships.reader';
 import { AudienceStatus } from './audience-status';
 import { PreviewAudience, type PreviewResult } from './preview-audience.query';
 
 const DEFAULT_SAMPLE = 10;
+const DEFAULT_PAGE = 100;
 
 @ApiTags('audiences')
 @Controller('v1/audiences')
@@ -18,6 +20,7 @@ export class AudiencesController {
     private readonly audiences: AudienceDefinitionsService,
     private readonly status: AudienceStatus,
     private readonly previews: PreviewAudience,
+    private readonly memberships: AudienceMembershipsReader,
   ) {}
 
   @Get()
@@ -48,6 +51,19 @@ export class AudiencesController {
     return this.body(await this.audiences.get(audienceId(id)));
   }
 
+  @Get(':id/members')
+  @RequireScope('read')
+  @ApiOperation({ summary: 'The members now, or at `asOf` (log time), paged by profile' })
+  @ApiNotFoundResponse({ description: 'AUDIENCE_NOT_FOUND' })
+  async members(@Param('id') rawId: string, @Query() raw: unknown): Promise<{ items: AudienceMember[]; nextCursor?: string }> {
+    const id = audienceId(rawId);
+    const query = validateBody(MembersQueryDto, raw);
+    const asOf = query.asOf === undefined ? undefined : Date.parse(query.asOf);
+    // An audience deleted since asOf still had members then; only today's unknown ids are a 404.
+    if (asOf === undefined) await this.audiences.get(id);
+    return this.memberships.members(id, query.limit ?? DEFAULT_PAGE, query.cursor, asOf);
+  }
+
   @Put(':id')
   @HttpCode(200)
   @RequireScope('admin')
@@ -73,8 +89,8 @@ export class AudiencesController {
 
   private async body(definition: AudienceDefinition): Promise<AudienceResponseDto> {
     const { id, name, description, condition, version, createdAt, updatedAt } = definition;
-    const [status, size] = await Promise.all([this.status.statusOf(id, version), this.status.sizeOf(id)]);
-    return { id, name, description: description ?? '', condition, version, status, size, createdAt, updatedAt };
+    const [status, size, progress] = await Promise.all([this.status.statusOf(id, version), this.status.sizeOf(id), this.status.progressOf(id)]);
+    return { id, name, description: description ?? '', condition, version, status, size, ...(progress ? { progress } : {}), createdAt, updatedAt };
   }
 }
 

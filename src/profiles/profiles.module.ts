@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ComputedAttributesModule } from '../computed-attributes';
+import { AudienceMembershipsModule } from '../audiences/audience-memberships.module';
 import { IdentityModule } from '../identity/identity.module';
 import { MergePoliciesModule } from '../merge-policies/merge-policies.module';
 import { ExplainGraphPathController } from './explain-graph-path/explain-graph-path.controller';
@@ -19,7 +20,7 @@ import { SubjectLookup } from './subject-lookup';
 
 /** Profile reads: query handlers on the QueryBus over the read models (READ_STORE, from ProjectorModule). */
 @Module({
-  imports: [IdentityModule, MergePoliciesModule, ComputedAttributesModule],
+  imports: [IdentityModule, MergePoliciesModule, ComputedAttributesModule, AudienceMembershipsModule],
   controllers: [
     ListProfilesController,
     GetProfileController,

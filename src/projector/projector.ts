@@ -6,6 +6,7 @@ import { comparePositions, type Position } from '../event-store/position';
 import { isPermanentStoreError, type ReadModelBatch, type ReadStore } from '../read-store';
 import { evolveRules, isRuleEvent, projectBatch, rejectedPairs, type ProjectionContext, type ProjectionRules } from '../read-models';
 import { ComputedRuntime, isComputedDefinitionEvent } from '../computed-attributes';
+import { AudienceRuntime, isAudienceDefinitionEvent } from '../audiences/runtime';
 import { loadScope } from './batch-scope';
 import { parkOnRefusal, ProjectorParkedError, type ParkedAt } from './projector-parked';
 import { loadRules } from './load-rules';
@@ -42,6 +43,8 @@ export class Projector {
   private closeSubscription?: () => Promise<void>;
   /** Computed attributes: definitions, engine states, the timer queue of lapses and backfills (between batches). */
   private readonly computed: ComputedRuntime;
+  /** Audiences: definitions, the memberships each batch, lapse and backfill moves (projections/audiences). */
+  private readonly audiences: AudienceRuntime;
   lastError?: string;
   /** Set when the store refused an event's writes for good: the projector stopped there (see ProjectorParkedError). */
   parkedAt?: ParkedAt;
@@ -55,6 +58,11 @@ export class Projector {
     this.name = options.name ?? MAIN_PROJECTOR;
     this.batchSize = options.batchSize ?? 500;
     this.computed = new ComputedRuntime(log, store);
+    this.audiences = new AudienceRuntime(log, store, {
+      setExtraDefinitions: (definitions) => this.computed.setExtraDefinitions(definitions),
+      refresh: (graphIds) => this.computed.refresh(graphIds),
+    });
+    this.computed.setValuesListener((rows, writes) => this.audiences.afterValues(rows, writes));
   }
 
   get checkpoint(): Position | undefined {
@@ -117,7 +125,9 @@ export class Projector {
     if (checkpoint !== undefined) this.waiters.advance(checkpoint);
     this.rules = await loadRules(this.log, checkpoint);
     await this.computed.load(checkpoint);
+    await this.audiences.load(checkpoint);
     this.computed.startTicking((error) => this.options.logger?.error({ err: String(error), projector: this.name }, 'computed attributes tick failed'));
+    this.audiences.startTicking((work) => this.computed.exclusive(work), (error) => this.options.logger?.error({ err: String(error), projector: this.name }, 'audience backfill failed'));
     const subscription = this.log.subscribeToAll({ after: checkpoint });
     this.closeSubscription = () => subscription.close();
     try {
@@ -131,6 +141,7 @@ export class Projector {
       }
     } finally {
       await subscription.close();
+      this.audiences.stopTicking();
       await this.computed.stopTicking();
     }
   }
@@ -151,11 +162,17 @@ export class Projector {
         writes.changes = await rederivedChanges(this.store, writes, recorded);
         await parkOnRefusal(decoded, () => this.commit(writes, recorded.position));
         await this.computed.rewalk();
+        await this.audiences.afterRederive(writes, decoded, decoded.event.type === 'SubjectErased' ? 'erasure' : 'split');
       } else if (decoded && isComputedDefinitionEvent(decoded)) {
         if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
         segment = [];
         segmentEnd = undefined;
         await this.commit({ computed: await this.computed.define(decoded) }, recorded.position);
+      } else if (decoded && isAudienceDefinitionEvent(decoded)) {
+        if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
+        segment = [];
+        segmentEnd = undefined;
+        await this.commit({ audiences: await this.audiences.define(decoded) }, recorded.position);
       } else {
         if (decoded) segment.push(decoded);
         segmentEnd = recorded.position;
@@ -173,6 +190,7 @@ export class Projector {
   private async commitSegment(segment: DecodedEvent[], end: Position): Promise<void> {
     const ctx = this.context();
     const writes = segment.length === 0 ? {} : projectBatch(await this.scopeOf(segment, ctx), segment, ctx);
+    if (segment.length > 0) writes.audiences = await this.audiences.afterBatch(writes, segment[segment.length - 1]!);
     try {
       await this.commit(writes, end);
     } catch (error) {
@@ -180,6 +198,7 @@ export class Projector {
       for (const event of segment) {
         const eventCtx = this.context();
         const own = projectBatch(await this.scopeOf([event], eventCtx), [event], eventCtx);
+        own.audiences = await this.audiences.afterBatch(own, event);
         await parkOnRefusal(event, () => this.commit(own, event.position));
       }
       await this.commit({}, end);
@@ -208,7 +227,7 @@ export class Projector {
 
   /** True once every computed-attribute backfill is done (a rebuild waits for it before it counts as complete). */
   get computedSettled(): boolean {
-    return this.computed.settled;
+    return this.computed.settled && this.audiences.settled;
   }
 
   /** An event type this version does not know is counted and logged, never silently dropped. */

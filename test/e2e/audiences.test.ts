@@ -1,5 +1,16 @@
 import { startTestApp, type TestApp } from './tessera-app';
 
+/** Polls `read` until `done` holds or the deadline passes; answers the last value read. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs: number): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await read();
+  }
+  return value;
+}
+
 /** Audience definitions, preview and explain over the real service (SQLite log, projector inline). */
 describe('audiences over HTTP', () => {
   let app: TestApp;
@@ -15,10 +26,11 @@ describe('audiences over HTTP', () => {
   it('a definition is an event in the log, read back with its version and times', async () => {
     const saved = await put('baselers', { name: 'Baselers', condition: basel });
     expect(saved.status).toBe(200);
-    expect(saved.body).toEqual({ id: 'baselers', version: 1, position: expect.any(String), status: 'ready' });
+    expect(saved.body).toEqual({ id: 'baselers', version: 1, position: expect.any(String), status: expect.stringMatching(/^(backfilling|ready)$/) });
     const again = await put('baselers', { name: 'People of Basel', description: 'by city', condition: basel });
     expect(again.body.version).toBe(2);
-    const read = await app.getOk('/v1/audiences/baselers');
+    await app.momentAfter(again.body.position);
+    const read = await until(() => app.getOk('/v1/audiences/baselers'), (a) => a.status === 'ready', 5_000);
     expect(read).toMatchObject({ id: 'baselers', name: 'People of Basel', description: 'by city', condition: basel, version: 2, status: 'ready' });
     expect(Date.parse(read.updatedAt)).toBeGreaterThanOrEqual(Date.parse(read.createdAt));
     const log = await app.getOk('/v1/log?limit=1000');
@@ -74,7 +86,7 @@ describe('audiences over HTTP', () => {
     expect(ever.body).toEqual({ size: 2, sample: [] });
     const both = await app.post('/v1/audiences/preview', { condition: { audience: 'baselBuyers', op: 'member' } });
     expect(both.body.size).toBe(1);
-    expect((await app.getOk('/v1/audiences/baselBuyers')).size).toBe(1);
+    expect((await until(() => app.getOk('/v1/audiences/baselBuyers'), (a) => a.size === 1, 5_000)).size).toBe(1);
 
     const explained = await app.getOk('/v1/profiles/CRMID/tom/audiences/buyers/explain');
     expect(explained).toEqual({ member: true, condition: { ...recentBuyer, matched: true, evidence: { count: 1, eventIds: ['e1'] } } });

@@ -55,6 +55,12 @@ export class ComputedRuntime {
     this.valuesListener = listener;
   }
 
+  /** The values of whole graphs now (named and anonymous), building what their states lack: writes to commit. */
+  async refresh(graphIds: string[]): Promise<ComputedWrites> {
+    const ctx = this.context();
+    return ctx ? refreshGraphs(this.store, graphIds, ctx, this.backfilling()) : {};
+  }
+
   /** Anonymous definitions another projection evaluates with the same engine (audiences' event conditions). */
   setExtraDefinitions(definitions: CompiledDefinition[]): void {
     this.extra = definitions;

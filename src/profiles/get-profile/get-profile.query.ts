@@ -10,6 +10,7 @@ import { READ_STORE, type ReadStore } from '../../read-store';
 import type { Fragment } from '../../../projections/unified-profile';
 import type { IdentityKey, IdentityNode, IdentityRef } from '../../../projections/model';
 import { ComputedValuesReader } from '../../computed-attributes';
+import { AudienceMembershipsReader } from '../../audiences/audience-memberships.module';
 import { AsOfReader } from '../as-of/as-of-reader';
 import { snapshotMembers, snapshotProfile } from '../as-of/as-of-views';
 import { profileBody, type ProfileBody } from '../profile-response';
@@ -41,6 +42,7 @@ export class GetProfileHandler implements IQueryHandler<GetProfileQuery, Profile
     private readonly settings: IdentitySettingsService,
     private readonly asOf: AsOfReader,
     private readonly computedValues: ComputedValuesReader,
+    private readonly memberships: AudienceMembershipsReader,
   ) {}
 
   async execute(query: GetProfileQuery): Promise<ProfileBody> {
@@ -52,12 +54,14 @@ export class GetProfileHandler implements IQueryHandler<GetProfileQuery, Profile
     if (isStoredShape(policy)) {
       const stored = await this.store.getProfile(node.graphId);
       if (!stored) throw notFound('PROFILE_NOT_FOUND', 'No profile holds this identity');
-      return profileBody({ ...stored.doc, computed: await this.computedValues.current(node.graphId) }, position);
+      const audiences = await this.memberships.current(node.graphId);
+      return profileBody({ ...stored.doc, computed: await this.computedValues.current(node.graphId), audiences }, position);
     }
     const nodes = policy.identityStitching === 'graph' ? (await this.store.getGraph(node.graphId)).nodes : [node];
     const computed = await this.compute(policy.identityStitching === 'graph' ? node.graphId : node.key, nodes, policy);
     if (!computed) throw notFound('PROFILE_NOT_FOUND', 'No record or event under this merge policy');
-    return profileBody({ ...computed, computed: await this.computedValues.current(node.graphId) }, position);
+    const audiences = await this.memberships.current(node.graphId);
+    return profileBody({ ...computed, computed: await this.computedValues.current(node.graphId), audiences }, position);
   }
 
   /** The merge policy is today's: policies say how to read the log, not what it held. */
@@ -66,7 +70,8 @@ export class GetProfileHandler implements IQueryHandler<GetProfileQuery, Profile
     const doc = snapshotProfile(snapshot, policy);
     if (!doc) throw notFound('PROFILE_NOT_FOUND', 'No profile held this identity at asOf');
     const computed = await this.computedValues.asOf(snapshotMembers(snapshot), snapshot.items, asOf);
-    return profileBody({ ...doc, computed }, snapshot.position ?? undefined);
+    const audiences = await this.memberships.asOf(snapshotMembers(snapshot), asOf);
+    return profileBody({ ...doc, computed, audiences }, snapshot.position ?? undefined);
   }
 
   private async compute(graphId: IdentityKey, nodes: IdentityNode[], policy: MergePolicy) {

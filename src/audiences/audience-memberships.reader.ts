@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { IdentityKey, IdentityRef } from '../../projections/model';
+import { READ_STORE, type MembershipRow, type ReadStore } from '../read-store/read-store.port';
+
+/** A membership as the profile body shows it (API.md "Audiences"). */
+export interface ProfileMembership {
+  id: string;
+  enteredAt: string;
+}
+
+export interface AudienceMember {
+  profileId: string;
+  primaryIdentity: IdentityRef | null;
+  enteredAt: string;
+}
+
+/** Memberships as the projector stored them: a profile's audiences now or at a log time, an audience's members. */
+@Injectable()
+export class AudienceMembershipsReader {
+  constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
+
+  async current(graphId: IdentityKey): Promise<ProfileMembership[]> {
+    return bodyOf(await this.store.getMemberships([graphId]));
+  }
+
+  /** At log time `asOf`, for the graph then made of `memberKeys` (its id then was one of them). */
+  async asOf(memberKeys: readonly IdentityKey[], asOf: number): Promise<ProfileMembership[]> {
+    const rows = (await Promise.all(memberKeys.map((key) => this.store.getMembershipsAsOf(key, asOf)))).flat();
+    return bodyOf(rows);
+  }
+
+  async members(audienceId: string, limit: number, cursor?: string, asOf?: number): Promise<{ items: AudienceMember[]; nextCursor?: string }> {
+    const page = await this.store.listMembers({ audienceId, limit, cursor, ...(asOf === undefined ? {} : { asOf }) });
+    const items = page.items.map((row) => {
+      const doc = row.doc as { profileId?: string; primaryIdentity?: IdentityRef | null };
+      return { profileId: String(doc.profileId), primaryIdentity: doc.primaryIdentity ?? null, enteredAt: new Date(row.enteredAt).toISOString() };
+    });
+    return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+  }
+}
+
+function bodyOf(rows: readonly MembershipRow[]): ProfileMembership[] {
+  const byId = new Map<string, number>();
+  for (const r of rows) byId.set(r.audienceId, Math.min(byId.get(r.audienceId) ?? Infinity, r.enteredAt));
+  return [...byId].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, at]) => ({ id, enteredAt: new Date(at).toISOString() }));
+}

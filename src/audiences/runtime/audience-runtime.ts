@@ -1,0 +1,199 @@
+import {
+  audienceCountDefinitions,
+  buildDependencyIndex,
+  evolveDefinitions,
+  initialDefinitions,
+  type AudienceDefinitionEvent,
+  type AudienceDefinitions,
+  type AudienceEngine,
+  type Transition,
+  type TransitionCause,
+} from '../../../projections/audiences';
+import { compileDefinition, type CompiledDefinition } from '../../../projections/computed-attributes';
+import { decode, type DecodedEvent } from '../../events/codec';
+import type { EventStore } from '../../event-store/event-store.port';
+import { comparePositions, type Position } from '../../event-store/position';
+import type { AudienceBackfill, AudienceWrites, ComputedWrites, ReadModelBatch, ReadStore } from '../../read-store/read-store.port';
+import { AUDIENCES_STREAM } from '../audience-definitions.service';
+import { membershipStep, mergeWrites, type MembershipStep, type ProfileAfter } from './membership-writes';
+
+const BACKFILL_PAGE = 100;
+const TICK_MS = 200;
+const REDERIVE_PAGE = 500;
+
+/** What the audience runtime needs of the computed-attribute runtime: the one window engine. */
+export interface WindowEngine {
+  setExtraDefinitions(definitions: CompiledDefinition[]): void;
+  /** Values of whole graphs now (named and anonymous), building what the states lack; the writes to commit. */
+  refresh(graphIds: string[]): Promise<ComputedWrites>;
+}
+
+export function isAudienceDefinitionEvent(decoded: DecodedEvent): boolean {
+  return decoded.event.type === 'AudienceSaved' || decoded.event.type === 'AudienceDeleted';
+}
+
+/**
+ * The projector's side of audiences: the definitions in force at its checkpoint, the memberships every batch moves
+ * (for the profiles it wrote), the moves of what time alone changed (lapses, computed backfills), and the backfill
+ * of new or changed audiences. Runs inside the projector's exclusive section, like the computed runtime.
+ */
+export class AudienceRuntime {
+  private definitions: AudienceDefinitions = initialDefinitions();
+  private engine: AudienceEngine = { definitions: this.definitions, index: buildDependencyIndex(this.definitions) };
+  private backfills = new Map<string, AudienceBackfill>();
+  /** Told of every transition as it is decided (the change feed may listen); none by default. */
+  onTransitions?: (transitions: readonly Transition[]) => void;
+  private ticker?: NodeJS.Timeout;
+
+  constructor(
+    private readonly log: EventStore,
+    private readonly store: ReadStore,
+    private readonly windows: WindowEngine,
+  ) {}
+
+  async load(checkpoint: Position | undefined): Promise<void> {
+    let state = initialDefinitions();
+    if (checkpoint !== undefined) {
+      for (const r of await this.log.readStream(AUDIENCES_STREAM)) {
+        if (comparePositions(r.position, checkpoint) > 0) break;
+        state = evolveDefinitions(state, decode(r).event as AudienceDefinitionEvent, r.recordedAt.toISOString());
+      }
+    }
+    this.use(state);
+    this.backfills = new Map((await this.store.getAudienceBackfills()).map((b) => [b.audienceId, b]));
+  }
+
+  /** A definition saved or deleted, at its log time: a fresh backfill, or the exits of a deleted audience's members. */
+  async define(decoded: DecodedEvent): Promise<AudienceWrites> {
+    const event = decoded.event as AudienceDefinitionEvent;
+    const at = decoded.recordedAt.getTime();
+    this.use(evolveDefinitions(this.definitions, event, decoded.recordedAt.toISOString()));
+    const audienceId = event.data.audienceId;
+    const cause: TransitionCause = { kind: 'definition', position: decoded.position, eventId: decoded.eventId };
+    if (event.type === 'AudienceDeleted') {
+      this.backfills.delete(audienceId);
+      return mergeWrites(await this.exitMembers(audienceId, at, cause), { backfills: { delete: [audienceId] } });
+    }
+    const total = await this.store.countProfiles();
+    const backfill: AudienceBackfill = { audienceId, version: event.data.version, status: total === 0 ? 'ready' : 'backfilling', done: 0, total };
+    this.backfills.set(audienceId, backfill);
+    return { backfills: { upsert: [backfill] } };
+  }
+
+  /** The memberships a batch moved: every profile it wrote is evaluated, every profile it deleted exits. */
+  async afterBatch(writes: ReadModelBatch, last: DecodedEvent, kind: TransitionCause['kind'] = 'item'): Promise<AudienceWrites | undefined> {
+    if (this.definitions.byId.size === 0) return undefined;
+    const upserts = writes.profiles?.upsert ?? [];
+    const gone = writes.profiles?.delete ?? [];
+    const values = new Map((writes.computed?.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
+    const missing = upserts.map((p) => p.graphId).filter((g) => !values.has(g));
+    // A re-derivation writes no values: the stored ones hold until the computed rewalk refreshes them (then again here).
+    if (missing.length > 0) for (const row of await this.store.getComputedValues(missing)) values.set(row.graphId, row.values);
+    const after: ProfileAfter[] = upserts.map((record) => ({ record, values: values.get(record.graphId) ?? {} }));
+    const cause: TransitionCause = { kind: gone.length > 0 && kind === 'item' ? 'merge' : kind, position: last.position, eventId: last.eventId };
+    return this.step(after, gone, last.recordedAt.getTime(), cause);
+  }
+
+  /**
+   * After a re-derivation of the graphs (a link rejected or withdrawn, new identity settings, an erasure) was
+   * committed: the counts of the graphs it produced are refreshed by the window engine over their new members, then
+   * every such profile is evaluated and every graph gone exits.
+   */
+  async afterRederive(writes: ReadModelBatch, last: DecodedEvent, kind: TransitionCause['kind']): Promise<void> {
+    if (this.definitions.byId.size === 0) return;
+    const cause: TransitionCause = { kind, position: last.position, eventId: last.eventId };
+    const at = last.recordedAt.getTime();
+    const upserts = writes.profiles?.upsert ?? [];
+    for (let i = 0; i < Math.max(upserts.length, 1); i += REDERIVE_PAGE) {
+      const page = upserts.slice(i, i + REDERIVE_PAGE);
+      const computed = page.length > 0 ? await this.windows.refresh(page.map((p) => p.graphId)) : {};
+      await this.store.commitComputed(computed);
+      const values = new Map((computed.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
+      const gone = i === 0 ? writes.profiles?.delete ?? [] : [];
+      const step = await this.step(page.map((record) => ({ record, values: values.get(record.graphId) ?? {} })), gone, at, cause);
+      await this.store.commitAudiences(step);
+    }
+  }
+
+  /** What time alone changed (a lapse at `at`, a computed backfill step): those graphs are evaluated again. */
+  async afterValues(rows: ReadonlyArray<{ graphId: string; at: number }>, writes: ComputedWrites): Promise<void> {
+    if (this.definitions.byId.size === 0 || rows.length === 0) return;
+    const values = new Map((writes.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
+    for (const { graphId, at } of rows) {
+      const record = (await this.store.getProfile(graphId));
+      if (!record) continue;
+      const step = await this.step([{ record, values: values.get(graphId) ?? {} }], [], at, { kind: 'windowLapse' });
+      if (step.enter!.length + step.exit!.length > 0) await this.store.commitAudiences(step);
+    }
+  }
+
+  /** One page of each running backfill; their profiles' counts are refreshed by the window engine first. */
+  async tick(now: number): Promise<void> {
+    for (const backfill of [...this.backfills.values()]) {
+      if (backfill.status !== 'backfilling') continue;
+      const page = await this.store.listProfiles({ limit: BACKFILL_PAGE, cursor: backfill.cursor });
+      const computed = await this.windows.refresh(page.items.map((p) => p.graphId));
+      const values = new Map((computed.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
+      const after = page.items.map((record) => ({ record, values: values.get(record.graphId) ?? {} }));
+      const cause: TransitionCause = { kind: 'definition', version: backfill.version };
+      const step = await this.step(after, [], now, cause, [backfill.audienceId]);
+      const done = backfill.done + page.items.length;
+      const next: AudienceBackfill = page.nextCursor
+        ? { ...backfill, done, cursor: page.nextCursor }
+        : { audienceId: backfill.audienceId, version: backfill.version, status: 'ready', done, total: Math.max(done, backfill.total) };
+      this.backfills.set(next.audienceId, next);
+      await this.store.commitComputed(computed);
+      await this.store.commitAudiences({ ...step, backfills: { upsert: [next] } });
+    }
+  }
+
+  /** Backfill pages run this often, inside `exclusive` (the projector's lock), so they never interleave a batch. */
+  startTicking(exclusive: <T>(work: () => Promise<T>) => Promise<T>, onError: (error: unknown) => void): void {
+    if (this.ticker) return;
+    let running = false;
+    this.ticker = setInterval(() => {
+      if (running || this.settled) return;
+      running = true;
+      exclusive(() => this.tick(Date.now())).catch(onError).finally(() => (running = false));
+    }, TICK_MS);
+    this.ticker.unref();
+  }
+
+  stopTicking(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  get settled(): boolean {
+    return [...this.backfills.values()].every((b) => b.status === 'ready');
+  }
+
+  private async step(after: ProfileAfter[], gone: readonly string[], at: number, cause: TransitionCause, audiences?: string[]): Promise<AudienceWrites> {
+    const graphIds = [...after.map((p) => p.record.graphId), ...gone];
+    const before = await this.store.getMemberships(graphIds);
+    const step: MembershipStep = membershipStep(this.engine, before, after, gone, at, cause, audiences);
+    if (step.transitions.length > 0) this.onTransitions?.(step.transitions);
+    return step.writes;
+  }
+
+  private async exitMembers(audienceId: string, at: number, cause: TransitionCause): Promise<AudienceWrites> {
+    const exit: NonNullable<AudienceWrites['exit']> = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.listMembers({ audienceId, limit: 1000, cursor });
+      for (const m of page.items) {
+        exit.push({ audienceId, graphId: m.graphId, exitedAt: at, doc: { exitCause: cause } });
+        const profileId = String((m.doc as { profileId?: string }).profileId);
+        this.onTransitions?.([{ profileId, audienceId, kind: 'exited', at: new Date(at).toISOString(), cause }]);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return { exit };
+  }
+
+  private use(state: AudienceDefinitions): void {
+    this.definitions = state;
+    this.engine = { definitions: state, index: buildDependencyIndex(state) };
+    this.windows.setExtraDefinitions(audienceCountDefinitions(state).map(compileDefinition));
+  }
+}

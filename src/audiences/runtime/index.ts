@@ -1,0 +1,1 @@
+export { AudienceRuntime, isAudienceDefinitionEvent, type WindowEngine } from './audience-runtime';

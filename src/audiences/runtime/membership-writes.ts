@@ -1,0 +1,94 @@
+import {
+  exitAll,
+  reevaluate,
+  type AudienceEngine,
+  type Membership,
+  type ProfileView,
+  type Transition,
+  type TransitionCause,
+} from '../../../projections/audiences';
+import type { IdentityRef } from '../../../projections/model';
+import type { AudienceWrites, MembershipRow, ProfileRecord } from '../../read-store/read-store.port';
+
+/** A profile as the projector holds it after a change: its stored record and its computed values (named and anonymous). */
+export interface ProfileAfter {
+  record: ProfileRecord;
+  values: Record<string, unknown>;
+}
+
+export interface MembershipStep {
+  writes: AudienceWrites;
+  /** audience.entered / audience.exited, in order, for the change feed. */
+  transitions: Transition[];
+}
+
+/**
+ * The membership writes of some profiles after a change: each profile still present is evaluated against the
+ * memberships its graph held (all audiences, or only `audiences`), each graph gone exits everything. Pure.
+ */
+export function membershipStep(
+  engine: AudienceEngine,
+  before: readonly MembershipRow[],
+  after: readonly ProfileAfter[],
+  gone: readonly string[],
+  at: number,
+  cause: TransitionCause,
+  audiences?: readonly string[],
+): MembershipStep {
+  const held = groupByGraph(before);
+  const iso = new Date(at).toISOString();
+  const step: MembershipStep = { writes: { enter: [], exit: [] }, transitions: [] };
+  for (const graphId of gone) {
+    const memberships = held.get(graphId);
+    if (!memberships) continue;
+    const profileId = profileIdOfRows(before, graphId);
+    record(step, graphId, undefined, exitAll(profileId, memberships, iso, cause), at);
+  }
+  for (const { record: profile, values } of after) {
+    const doc = profile.doc as unknown as { profileId: string; primaryIdentity: IdentityRef | null; attributes?: Record<string, unknown>; identities?: IdentityRef[] };
+    const view: ProfileView = {
+      attributes: doc.attributes ?? {},
+      computed: values,
+      namespaces: new Set((doc.identities ?? []).map((i) => i.namespace)),
+    };
+    const change = audiences ? { audiences } : { everything: true };
+    const result = reevaluate(engine, { profileId: doc.profileId, view, memberships: held.get(profile.graphId) ?? new Map() }, change, iso, cause);
+    record(step, profile.graphId, doc, result.transitions, at);
+  }
+  return step;
+}
+
+function record(step: MembershipStep, graphId: string, doc: { profileId: string; primaryIdentity: IdentityRef | null } | undefined, transitions: Transition[], at: number): void {
+  for (const t of transitions) {
+    step.transitions.push(t);
+    if (t.kind === 'exited') step.writes.exit!.push({ audienceId: t.audienceId, graphId, exitedAt: at, doc: { exitCause: t.cause } });
+    else step.writes.enter!.push({ audienceId: t.audienceId, graphId, enteredAt: at, doc: { profileId: t.profileId, primaryIdentity: doc?.primaryIdentity ?? null, cause: t.cause } });
+  }
+}
+
+function groupByGraph(rows: readonly MembershipRow[]): Map<string, Map<string, Membership>> {
+  const byGraph = new Map<string, Map<string, Membership>>();
+  for (const row of rows) {
+    const doc = row.doc as { cause?: TransitionCause };
+    const membership: Membership = { audienceId: row.audienceId, enteredAt: new Date(row.enteredAt).toISOString(), cause: doc.cause ?? { kind: 'item' } };
+    const held = byGraph.get(row.graphId);
+    if (held) held.set(row.audienceId, membership);
+    else byGraph.set(row.graphId, new Map([[row.audienceId, membership]]));
+  }
+  return byGraph;
+}
+
+function profileIdOfRows(rows: readonly MembershipRow[], graphId: string): string {
+  const row = rows.find((r) => r.graphId === graphId);
+  return String((row?.doc as { profileId?: string } | undefined)?.profileId ?? graphId);
+}
+
+export function mergeWrites(into: AudienceWrites, more: AudienceWrites): AudienceWrites {
+  return {
+    enter: [...(into.enter ?? []), ...(more.enter ?? [])],
+    exit: [...(into.exit ?? []), ...(more.exit ?? [])],
+    ...(into.backfills || more.backfills
+      ? { backfills: { upsert: [...(into.backfills?.upsert ?? []), ...(more.backfills?.upsert ?? [])], delete: [...(into.backfills?.delete ?? []), ...(more.backfills?.delete ?? [])] } }
+      : {}),
+  };
+}

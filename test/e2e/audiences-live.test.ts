@@ -1,0 +1,114 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestApp, type TestApp } from './tessera-app';
+
+/**
+ * Audience memberships kept by the projector, over the real service: a window exit with no new event (also across
+ * a restart), a merge where only the union qualifies, a split, audience-of-audience, backfill against preview.
+ */
+let seq = 0;
+const purchase = (at: number, identities: object[]) =>
+  ({ id: `a-${++seq}`, source: 'shop', type: 'purchase', timestamp: new Date(at).toISOString(), identities, data: { total: 1 } });
+const tom = [{ namespace: 'CRMID', id: 'tom' }];
+
+/** Polls `read` until `done` holds or the deadline passes; answers the last value read. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs: number): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await read();
+  }
+  return value;
+}
+
+async function clockPast(at: number): Promise<void> {
+  while (Date.now() <= at) await new Promise((resolve) => setTimeout(resolve, Math.min(50, at - Date.now() + 1)));
+}
+
+describe('audience memberships over the service', () => {
+  let app: TestApp;
+  afterEach(() => app?.close());
+
+  const put = async (id: string, condition: unknown) => {
+    const reply = await app.call('PUT', `/v1/audiences/${id}`, { body: { name: id, condition } });
+    expect({ status: reply.status, error: reply.body?.error }).toEqual({ status: 200, error: undefined });
+    return reply.body.position as string;
+  };
+  const membersOf = async (id: string, asOf?: string) =>
+    (await app.getOk(`/v1/audiences/${id}/members${asOf ? `?asOf=${encodeURIComponent(asOf)}` : ''}`)).items as Array<{ profileId: string; primaryIdentity: unknown; enteredAt: string }>;
+  const audiencesOf = async (path: string) => ((await app.getOk(path)).audiences as Array<{ id: string; enteredAt: string }>).map((a) => a.id);
+
+  it('a window exit happens with no new event, and asOf still sees the member before it', async () => {
+    app = await startTestApp();
+    await app.momentAfter(await put('recent', { event: { type: 'purchase' }, window: { last: '2s' } }));
+    const at = Date.now();
+    const position = await app.ingest('/v1/events', purchase(at, tom));
+    const entered = await until(() => membersOf('recent'), (m) => m.length === 1, 5_000);
+    expect(entered).toEqual([{ profileId: expect.stringMatching(/^p_/), primaryIdentity: tom[0], enteredAt: expect.any(String) }]);
+    const during = await app.momentAfter(position);
+    expect(await audiencesOf('/v1/profiles/CRMID/tom')).toEqual(['recent']);
+    await clockPast(at + 2_000);
+    expect(await until(() => membersOf('recent'), (m) => m.length === 0, 1_500)).toEqual([]);
+    expect(await audiencesOf('/v1/profiles/CRMID/tom')).toEqual([]);
+    expect((await membersOf('recent', during)).length).toBe(1);
+    expect(await audiencesOf(`/v1/profiles/CRMID/tom?asOf=${encodeURIComponent(during)}`)).toEqual(['recent']);
+  });
+
+  it('a merge where only the union qualifies enters once; a split exits; audience-of-audience follows', async () => {
+    app = await startTestApp();
+    await put('baselBuyers', { and: [{ attribute: 'city', op: 'eq', value: 'Basel' }, { event: { type: 'purchase' } }] });
+    await put('vip', { audience: 'baselBuyers', op: 'member' });
+    await app.ingest('/v1/records', { id: 'r1', source: 'crm', identities: tom, attributes: { city: 'Basel' } });
+    const bought = await app.ingest('/v1/events', purchase(Date.now() - 1000, [{ namespace: 'ECID', id: 'cookie-1' }]));
+    await app.momentAfter(bought);
+    expect(await membersOf('baselBuyers')).toEqual([]);
+    const linked = await app.ingest('/v1/links', { source: 'web', identities: [tom[0], { namespace: 'ECID', id: 'cookie-1' }] });
+    await app.momentAfter(linked);
+    const members = await until(() => membersOf('vip'), (m) => m.length === 1, 5_000);
+    expect(members).toHaveLength(1);
+    expect((await membersOf('baselBuyers')).map((m) => m.profileId)).toEqual([members[0]!.profileId]);
+    expect(await audiencesOf('/v1/profiles/ECID/cookie-1')).toEqual(['baselBuyers', 'vip']);
+
+    const rejected = await app.post('/v1/identity/link-rejections', { from: tom[0], to: { namespace: 'ECID', id: 'cookie-1' }, reason: 'shared kiosk' });
+    expect(rejected.status).toBe(201);
+    await app.momentAfter(rejected.body.position);
+    expect(await until(() => membersOf('baselBuyers'), (m) => m.length === 0, 5_000)).toEqual([]);
+    expect(await membersOf('vip')).toEqual([]);
+  });
+
+  it('an audience created after the data backfills to exactly the preview count', async () => {
+    app = await startTestApp();
+    let last = '';
+    for (let i = 0; i < 12; i++) last = await app.ingest('/v1/events', purchase(Date.now() - 5_000, [{ namespace: 'CRMID', id: `c${i}` }]));
+    for (let i = 0; i < 5; i++) last = await app.ingest('/v1/records', { id: `rec${i}`, source: 'crm', identities: [{ namespace: 'CRMID', id: `c${i}` }], attributes: { tier: 'gold' } });
+    await app.momentAfter(last);
+    const condition = { and: [{ attribute: 'tier', op: 'eq', value: 'gold' }, { event: { type: 'purchase' }, window: { last: '1h' } }] };
+    const preview = await app.post('/v1/audiences/preview', { condition });
+    expect(preview.body.size).toBe(5);
+    await put('gold', condition);
+    const ready = await until(() => app.getOk('/v1/audiences/gold'), (a) => a.status === 'ready', 10_000);
+    expect(ready).toMatchObject({ status: 'ready', size: preview.body.size });
+    expect((await membersOf('gold')).length).toBe(5);
+  });
+
+  it('a lapse that fell due while the service was down exits at start', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tessera-audiences-'));
+    try {
+      app = await startTestApp({ DATA_DIR: dataDir });
+      await put('recent', { event: { type: 'purchase' }, window: { last: '2s' } });
+      const at = Date.now();
+      await app.momentAfter(await app.ingest('/v1/events', purchase(at, tom)));
+      expect(await until(() => membersOf('recent'), (m) => m.length === 1, 5_000)).toHaveLength(1);
+      await app.close();
+      await clockPast(at + 2_000);
+      app = await startTestApp({ DATA_DIR: dataDir });
+      expect(await until(() => membersOf('recent'), (m) => m.length === 0, 1_000)).toEqual([]);
+    } finally {
+      await app.close();
+      app = undefined as unknown as TestApp;
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
