@@ -14,19 +14,20 @@ import { runIngest } from './scenarios/ingest';
 import { runLookup } from './scenarios/lookup';
 import { runRebuild } from './scenarios/rebuild';
 import { runScaling } from './scenarios/scaling';
+import { runSegmentScenario, segmentRows } from './scenarios/segment';
 
 /**
- * `npm run bench [-- --quick] [--only ingest,freshness,lookup,scaling,rebuild,scripts] [--seed N]`: every scenario
+ * `npm run bench [-- --quick] [--only ingest,freshness,lookup,segment,scaling,rebuild,scripts] [--seed N]`: every scenario
  * beside its baselines in one run, one process tree (this runner, the service as a child, the bare server as a
  * child); prints the figures table and writes JSON under test/bench/results/.
  */
 const SIZES = {
-  quick: { singles: 4000, batches: 10, emmettSeconds: 6, bareSeconds: 3, freshSeconds: 5, lookupSeconds: 4, lookupRuns: 5, steps: [10_000, 100_000], memoryTarget: 1_000_000, storeEvents: 5000, foldItems: 200_000, asOfStages: '10000' },
-  full: { singles: 20_000, batches: 100, emmettSeconds: 30, bareSeconds: 10, freshSeconds: 20, lookupSeconds: 15, lookupRuns: 5, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000, asOfStages: '10000,100000' },
+  quick: { singles: 4000, batches: 10, emmettSeconds: 6, bareSeconds: 3, segmentPerRound: 5000, freshSeconds: 5, lookupSeconds: 4, lookupRuns: 5, steps: [10_000, 100_000], memoryTarget: 1_000_000, storeEvents: 5000, foldItems: 200_000, asOfStages: '10000' },
+  full: { singles: 20_000, batches: 100, emmettSeconds: 30, bareSeconds: 10, segmentPerRound: 25_000, freshSeconds: 20, lookupSeconds: 15, lookupRuns: 5, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000, asOfStages: '10000,100000' },
 };
 type Sizes = (typeof SIZES)['quick'];
 const MAX_FRESH_RATE = 4000;
-const SCENARIOS = ['ingest', 'freshness', 'lookup', 'scaling', 'rebuild', 'scripts'];
+const SCENARIOS = ['ingest', 'freshness', 'lookup', 'segment', 'scaling', 'rebuild', 'scripts'];
 
 /** Seconds since start in every line, to cut a `--cpu-prof` profile of this runner to one phase (profile-top --from/--to). */
 const say = (text: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)} +${process.uptime().toFixed(1)}s] ${text}\n`);
@@ -118,6 +119,14 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = { mode, sizes, seed, machineAtStart: machine() };
   const rows: Row[] = [];
   if (['ingest', 'freshness', 'lookup'].some(want)) await onlineScenarios(sizes, seed, want, results, rows);
+  if (want('segment')) {
+    say(`segment: POST /v1/batch via @segment/analytics-node beside /v1/ingest, ${fmt(sizes.segmentPerRound)} events per round`);
+    // Twice the round: the scenario keeps the events that carry a CRMID or an ECID.
+    const events = takeItems(2 * sizes.segmentPerRound, { persons: Math.ceil(sizes.segmentPerRound / 7), seed: seed + 2 }, new Set(['event']));
+    const segment = await runSegmentScenario(events, { perRound: sizes.segmentPerRound });
+    results.segment = segment;
+    rows.push(...segmentRows(segment));
+  }
   if (['scaling', 'rebuild'].some(want)) await offlineScenarios(sizes, seed, want, results, rows);
   if (want('scripts')) {
     say(`component scripts: event store (${sizes.storeEvents} appends), identity fold (${fmt(sizes.foldItems)} items), asOf (log of ${sizes.asOfStages} events)`);

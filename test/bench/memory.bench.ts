@@ -1,0 +1,49 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startService } from './lib/service';
+import { sleep } from './lib/stats';
+import { runScaling } from './scenarios/scaling';
+
+/**
+ * What holds the service's memory after a load: the built service with `--heapsnapshot-signal=SIGUSR2`, the scaling
+ * workload loaded to `--events` (default 200,000), RSS printed, then one heap snapshot written to `--out` (default
+ * /tmp/tessera-heap). Read it with heap-top.js (or DevTools):
+ *   npx tsc -p tsconfig.bench.json && node dist-bench/test/bench/memory.bench.js --events 200000 --out /tmp/heap
+ *   node --max-old-space-size=8192 dist-bench/test/bench/heap-top.js /tmp/heap/*.heapsnapshot
+ */
+const arg = (name: string, fallback: string) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at < 0 ? fallback : process.argv[at + 1];
+};
+
+async function main(): Promise<void> {
+  const events = Number(arg('events', '200000'));
+  const out = resolve(arg('out', '/tmp/tessera-heap'));
+  mkdirSync(out, { recursive: true });
+  const service = await startService('memory', { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${out}` });
+  try {
+    const [step] = await runScaling(service, [events], 7, (s) => console.log(`loaded ${s.storedEvents} events: RSS ${s.rssMiB.toFixed(0)} MiB, peak ${s.peakRssMiB.toFixed(0)} MiB`));
+    const before = new Set(readdirSync(out));
+    process.kill(service.pid, 'SIGUSR2');
+    const deadline = Date.now() + 600_000;
+    let file: string | undefined;
+    while (!file && Date.now() < deadline) {
+      await sleep(1000);
+      // The snapshot is complete once the service answers again (writing it blocks the event loop).
+      const fresh = readdirSync(out).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+      if (fresh && (await fetch(`${service.url}/v1/health`).then((r) => r.status < 500, () => false))) file = fresh;
+    }
+    if (!file || !existsSync(join(out, file))) throw new Error('no heap snapshot within 10 minutes');
+    console.log(JSON.stringify({ events: step.storedEvents, rssMiB: step.rssMiB, peakRssMiB: step.peakRssMiB, snapshot: join(out, file) }));
+  } finally {
+    await service.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
