@@ -21,6 +21,8 @@ export type ValuesListener = (rows: Array<{ graphId: string; at: number }>, writ
 export const TICK_MS = 200;
 const LAPSES_PER_TICK = 500;
 const BACKFILL_PAGE = 100;
+/** How long one round may spend on backfill pages before batches get their turn (freshness stays low meanwhile). */
+const BACKFILL_SLICE_MS = 20;
 
 /**
  * The projector's side of computed attributes: the definitions in force at its checkpoint, the engine states of
@@ -124,7 +126,9 @@ export class ComputedRuntime {
     const tick = () => {
       if (this.ticking) return;
       this.ticking = true;
-      this.exclusive(() => this.tick()).catch(onError).finally(() => (this.ticking = false));
+      this.exclusive(() => this.tick())
+        .then((more) => more && setImmediate(tick), onError)
+        .finally(() => (this.ticking = false));
     };
     this.ticker = setInterval(tick, TICK_MS);
     this.ticker.unref();
@@ -137,29 +141,44 @@ export class ComputedRuntime {
     await this.lock;
   }
 
-  /** One round of time-driven work: every lapse due now, then one page of each running backfill. */
-  async tick(): Promise<void> {
+  /**
+   * One round of time-driven work: every lapse due now, then backfill pages for at most BACKFILL_SLICE_MS, so items
+   * queued meanwhile wait no longer than that. True when backfilling is left: the next round comes at once.
+   */
+  async tick(): Promise<boolean> {
     const ctx = this.context();
-    if (!ctx) return;
+    if (!ctx) return false;
     const due = await this.store.getDueComputed(ctx.now, LAPSES_PER_TICK);
     if (due.length > 0) {
       const writes = await refreshGraphs(this.store, due.map((d) => d.graphId), ctx, this.backfilling());
       await this.store.commitComputed(writes);
       await this.valuesListener?.(due.map((d) => ({ graphId: d.graphId, at: d.dueAt ?? ctx.now })), writes);
     }
-    for (const backfill of [...this.backfills.values()]) if (backfill.status === 'backfilling') await this.backfillStep(backfill, ctx);
+    const until = this.clock() + BACKFILL_SLICE_MS;
+    while (this.clock() < until) if (!(await this.backfillStep(ctx))) return false;
+    return !this.settled;
   }
 
-  private async backfillStep(backfill: ComputedBackfill, ctx: ComputedContext): Promise<void> {
-    const page = await this.store.listProfiles({ limit: BACKFILL_PAGE, cursor: backfill.cursor });
+  /**
+   * One page of profiles for every backfill at the same point of its walk (those started together walk together:
+   * a page computes every definition still backfilling at once). False when no backfill is running.
+   */
+  private async backfillStep(ctx: ComputedContext): Promise<boolean> {
+    const running = [...this.backfills.values()].filter((b) => b.status === 'backfilling');
+    if (running.length === 0) return false;
+    const group = running.filter((b) => b.cursor === running[0].cursor);
+    const page = await this.store.listProfiles({ limit: BACKFILL_PAGE, cursor: group[0].cursor });
     const writes = await refreshGraphs(this.store, page.items.map((p) => p.graphId), ctx, this.backfilling());
-    const done = backfill.done + page.items.length;
-    const next: ComputedBackfill = page.nextCursor
-      ? { ...backfill, done, cursor: page.nextCursor }
-      : { name: backfill.name, version: backfill.version, status: 'ready', done, total: Math.max(done, backfill.total) };
-    this.backfills.set(next.name, next);
-    await this.store.commitComputed({ ...writes, backfills: { upsert: [next] } });
+    const next = group.map((b): ComputedBackfill => {
+      const done = b.done + page.items.length;
+      return page.nextCursor
+        ? { ...b, done, cursor: page.nextCursor }
+        : { name: b.name, version: b.version, status: 'ready', done, total: Math.max(done, b.total) };
+    });
+    for (const b of next) this.backfills.set(b.name, b);
+    await this.store.commitComputed({ ...writes, backfills: { upsert: next } });
     await this.valuesListener?.(page.items.map((p) => ({ graphId: p.graphId, at: ctx.now })), writes);
+    return true;
   }
 
   /**
