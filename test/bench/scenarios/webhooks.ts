@@ -1,0 +1,175 @@
+import { performance } from 'node:perf_hooks';
+import { positionKey } from '../../../src/read-store/position-key';
+import { startReceiver } from '../../support/webhook-receiver';
+import type { Row } from '../lib/report';
+import { startService, type ServiceProcess } from '../lib/service';
+import { fmt, sleep, summarise, type LatencySummary } from '../lib/stats';
+
+/**
+ * Issue 15, Done-when 4: append → webhook received latency at a paced 1,000 records/s (each record makes one
+ * profile.created), deliveries/s of a backlog replayed to one local receiver, and the SSE fan-out to 50 readers.
+ * A change id starts with the padded log position of the item that caused it, so every receipt is matched to the
+ * moment its record was sent. Wire-in (test/bench/run.ts): `const r = await runWebhookScenario({ seconds })`,
+ * `rows.push(...webhookRows(r))`. It starts and stops its own service.
+ */
+export interface WebhookBenchOptions {
+  /** Seconds of paced load for the latency run; the fan-out runs a fifth of it. */
+  seconds: number;
+  rate?: number;
+  readers?: number;
+}
+
+export interface WebhookBenchResult {
+  rate: number;
+  sent: number;
+  latency: LatencySummary;
+  backlog: { items: number; seconds: number; perSecond: number };
+  fanOut: { readers: number; items: number; received: number; latency: LatencySummary; eventsPerSecond: number };
+}
+
+let sequence = 0;
+const record = () => {
+  const n = sequence++;
+  return JSON.stringify({ id: `wh-${n}`, source: 'bench', identities: [{ namespace: 'CRMID', id: `wh-${n}` }], attributes: { n } });
+};
+
+/** Sends `rate` records per second for `seconds`, paced in 10 ms slots; resolves position key → send time. */
+async function pacedRecords(service: ServiceProcess, rate: number, seconds: number, sentAt = new Map<string, number>()): Promise<Map<string, number>> {
+  const inFlight: Promise<void>[] = [];
+  const perSlot = rate / 100;
+  const start = performance.now();
+  for (let slot = 0; slot < seconds * 100; slot++) {
+    while (performance.now() < start + slot * 10) await sleep(1);
+    for (let i = 0; i < perSlot; i++) {
+      const t = performance.now();
+      inFlight.push(
+        fetch(`${service.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: record() })
+          .then((r) => r.json() as Promise<{ position: string }>)
+          .then((body) => void sentAt.set(positionKey(body.position), t)),
+      );
+    }
+  }
+  await Promise.all(inFlight);
+  return sentAt;
+}
+
+const causeKey = (changeId: string) => changeId.slice(0, changeId.indexOf('-'));
+
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check() && performance.now() < deadline) await sleep(5);
+}
+
+async function latencyRun(service: ServiceProcess, rate: number, seconds: number) {
+  const receipts = new Map<string, number>();
+  const receiver = await startReceiver((d) => (receipts.set(causeKey(String(d.headers['webhook-id'])), performance.now()), 200));
+  try {
+    await putDestination(service, 'latency', receiver.url);
+    const sentAt = await pacedRecords(service, rate, seconds);
+    await until(() => [...sentAt.keys()].every((k) => receipts.has(k)), 30_000);
+    const latencies = [...sentAt].filter(([k]) => receipts.has(k)).map(([k, t]) => receipts.get(k)! - t);
+    return { sent: sentAt.size, latency: summarise(latencies) };
+  } finally {
+    await receiver.close();
+  }
+}
+
+async function backlogRun(service: ServiceProcess) {
+  const total = await countFeed(service);
+  let received = 0;
+  const receiver = await startReceiver(() => (received++, 200));
+  try {
+    await putDestination(service, 'backlog', receiver.url);
+    const started = performance.now();
+    await fetch(`${service.url}/v1/destinations/backlog/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"from":""}' });
+    await until(() => received >= total, 120_000);
+    const seconds = (performance.now() - started) / 1000;
+    return { items: received, seconds, perSecond: received / seconds };
+  } finally {
+    await receiver.close();
+  }
+}
+
+async function fanOutRun(service: ServiceProcess, readers: number, rate: number, seconds: number) {
+  const receipts: number[] = [];
+  const sentAt = new Map<string, number>();
+  const controllers = await Promise.all(Array.from({ length: readers }, () => openReader(service, (id) => receipts.push(performance.now() - (sentAt.get(causeKey(id)) ?? NaN)))));
+  const started = performance.now();
+  await pacedRecords(service, rate, seconds, sentAt);
+  await until(() => receipts.length >= readers * sentAt.size, 30_000);
+  const elapsed = (performance.now() - started) / 1000;
+  controllers.forEach((c) => c.abort());
+  const latency = summarise(receipts.filter(Number.isFinite));
+  return { readers, items: sentAt.size, received: receipts.length, latency, eventsPerSecond: receipts.length / elapsed };
+}
+
+async function openReader(service: ServiceProcess, onEvent: (id: string) => void): Promise<AbortController> {
+  const controller = new AbortController();
+  const res = await fetch(`${service.url}/v1/changes/stream`, { signal: controller.signal });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const id = /^id: (.+)$/m.exec(buffer.slice(0, end))?.[1];
+          buffer = buffer.slice(end + 2);
+          if (id) onEvent(id);
+        }
+      }
+    } catch {
+      // aborted at the end of the run
+    }
+  })();
+  return controller;
+}
+
+async function putDestination(service: ServiceProcess, id: string, url: string): Promise<void> {
+  const res = await fetch(`${service.url}/v1/destinations/${id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+  if (res.status !== 200) throw new Error(`PUT destination ${id}: ${res.status}`);
+}
+
+async function countFeed(service: ServiceProcess): Promise<number> {
+  let count = 0;
+  let from = '';
+  for (;;) {
+    const page = (await (await fetch(`${service.url}/v1/changes?limit=1000&from=${from}`)).json()) as { items: Array<{ id: string }> };
+    if (page.items.length === 0) return count;
+    count += page.items.length;
+    from = page.items.at(-1)!.id;
+  }
+}
+
+export async function runWebhookScenario(options: WebhookBenchOptions): Promise<WebhookBenchResult> {
+  const rate = options.rate ?? 1000;
+  const service = await startService('webhooks', { CHANGE_FEED_POLL_MS: '5' });
+  try {
+    const { sent, latency } = await latencyRun(service, rate, options.seconds);
+    const backlog = await backlogRun(service);
+    const fanOut = await fanOutRun(service, options.readers ?? 50, Math.min(rate, 200), Math.max(1, Math.round(options.seconds / 5)));
+    return { rate, sent, latency, backlog, fanOut };
+  } finally {
+    await service.stop();
+  }
+}
+
+export function webhookRows(r: WebhookBenchResult): Row[] {
+  const load = `paced ${fmt(r.rate)} records/s, ${fmt(r.sent)} records`;
+  return [
+    { scenario: 'append → webhook received p50 / p99 (ms)', tessera: `${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)}`, baseline: '—', target: 'p99 < 100 ms', met: r.latency.p99 < 100, load },
+    { scenario: 'webhook deliveries/s (backlog replay, one receiver)', tessera: fmt(r.backlog.perSecond), baseline: '—', target: '—', load: `${fmt(r.backlog.items)} changes` },
+    {
+      scenario: `SSE fan-out to ${r.fanOut.readers} readers: p50 / p99 (ms), events/s`,
+      tessera: `${fmt(r.fanOut.latency.p50, 1)} / ${fmt(r.fanOut.latency.p99, 1)}, ${fmt(r.fanOut.eventsPerSecond)}`,
+      baseline: '—',
+      target: 'every reader gets every change',
+      met: r.fanOut.received === r.fanOut.readers * r.fanOut.items,
+      load: `${fmt(r.fanOut.items)} changes`,
+    },
+  ];
+}
