@@ -55,6 +55,7 @@ export function identityPath(identity) {
 const profileBase = (identity) => `/v1/profiles/${identityPath(identity)}`;
 
 export const api = {
+  computedAttributes: () => request('GET', '/v1/computed-attributes'),
   settings: () => request('GET', '/v1/identity/settings'),
   mergePolicies: () => request('GET', '/v1/merge-policies'),
   profiles: (params) => request('GET', '/v1/profiles', params),

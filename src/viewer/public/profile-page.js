@@ -6,6 +6,7 @@ import { attributesView, identitiesView, summaryView } from './profile-summary.j
 import { graphPanel } from './graph-panel.js';
 import { timelineView } from './timeline-view.js';
 import { historyView } from './history-view.js';
+import { computedView } from './computed-card.js';
 
 /**
  * One customer: summary, identities, attributes with provenance, graph, timeline and history. `asOf` and
@@ -50,7 +51,7 @@ function renderSections(page, identity, profile, { asOf, typeOf }) {
   const timeline = timelineView(identity, { asOf });
   const history = historyView(identity, { asOf });
   append(page, h('div', { class: 'profile-grid' },
-    h('div', { class: 'column' }, summaryView(profile), identitiesView(profile), attributesView(profile)),
+    h('div', { class: 'column' }, summaryView(profile), identitiesView(profile), attributesView(profile), computedView(profile, { asOf })),
     h('div', { class: 'column' }, graph.view)),
   tabs([
     { id: 'timeline', label: 'Timeline', view: timeline.view, start: timeline.start },
