@@ -65,6 +65,14 @@ export const api = {
   history: (identity, params) => request('GET', `${profileBase(identity)}/history`, params),
   explain: (identity, params) => request('GET', `${profileBase(identity)}/graph/explain`, params),
   simulate: (body) => request('POST', '/v1/identity/simulate', undefined, body),
+  audiences: () => request('GET', '/v1/audiences'),
+  audience: (id) => request('GET', `/v1/audiences/${encodeURIComponent(id)}`),
+  saveAudience: (id, body) => request('PUT', `/v1/audiences/${encodeURIComponent(id)}`, undefined, body),
+  deleteAudience: (id) => request('DELETE', `/v1/audiences/${encodeURIComponent(id)}`),
+  previewAudience: (body) => request('POST', '/v1/audiences/preview', undefined, body),
+  audienceMembers: (id, params) => request('GET', `/v1/audiences/${encodeURIComponent(id)}/members`, params),
+  explainMembership: (identity, id, params) =>
+    request('GET', `${profileBase(identity)}/audiences/${encodeURIComponent(id)}/explain`, params),
 };
 
 /** List endpoints name their page and cursor slightly differently; the viewer accepts each spelling. */

@@ -4,6 +4,7 @@ import { parseRoute } from './router.js';
 import { renderSearchPage } from './search-page.js';
 import { renderProfilePage } from './profile-page.js';
 import { renderSimulatorPage } from './simulator-page.js';
+import { renderAudiencesPage } from './audience-page.js';
 import { renderComputedPage } from './computed-page.js';
 
 const main = document.getElementById('app');
@@ -13,6 +14,7 @@ const PAGES = {
   search: renderSearchPage,
   profile: renderProfilePage,
   simulator: renderSimulatorPage,
+  audiences: renderAudiencesPage,
   computed: renderComputedPage,
 };
 

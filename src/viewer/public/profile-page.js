@@ -6,6 +6,7 @@ import { attributesView, identitiesView, summaryView } from './profile-summary.j
 import { graphPanel } from './graph-panel.js';
 import { timelineView } from './timeline-view.js';
 import { historyView } from './history-view.js';
+import { membershipsView } from './audience-memberships.js';
 import { computedView } from './computed-card.js';
 
 /**
@@ -36,7 +37,7 @@ export async function renderProfilePage(page, route) {
     history.replaceState(null, '', profileHref(canonical, params));
     replace(heading, h('span', { class: 'ns' }, canonical.namespace), ' ', canonical.id);
   }
-  renderSections(page, canonical, profile.value, { asOf, typeOf: typeLookup(profile.value, settings) });
+  renderSections(page, canonical, profile.value, { asOf, why: params.why, typeOf: typeLookup(profile.value, settings) });
 }
 
 function canonicalIdentity(profile, typed) {
@@ -46,12 +47,13 @@ function canonicalIdentity(profile, typed) {
   return match ? { namespace: match.namespace, id: match.id } : typed;
 }
 
-function renderSections(page, identity, profile, { asOf, typeOf }) {
+function renderSections(page, identity, profile, { asOf, why, typeOf }) {
   const graph = graphPanel(identity, { asOf, typeOf });
   const timeline = timelineView(identity, { asOf });
   const history = historyView(identity, { asOf });
   append(page, h('div', { class: 'profile-grid' },
-    h('div', { class: 'column' }, summaryView(profile), identitiesView(profile), attributesView(profile), computedView(profile, { asOf })),
+    h('div', { class: 'column' }, summaryView(profile), identitiesView(profile), attributesView(profile), computedView(profile, { asOf }),
+      membershipsView(identity, profile, { asOf, why })),
     h('div', { class: 'column' }, graph.view)),
   tabs([
     { id: 'timeline', label: 'Timeline', view: timeline.view, start: timeline.start },

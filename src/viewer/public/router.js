@@ -3,6 +3,7 @@
  *   #/                                   search and browse
  *   #/profile/{namespace}/{id}?asOf=&mergePolicy=&tab=
  *   #/simulator
+ *   #/audiences, #/audiences/{id} (an editor; `new` for a new audience)
  *   #/computed                           the computed-attribute definitions with their status
  */
 export function parseRoute(hash) {
@@ -11,6 +12,7 @@ export function parseRoute(hash) {
   const params = Object.fromEntries(new URLSearchParams(search));
   const parts = path.split('/').filter(Boolean);
   if (parts[0] === 'simulator') return { name: 'simulator', params };
+  if (parts[0] === 'audiences') return { name: 'audiences', audienceId: parts[1] ? safeDecode(parts[1]) : undefined, params };
   if (parts[0] === 'computed') return { name: 'computed', params };
   if (parts[0] === 'profile' && parts.length >= 3) {
     const namespace = safeDecode(parts[1]);
