@@ -1,21 +1,24 @@
 import { applyItem, createGraphState, REMOVAL_REASONS, type GraphItem, type GraphState } from '../../projections/identity-graph';
 import { identityKey, linkKey, type IdentityKey, type LinkState } from '../../projections/model';
-import { decode } from '../events/codec';
-import type { EventStore } from '../event-store/event-store.port';
-import { comparePositions, type Position } from '../event-store/position';
+import { decode } from '../events';
+import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { comparePositions, type Position } from '../event-store';
 import type { ReadModelBatch, ReadStore } from '../read-store/read-store.port';
-import { graphItemOf, loadedScopeOf, profilesOf, type ActiveRejection, type ProjectionContext } from '../read-models';
+import { graphItemOf, LINK_REJECTIONS_STREAM, loadedScopeOf, profilesOf, type ActiveRejection, type ProjectionContext } from '../read-models';
 import { loadRules } from './load-rules';
+import { inChunks, rederiveClosure } from './rederive-closure';
 
 const PAGE = 1000;
-const CHUNK = 500;
 
 /**
- * A change of rules (identity settings, a link rejection or its withdrawal) re-derives every graph from the log:
- * every item logged up to the change is folded again, from scratch, under the new rules. That is what makes a
+ * A change of rules (identity settings, a link rejection or its withdrawal) re-derives the graphs it can change:
+ * the items logged up to the change are folded again, from scratch, under the new rules. That is what makes a
  * settings change retroactive and a rejection hold in every replay; it is also exactly what a rebuild from the
- * log computes, so the live models and a rebuild cannot drift apart. Cost: one pass over the log's items, which
- * is acceptable for these rare operator actions (ingestion never takes this path).
+ * log computes, so the live models and a rebuild cannot drift apart.
+ *
+ * A rejection or its withdrawal concerns one pair: only the co-occurrence closure of its two identities is folded
+ * (rederive-closure.ts), so its cost follows the size of those people's history, not of the log. A settings change
+ * or an erasure concerns anyone: every item of the log is folded.
  */
 export async function rederiveGraphs(
   log: EventStore,
@@ -25,20 +28,48 @@ export async function rederiveGraphs(
 ): Promise<ReadModelBatch> {
   const rejections = [...(await loadRules(log, until)).rejections.values()];
   const observed = new RejectedPairObservations(rejections);
+  const seeds = await pairOfRuleAt(log, until);
+  const scoped = seeds && (await rederiveClosure(log, store, until, ctx, seeds, (item) => observed.observe(item)));
+  if (scoped) return { ...scoped.writes, links: await linkWrites(store, scoped.graph, scoped.keys, observed) };
   const graph = await foldLog(log, until, ctx, observed);
-  const rejectedLinks = observed.removedLinks(graph);
   const keys = [...graph.nodes.keys()];
-  const oldLinks = await inChunks(keys, (part) => store.getLinksTouching(part));
   const fragments = await inChunks(keys, (part) => store.getFragmentsOfPrimaries(part));
   const stats = await inChunks(keys, (part) => store.getEventStats(part));
   const scope = loadedScopeOf(graph, fragments, stats, await allProfileGraphIds(store));
-  const kept = new Set([...graph.links.keys(), ...rejectedLinks.map((l) => l.key)]);
-  const staleLinks = [...new Set(oldLinks.map((l) => l.key))].filter((k) => !kept.has(k));
   return {
     nodes: { upsert: [...graph.nodes.values()] },
-    links: { upsert: [...graph.links.values(), ...rejectedLinks], delete: staleLinks },
+    links: await linkWrites(store, graph, keys, observed),
     profiles: profilesOf(scope, ctx),
   };
+}
+
+/** The re-derived links, the removed records of rejected pairs, and the deletion of links the fold no longer has. */
+async function linkWrites(store: ReadStore, graph: GraphState, keys: IdentityKey[], observed: RejectedPairObservations) {
+  const rejectedLinks = observed.removedLinks(graph);
+  const oldLinks = await inChunks(keys, (part) => store.getLinksTouching(part));
+  const kept = new Set([...graph.links.keys(), ...rejectedLinks.map((l) => l.key)]);
+  const staleLinks = [...new Set(oldLinks.map((l) => l.key))].filter((k) => !kept.has(k));
+  return { upsert: [...graph.links.values(), ...rejectedLinks], delete: staleLinks };
+}
+
+/** The two identities of the link rejection (or withdrawal) logged at `at`; undefined for any other rule event. */
+async function pairOfRuleAt(log: EventStore, at: Position): Promise<IdentityKey[] | undefined> {
+  const events = (await readWholeStream(log, LINK_REJECTIONS_STREAM)).map(decode);
+  const rule = events.find((e) => comparePositions(e.position, at) === 0);
+  if (!rule) return undefined;
+  const rejectionId = (rule.event.data as { rejectionId?: string }).rejectionId;
+  const rejected = events.find((e) => e.event.type === 'LinkRejected' && e.event.data.rejectionId === rejectionId);
+  if (!rejected || rejected.event.type !== 'LinkRejected') return undefined;
+  return [identityKey(rejected.event.data.from), identityKey(rejected.event.data.to)];
+}
+
+async function readWholeStream(log: EventStore, stream: string): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  for (;;) {
+    const page = await log.readStream(stream, { fromRevision: out.length, limit: PAGE });
+    out.push(...page);
+    if (page.length < PAGE) return out;
+  }
 }
 
 async function foldLog(
@@ -60,12 +91,6 @@ async function foldLog(
     if (page.length < PAGE) return graph;
     after = page[page.length - 1].position;
   }
-}
-
-async function inChunks<T>(keys: IdentityKey[], load: (part: IdentityKey[]) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < keys.length; i += CHUNK) out.push(...(await load(keys.slice(i, i + CHUNK))));
-  return out;
 }
 
 async function allProfileGraphIds(store: ReadStore): Promise<Set<IdentityKey>> {
