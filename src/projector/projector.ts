@@ -19,6 +19,8 @@ export interface ProjectorOptions {
   /** Names the checkpoint; a rebuild beside the live models uses another name and model version. */
   name?: string;
   batchSize?: number;
+  /** How long a batch may wait for more events when the log is busy (take-batches.ts); default 2 ms, 0 for none. */
+  lingerMs?: number;
   logger?: Logger;
   profileIdOf(graphId: IdentityKey): string;
   /** Called after every committed batch (metrics). */
@@ -26,6 +28,8 @@ export interface ProjectorOptions {
 }
 
 export const MAIN_PROJECTOR = 'profiles';
+/** Single-event load: batches of a few events, each its own read-model transaction, cost more than 2 ms of waiting. */
+const DEFAULT_LINGER_MS = 2;
 
 /**
  * Feeds the read models from the log: subscribes from its checkpoint, pulls with back-pressure (`for await`),
@@ -131,7 +135,7 @@ export class Projector {
     const subscription = this.log.subscribeToAll({ after: checkpoint });
     this.closeSubscription = () => subscription.close();
     try {
-      for await (const batch of takeBatches(subscription, this.batchSize)) {
+      for await (const batch of takeBatches(subscription, this.batchSize, { lingerMs: this.options.lingerMs ?? DEFAULT_LINGER_MS })) {
         await this.computed.exclusive(() => this.applyBatch(batch));
         this.lastError = undefined;
         if (this.stopping) break;

@@ -54,4 +54,50 @@ describe('takeBatches', () => {
     }
     expect(closed).toBe(true);
   });
+
+  describe('with a linger', () => {
+    /** Items 0..first-1 at once, then each later item when the test calls `arrive()`. */
+    function controlled(first: number, total: number) {
+      const arrivals: (() => void)[] = [];
+      const gates = Array.from({ length: total }, (_, i) => (i < first ? Promise.resolve() : new Promise<void>((r) => arrivals.push(r))));
+      async function* source() {
+        for (let i = 0; i < total; i++) {
+          await gates[i];
+          yield i;
+        }
+      }
+      return { source: source(), arrive: () => arrivals.shift()?.() };
+    }
+    const never = () => new Promise<void>(() => undefined);
+
+    it('given a busy log, when the next item comes within the linger, then it joins the batch', async () => {
+      const { source, arrive } = controlled(2, 3);
+      let lingering = false;
+      const wait = () => ((lingering = true), arrive(), never());
+      const batches = await collect(takeBatches(source, 10, { lingerMs: 5, now: () => 0, wait }));
+      expect(lingering).toBe(true);
+      expect(batches).toEqual([[0, 1, 2]]);
+    });
+
+    it('given a busy log, when the linger runs out first, then the batch is handed over without the late item', async () => {
+      const { source, arrive } = controlled(2, 3);
+      const seen: number[][] = [];
+      for await (const b of takeBatches(source, 10, { lingerMs: 5, now: () => 0, wait: async () => undefined })) {
+        seen.push(b);
+        if (seen.length === 1) arrive();
+      }
+      expect(seen).toEqual([[0, 1], [2]]);
+    });
+
+    it('given a quiet log, when an item arrives, then it is handed over without lingering', async () => {
+      const { source, arrive } = controlled(0, 2);
+      const seen: number[][] = [];
+      setImmediate(() => setImmediate(arrive)); // after the batcher has found the log empty
+      for await (const b of takeBatches(source, 10, { lingerMs: 5, now: () => 0, wait: never })) {
+        seen.push(b);
+        if (seen.length === 1) arrive();
+      }
+      expect(seen).toEqual([[0], [1]]);
+    });
+  });
 });
