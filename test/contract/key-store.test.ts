@@ -25,6 +25,15 @@ describeKeyStoreContract('mongodb on jongodb', async () => {
   return { store, dispose: () => store.close() };
 });
 
+// The same promises on a real MongoDB (a replica set, where majority concerns mean something).
+const realServer = process.env.MONGODB_URL;
+(realServer ? describe : describe.skip)('a real MongoDB at MONGODB_URL', () => {
+  describeKeyStoreContract('mongodb on MONGODB_URL', async () => {
+    const store = openMongoKeyStore(realServer as string, `tessera_ks_${randomUUID().replace(/-/g, '')}`);
+    return { store, dispose: () => store.close() };
+  });
+});
+
 describe('SQLite key store: a deleted key leaves no byte behind', () => {
   it('is gone from the file, its WAL and its free pages', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-ks-'));
