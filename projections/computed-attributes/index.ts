@@ -5,3 +5,4 @@ export * from './window-state';
 export * from './graph-values';
 export * from './definitions.fold';
 export * from './batch-fold';
+export * from './history-values';

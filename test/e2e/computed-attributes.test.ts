@@ -157,4 +157,19 @@ describe('computed attributes over the service', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('history lists, per step, the computed values it changed: an event counted, a merge', async () => {
+    app = await startTestApp();
+    await app.call('PUT', '/v1/computed-attributes/spend', { body: { function: 'sum', field: 'total' } });
+    const cookie = [{ namespace: 'ECID', id: 'h-1' }];
+    await app.ingest('/v1/events', purchase(Date.now() - 2000, { total: 10 }));
+    await app.ingest('/v1/events', purchase(Date.now() - 1000, { total: 5 }, cookie));
+    const merged = await app.ingest('/v1/links', { source: 'web', identities: [...TOM, ...cookie] });
+    await app.momentAfter(merged);
+    const history = await app.getOk('/v1/profiles/CRMID/tom/history');
+    expect(history.items.map((i: { kind: string; changes: { computed?: unknown } }) => [i.kind, i.changes.computed])).toEqual([
+      ['event', [{ name: 'spend', before: 0, after: 10 }]],
+      ['link', [{ name: 'spend', before: 10, after: 15 }]],
+    ]);
+  });
 });

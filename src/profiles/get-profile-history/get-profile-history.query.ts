@@ -13,6 +13,8 @@ import {
   type ProjectionRules,
 } from '../../read-models';
 import { decodeCursor, encodeCursor } from '../../read-store/cursor';
+import { ComputedHistoryReader } from '../../computed-attributes';
+import type { ComputedChange } from '../../../projections/computed-attributes';
 import { AsOfReader } from '../as-of/as-of-reader';
 import { SubjectLookup } from '../subject-lookup';
 import { historyItemBody, type HistoryItemBody } from './history-response';
@@ -42,6 +44,7 @@ export class GetProfileHistoryHandler implements IQueryHandler<GetProfileHistory
   constructor(
     private readonly lookup: SubjectLookup,
     private readonly asOf: AsOfReader,
+    private readonly computedHistory: ComputedHistoryReader,
   ) {}
 
   async execute({ namespace, id, params }: GetProfileHistoryQuery): Promise<ProfileHistoryBody> {
@@ -53,12 +56,20 @@ export class GetProfileHistoryHandler implements IQueryHandler<GetProfileHistory
     const steps = subjectHistory(subject, historyRules(initialRules()), historyEntries(log));
     const pending = steps.filter((s) => after === undefined || comparePositions(log[s.index].position, after) > 0);
     const page = pending.slice(0, params.limit);
+    const computed = await this.computedHistory.changes(log, steps.map((s) => ({ index: s.index, joined: s.changes.joined, left: s.changes.left })));
     const more = pending.length > params.limit;
     return {
-      items: page.map((step: HistoryStep) => historyItemBody(log[step.index], step)),
+      items: page.map((step: HistoryStep) => withComputed(historyItemBody(log[step.index], step), computed.get(step.index))),
       nextCursor: more ? encodeCursor([log[page[page.length - 1].index].position]) : null,
     };
   }
+}
+
+/** The computed values the step changed, when it changed any (`changes.computed`: name, before, after). */
+function withComputed(body: HistoryItemBody, computed: ComputedChange[] | undefined): HistoryItemBody {
+  if (!computed) return body;
+  const changes = Object.assign({}, body.changes, { computed });
+  return { ...body, changes };
 }
 
 /** Items as the history fold takes them; each rule event carries the rules in force after it. */
