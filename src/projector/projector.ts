@@ -194,7 +194,7 @@ export class Projector {
   private async commitSegment(segment: DecodedEvent[], end: Position): Promise<void> {
     const ctx = this.context();
     const writes = segment.length === 0 ? {} : projectBatch(await this.scopeOf(segment, ctx), segment, ctx);
-    if (segment.length > 0) writes.audiences = await this.audiences.afterBatch(writes, segment[segment.length - 1]!);
+    if (segment.length > 0) writes.audiences = await this.audiences.afterBatch(writes, segment);
     try {
       await this.commit(writes, end);
     } catch (error) {
@@ -202,7 +202,7 @@ export class Projector {
       for (const event of segment) {
         const eventCtx = this.context();
         const own = projectBatch(await this.scopeOf([event], eventCtx), [event], eventCtx);
-        own.audiences = await this.audiences.afterBatch(own, event);
+        own.audiences = await this.audiences.afterBatch(own, [event]);
         await parkOnRefusal(event, () => this.commit(own, event.position));
       }
       await this.commit({}, end);

@@ -6,9 +6,11 @@ import {
   type AudienceDefinitionEvent,
   type AudienceDefinitions,
   type AudienceEngine,
+  type ProfileChange,
   type Transition,
   type TransitionCause,
 } from '../../../projections/audiences';
+import { flattenAttributes } from '../../../projections/unified-profile';
 import { compileDefinition, type CompiledDefinition } from '../../../projections/computed-attributes';
 import { decode, type DecodedEvent } from '../../events/codec';
 import type { EventStore } from '../../event-store/event-store.port';
@@ -80,18 +82,30 @@ export class AudienceRuntime {
     return { backfills: { upsert: [backfill] } };
   }
 
-  /** The memberships a batch moved: every profile it wrote is evaluated, every profile it deleted exits. */
-  async afterBatch(writes: ReadModelBatch, last: DecodedEvent, kind: TransitionCause['kind'] = 'item'): Promise<AudienceWrites | undefined> {
-    if (this.definitions.byId.size === 0) return undefined;
+  /**
+   * The memberships a batch of items moved, for the profiles it wrote: a profile the batch created, merged or split
+   * is evaluated against every audience; any other only against the audiences that read what the batch changed
+   * (attribute paths its records wrote, namespaces its items named, its events' types, computed values that moved).
+   * Every profile the batch deleted exits. Called before the batch commits (the store still holds the old values).
+   */
+  async afterBatch(writes: ReadModelBatch, segment: readonly DecodedEvent[]): Promise<AudienceWrites | undefined> {
+    if (this.definitions.byId.size === 0 || segment.length === 0) return undefined;
+    const last = segment[segment.length - 1]!;
     const upserts = writes.profiles?.upsert ?? [];
     const gone = writes.profiles?.delete ?? [];
     const values = new Map((writes.computed?.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
-    const missing = upserts.map((p) => p.graphId).filter((g) => !values.has(g));
-    // A re-derivation writes no values: the stored ones hold until the computed rewalk refreshes them (then again here).
-    if (missing.length > 0) for (const row of await this.store.getComputedValues(missing)) values.set(row.graphId, row.values);
-    const after: ProfileAfter[] = upserts.map((record) => ({ record, values: values.get(record.graphId) ?? {} }));
-    const cause: TransitionCause = { kind: gone.length > 0 && kind === 'item' ? 'merge' : kind, position: last.position, eventId: last.eventId };
-    return this.step(after, gone, last.recordedAt.getTime(), cause);
+    const before = new Map((await this.store.getComputedValues(upserts.map((p) => p.graphId))).map((v) => [v.graphId, v.values]));
+    const reshaped = reshapedProfiles(writes);
+    const itemChange = changeOfItems(segment);
+    const cause = (kind: TransitionCause['kind']): TransitionCause => ({ kind, position: last.position, eventId: last.eventId });
+    const after: ProfileAfter[] = upserts.map((record) => {
+      const profileId = String((record.doc as { profileId?: string }).profileId);
+      const now = values.get(record.graphId) ?? before.get(record.graphId) ?? {};
+      const shape = reshaped?.get(profileId);
+      if (!reshaped || shape) return { record, values: now, ...(shape && shape !== 'item' ? { cause: cause(shape) } : {}) };
+      return { record, values: now, change: { ...itemChange, computed: movedValues(before.get(record.graphId) ?? {}, now) } };
+    });
+    return this.step(after, gone, last.recordedAt.getTime(), cause(gone.length > 0 ? 'merge' : 'item'));
   }
 
   /**
@@ -196,4 +210,38 @@ export class AudienceRuntime {
     this.engine = { definitions: state, index: buildDependencyIndex(state) };
     this.windows.setExtraDefinitions(audienceCountDefinitions(state).map(compileDefinition));
   }
+}
+
+/**
+ * Profiles the batch created, merged or split, by profile id (from the change feed's items of the batch); undefined
+ * when the batch carries no feed items, and then every profile is evaluated in full.
+ */
+function reshapedProfiles(writes: ReadModelBatch): Map<string, TransitionCause['kind']> | undefined {
+  if (!writes.changes) return undefined;
+  const shapes = new Map<string, TransitionCause['kind']>();
+  for (const c of writes.changes) {
+    if (c.type === 'profile.created') shapes.set(c.profileId, shapes.get(c.profileId) ?? 'item');
+    if (c.type === 'profile.merged') shapes.set(c.profileId, 'merge');
+    if (c.type === 'profile.split') for (const id of [c.profileId, ...((c as { into?: string[] }).into ?? [])]) shapes.set(id, 'split');
+  }
+  return shapes;
+}
+
+/** What the batch's items can have changed: the leaf paths records wrote, the namespaces named, the event types. */
+function changeOfItems(segment: readonly DecodedEvent[]): ProfileChange {
+  const attributes = new Set<string>();
+  const identities = new Set<string>();
+  const eventTypes = new Set<string>();
+  for (const { event } of segment) {
+    if (event.type !== 'RecordIngested' && event.type !== 'ExperienceEventIngested' && event.type !== 'LinkObserved') continue;
+    for (const i of [...event.data.identities, ...(event.data.unlinked ?? [])]) identities.add(i.namespace);
+    if (event.type === 'RecordIngested') for (const w of flattenAttributes(event.data.attributes)) attributes.add(w.path);
+    if (event.type === 'ExperienceEventIngested') eventTypes.add(event.data.type);
+  }
+  return { attributes, identities, eventTypes };
+}
+
+function movedValues(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((n) => JSON.stringify(before[n]) !== JSON.stringify(after[n]));
 }

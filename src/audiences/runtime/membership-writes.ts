@@ -3,6 +3,7 @@ import {
   reevaluate,
   type AudienceEngine,
   type Membership,
+  type ProfileChange,
   type ProfileView,
   type Transition,
   type TransitionCause,
@@ -14,6 +15,10 @@ import type { AudienceWrites, MembershipRow, ProfileRecord } from '../../read-st
 export interface ProfileAfter {
   record: ProfileRecord;
   values: Record<string, unknown>;
+  /** What changed for it; absent: everything (a new, merged or split profile, a re-derivation, a backfill). */
+  change?: ProfileChange;
+  /** Its own cause when it differs from the step's (a merge inside a batch of items). */
+  cause?: TransitionCause;
 }
 
 export interface MembershipStep {
@@ -44,15 +49,15 @@ export function membershipStep(
     const profileId = profileIdOfRows(before, graphId);
     record(step, graphId, undefined, exitAll(profileId, memberships, iso, cause), at);
   }
-  for (const { record: profile, values } of after) {
+  for (const { record: profile, values, change: changed, cause: own } of after) {
     const doc = profile.doc as unknown as { profileId: string; primaryIdentity: IdentityRef | null; attributes?: Record<string, unknown>; identities?: IdentityRef[] };
     const view: ProfileView = {
       attributes: doc.attributes ?? {},
       computed: values,
       namespaces: new Set((doc.identities ?? []).map((i) => i.namespace)),
     };
-    const change = audiences ? { audiences } : { everything: true };
-    const result = reevaluate(engine, { profileId: doc.profileId, view, memberships: held.get(profile.graphId) ?? new Map() }, change, iso, cause);
+    const change = audiences ? { audiences } : changed ?? { everything: true };
+    const result = reevaluate(engine, { profileId: doc.profileId, view, memberships: held.get(profile.graphId) ?? new Map() }, change, iso, own ?? cause);
     record(step, profile.graphId, doc, result.transitions, at);
   }
   return step;
