@@ -47,6 +47,8 @@ describe('audience memberships over the service', () => {
     const position = await app.ingest('/v1/events', purchase(at, tom));
     const entered = await until(() => membersOf('recent'), (m) => m.length === 1, 5_000);
     expect(entered).toEqual([{ profileId: expect.stringMatching(/^p_/), primaryIdentity: tom[0], enteredAt: expect.any(String) }]);
+    const logged = (await app.getOk('/v1/log?limit=1000')).items.find((i: { position: string }) => i.position === position);
+    expect(entered[0]!.enteredAt).toBe(logged.recordedAt);
     const during = await app.momentAfter(position);
     expect(await audiencesOf('/v1/profiles/CRMID/tom')).toEqual(['recent']);
     await clockPast(at + 2_000);

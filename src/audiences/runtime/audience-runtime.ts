@@ -11,6 +11,7 @@ import {
   type TransitionCause,
 } from '../../../projections/audiences';
 import { flattenAttributes } from '../../../projections/unified-profile';
+import { identityKey } from '../../../projections/model';
 import { compileDefinition, type CompiledDefinition } from '../../../projections/computed-attributes';
 import { decode, type DecodedEvent } from '../../events/codec';
 import type { EventStore } from '../../event-store/event-store.port';
@@ -97,13 +98,16 @@ export class AudienceRuntime {
     const before = new Map((await this.store.getComputedValues(upserts.map((p) => p.graphId))).map((v) => [v.graphId, v.values]));
     const reshaped = reshapedProfiles(writes);
     const itemChange = changeOfItems(segment);
-    const cause = (kind: TransitionCause['kind']): TransitionCause => ({ kind, position: last.position, eventId: last.eventId });
+    const lastOf = lastItemByGraph(writes, segment);
+    const cause = (kind: TransitionCause['kind'], item = last): TransitionCause => ({ kind, position: item.position, eventId: item.eventId });
     const after: ProfileAfter[] = upserts.map((record) => {
       const profileId = String((record.doc as { profileId?: string }).profileId);
       const now = values.get(record.graphId) ?? before.get(record.graphId) ?? {};
+      const item = lastOf.get(record.graphId) ?? last;
       const shape = reshaped?.get(profileId);
-      if (!reshaped || shape) return { record, values: now, ...(shape && shape !== 'item' ? { cause: cause(shape) } : {}) };
-      return { record, values: now, change: { ...itemChange, computed: movedValues(before.get(record.graphId) ?? {}, now) } };
+      const own = { cause: cause(shape && shape !== 'item' ? shape : 'item', item), at: item.recordedAt.getTime() };
+      if (!reshaped || shape) return { record, values: now, ...own };
+      return { record, values: now, ...own, change: { ...itemChange, computed: movedValues(before.get(record.graphId) ?? {}, now) } };
     });
     return this.step(after, gone, last.recordedAt.getTime(), cause(gone.length > 0 ? 'merge' : 'item'));
   }
@@ -244,4 +248,22 @@ function changeOfItems(segment: readonly DecodedEvent[]): ProfileChange {
 function movedValues(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...names].filter((n) => JSON.stringify(before[n]) !== JSON.stringify(after[n]));
+}
+
+/**
+ * The batch's last item that touched each graph, so a transition carries the log time and the id of the item that
+ * caused it, not those of the batch's end. A graph is found through the nodes the batch wrote.
+ */
+function lastItemByGraph(writes: ReadModelBatch, segment: readonly DecodedEvent[]): Map<string, DecodedEvent> {
+  const graphOf = new Map((writes.nodes?.upsert ?? []).map((n) => [n.key, n.graphId]));
+  const last = new Map<string, DecodedEvent>();
+  for (const decoded of segment) {
+    const { event } = decoded;
+    if (event.type !== 'RecordIngested' && event.type !== 'ExperienceEventIngested' && event.type !== 'LinkObserved') continue;
+    for (const identity of event.data.identities) {
+      const graphId = graphOf.get(identityKey(identity));
+      if (graphId !== undefined) last.set(graphId, decoded);
+    }
+  }
+  return last;
 }

@@ -17,8 +17,10 @@ export interface ProfileAfter {
   values: Record<string, unknown>;
   /** What changed for it; absent: everything (a new, merged or split profile, a re-derivation, a backfill). */
   change?: ProfileChange;
-  /** Its own cause when it differs from the step's (a merge inside a batch of items). */
+  /** Its own cause when it differs from the step's (the batch's last item that touched it, a merge). */
   cause?: TransitionCause;
+  /** Its own log time (epoch ms), with its own cause. */
+  at?: number;
 }
 
 export interface MembershipStep {
@@ -49,7 +51,7 @@ export function membershipStep(
     const profileId = profileIdOfRows(before, graphId);
     record(step, graphId, undefined, exitAll(profileId, memberships, iso, cause), at);
   }
-  for (const { record: profile, values, change: changed, cause: own } of after) {
+  for (const { record: profile, values, change: changed, cause: own, at: ownAt } of after) {
     const doc = profile.doc as unknown as { profileId: string; primaryIdentity: IdentityRef | null; attributes?: Record<string, unknown>; identities?: IdentityRef[] };
     const view: ProfileView = {
       attributes: doc.attributes ?? {},
@@ -57,8 +59,9 @@ export function membershipStep(
       namespaces: new Set((doc.identities ?? []).map((i) => i.namespace)),
     };
     const change = audiences ? { audiences } : changed ?? { everything: true };
-    const result = reevaluate(engine, { profileId: doc.profileId, view, memberships: held.get(profile.graphId) ?? new Map() }, change, iso, own ?? cause);
-    record(step, profile.graphId, doc, result.transitions, at);
+    const when = ownAt ?? at;
+    const result = reevaluate(engine, { profileId: doc.profileId, view, memberships: held.get(profile.graphId) ?? new Map() }, change, new Date(when).toISOString(), own ?? cause);
+    record(step, profile.graphId, doc, result.transitions, when);
   }
   return step;
 }
