@@ -5,3 +5,4 @@ import { AudienceMembershipsReader } from './audience-memberships.reader';
 @Module({ providers: [AudienceMembershipsReader], exports: [AudienceMembershipsReader] })
 export class AudienceMembershipsModule {}
 export { AudienceMembershipsReader } from './audience-memberships.reader';
+export type { HistoryTransition } from './audience-memberships.reader';

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { TransitionCause } from '../../projections/audiences';
 import type { IdentityKey, IdentityRef } from '../../projections/model';
 import { READ_STORE, type MembershipRow, type ReadStore } from '../read-store/read-store.port';
 
@@ -29,6 +30,28 @@ export class AudienceMembershipsReader {
     return bodyOf(rows);
   }
 
+  /**
+   * The transitions of these graphs' memberships by the log event that caused them (entries and exits), for the
+   * profile's history. Lapses have no log event: they show in members and audiences as of a moment.
+   */
+  async transitionsByEvent(graphIds: readonly IdentityKey[]): Promise<Map<string, HistoryTransition[]>> {
+    const byEvent = new Map<string, HistoryTransition[]>();
+    const add = (eventId: string | undefined, t: HistoryTransition) => {
+      if (eventId === undefined) return;
+      const list = byEvent.get(eventId);
+      if (list) list.push(t);
+      else byEvent.set(eventId, [t]);
+    };
+    for (const row of await this.store.getMembershipIntervals([...new Set(graphIds)])) {
+      const doc = row.doc as { cause?: TransitionCause; exitCause?: TransitionCause };
+      if (doc.cause) add(doc.cause.eventId, { id: row.audienceId, kind: 'entered', at: new Date(row.enteredAt).toISOString(), cause: doc.cause.kind });
+      if (doc.exitCause && row.exitedAt !== undefined) {
+        add(doc.exitCause.eventId, { id: row.audienceId, kind: 'exited', at: new Date(row.exitedAt).toISOString(), cause: doc.exitCause.kind });
+      }
+    }
+    return byEvent;
+  }
+
   async members(audienceId: string, limit: number, cursor?: string, asOf?: number): Promise<{ items: AudienceMember[]; nextCursor?: string }> {
     const page = await this.store.listMembers({ audienceId, limit, cursor, ...(asOf === undefined ? {} : { asOf }) });
     const items = page.items.map((row) => {
@@ -37,6 +60,14 @@ export class AudienceMembershipsReader {
     });
     return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
+}
+
+/** An audience entry or exit as a history step shows it (`changes.audiences`). */
+export interface HistoryTransition {
+  id: string;
+  kind: 'entered' | 'exited';
+  at: string;
+  cause: TransitionCause['kind'];
 }
 
 function bodyOf(rows: readonly MembershipRow[]): ProfileMembership[] {

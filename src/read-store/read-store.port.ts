@@ -330,6 +330,8 @@ export interface ReadStore {
   /** Audiences: open memberships of these graphs; those of one graph at a log time; members by graph id; sizes. */
   getMemberships(graphIds: IdentityKey[]): Promise<MembershipRow[]>;
   getMembershipsAsOf(graphId: IdentityKey, asOf: number): Promise<MembershipRow[]>;
+  /** Every interval (open or closed) of these graphs, by entry time: a profile's history of memberships. */
+  getMembershipIntervals(graphIds: IdentityKey[]): Promise<MembershipRow[]>;
   listMembers(query: MembersQuery): Promise<Page<MembershipRow>>;
   /** Open memberships per audience id (0 for an id with none). */
   countMembers(audienceIds: string[]): Promise<Map<string, number>>;

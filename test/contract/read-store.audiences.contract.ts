@@ -38,6 +38,8 @@ export function describeAudiences(ctx: ReadStoreContext) {
       expect(closed).toEqual({ audienceId: 'vip', graphId: TOM, enteredAt: 100, exitedAt: 200, doc: { profileId: `p_${TOM}`, cause: cause('item'), exitCause: cause('windowLapse') } });
       expect((await ctx.store.getMemberships([TOM])).find((m) => m.audienceId === 'vip')!.enteredAt).toBe(300);
       expect(await ctx.store.countMembers(['vip'])).toEqual(new Map([['vip', 2]]));
+      const history = await ctx.store.getMembershipIntervals([TOM]);
+      expect(history.map((m) => [m.audienceId, m.enteredAt, m.exitedAt])).toEqual([['vip', 100, 200], ['buyers', 120, undefined], ['vip', 300, undefined]]);
     });
 
     it('re-applying the same writes changes nothing', async () => {

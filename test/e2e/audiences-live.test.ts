@@ -78,6 +78,13 @@ describe('audience memberships over the service', () => {
     await app.momentAfter(rejected.body.position);
     expect(await until(() => membersOf('baselBuyers'), (m) => m.length === 0, 5_000)).toEqual([]);
     expect(await membersOf('vip')).toEqual([]);
+
+    const history = (await app.getOk('/v1/profiles/CRMID/tom/history')).items as Array<{ kind: string; changes: { audiences?: Array<{ id: string; kind: string; cause: string }> } }>;
+    const moves = history.filter((h) => h.changes.audiences).map((h) => [h.kind, h.changes.audiences!.map((a) => `${a.kind} ${a.id} (${a.cause})`)]);
+    expect(moves).toEqual([
+      ['link', ['entered baselBuyers (merge)', 'entered vip (merge)']],
+      ['linkRejected', ['exited baselBuyers (split)', 'exited vip (split)']],
+    ]);
   });
 
   it('an audience created after the data backfills to exactly the preview count', async () => {

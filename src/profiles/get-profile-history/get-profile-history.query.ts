@@ -1,6 +1,6 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { subjectHistory, type HistoryEntry, type HistoryStep } from '../../../projections/history';
-import type { IdentityRef } from '../../../projections/model';
+import { identityKey, type IdentityRef } from '../../../projections/model';
 import { badRequest } from '../../common/app-error';
 import type { DecodedEvent } from '../../events/codec';
 import { comparePositions, isPosition } from '../../event-store/position';
@@ -14,6 +14,7 @@ import {
 } from '../../read-models';
 import { decodeCursor, encodeCursor } from '../../read-store/cursor';
 import { ComputedHistoryReader } from '../../computed-attributes';
+import { AudienceMembershipsReader, type HistoryTransition } from '../../audiences/audience-memberships.module';
 import type { ComputedChange } from '../../../projections/computed-attributes';
 import { AsOfReader } from '../as-of/as-of-reader';
 import { SubjectLookup } from '../subject-lookup';
@@ -45,6 +46,7 @@ export class GetProfileHistoryHandler implements IQueryHandler<GetProfileHistory
     private readonly lookup: SubjectLookup,
     private readonly asOf: AsOfReader,
     private readonly computedHistory: ComputedHistoryReader,
+    private readonly memberships: AudienceMembershipsReader,
   ) {}
 
   async execute({ namespace, id, params }: GetProfileHistoryQuery): Promise<ProfileHistoryBody> {
@@ -57,9 +59,11 @@ export class GetProfileHistoryHandler implements IQueryHandler<GetProfileHistory
     const pending = steps.filter((s) => after === undefined || comparePositions(log[s.index].position, after) > 0);
     const page = pending.slice(0, params.limit);
     const computed = await this.computedHistory.changes(log, steps.map((s) => ({ index: s.index, joined: s.changes.joined, left: s.changes.left })));
+    const audiences = await this.memberships.transitionsByEvent(identityKeysOf(log));
     const more = pending.length > params.limit;
     return {
-      items: page.map((step: HistoryStep) => withComputed(historyItemBody(log[step.index], step), computed.get(step.index))),
+      items: page.map((step: HistoryStep) =>
+        withAudiences(withComputed(historyItemBody(log[step.index], step), computed.get(step.index)), audiences.get(log[step.index].eventId))),
       nextCursor: more ? encodeCursor([log[page[page.length - 1].index].position]) : null,
     };
   }
@@ -70,6 +74,17 @@ function withComputed(body: HistoryItemBody, computed: ComputedChange[] | undefi
   if (!computed) return body;
   const changes = Object.assign({}, body.changes, { computed });
   return { ...body, changes };
+}
+
+/** The audiences the step moved the profile into or out of, when it moved any (`changes.audiences`). */
+function withAudiences(body: HistoryItemBody, audiences: HistoryTransition[] | undefined): HistoryItemBody {
+  if (!audiences) return body;
+  return { ...body, changes: Object.assign({}, body.changes, { audiences }) };
+}
+
+/** Every identity the subject's items name: membership rows are kept by the graph ids those identities had. */
+function identityKeysOf(log: readonly DecodedEvent[]): string[] {
+  return [...new Set(log.flatMap((decoded) => (graphItemOf(decoded)?.identities ?? []).map(identityKey)))];
 }
 
 /** Items as the history fold takes them; each rule event carries the rules in force after it. */

@@ -38,6 +38,12 @@ export async function membershipsOf(c: ReadModelCollections, graphIds: IdentityK
   return rows;
 }
 
+export async function membershipIntervals(c: ReadModelCollections, graphIds: IdentityKey[]): Promise<MembershipRow[]> {
+  const rows: MembershipRow[] = [];
+  for (const part of chunks([...new Set(graphIds)])) rows.push(...(await c.memberships.find({ graphId: { $in: part } }).toArray()).map(toRow));
+  return rows.sort((a, b) => a.enteredAt - b.enteredAt || (a.audienceId < b.audienceId ? -1 : a.audienceId > b.audienceId ? 1 : 0));
+}
+
 const atTime = (at: number) => ({ enteredAt: { $lte: at }, $or: [{ exitedAt: null }, { exitedAt: { $gt: at } }] });
 
 export async function membershipsAsOf(c: ReadModelCollections, graphId: IdentityKey, at: number): Promise<MembershipRow[]> {

@@ -35,7 +35,7 @@ import { comparePositions } from '../../event-store/position';
 import { computedBackfills, computedStates, computedValues, dueComputed, eraseComputed, writeComputed } from './mongo-computed';
 import { countChangesAfter, eraseChanges, getChange, lastChangeId, readChanges } from './mongo-change-feed';
 import { eraseInMongo } from './mongo-erasure';
-import { audienceBackfills, countMembers, eraseMemberships, members, membershipsAsOf, membershipsOf, writeAudiences } from './mongo-audiences';
+import { audienceBackfills, countMembers, eraseMemberships, members, membershipIntervals, membershipsAsOf, membershipsOf, writeAudiences } from './mongo-audiences';
 import { writeBatch } from './mongo-batch-writer';
 import { ensureIndexes, readModelCollections, type ProfileDoc, type ReadModelCollections } from './mongo-collections';
 import { translated } from './mongo-errors';
@@ -199,6 +199,10 @@ export class MongoReadStore implements ReadStore {
 
   listMembers(query: MembersQuery): Promise<Page<MembershipRow>> {
     return translated(() => members(this.c, query));
+  }
+
+  getMembershipIntervals(graphIds: IdentityKey[]): Promise<MembershipRow[]> {
+    return translated(() => membershipIntervals(this.c, graphIds));
   }
 
   countMembers(audienceIds: string[]): Promise<Map<string, number>> {

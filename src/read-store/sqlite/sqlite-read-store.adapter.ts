@@ -265,6 +265,10 @@ export class SqliteReadStore implements ReadStore {
     return settle(() => this.audiences.members(query));
   }
 
+  getMembershipIntervals(graphIds: IdentityKey[]): Promise<MembershipRow[]> {
+    return settle(() => this.audiences.intervals(graphIds));
+  }
+
   countMembers(audienceIds: string[]): Promise<Map<string, number>> {
     return settle(() => this.audiences.count(audienceIds));
   }
