@@ -18,7 +18,7 @@ export const DEFAULT_DESTINATIONS: DestinationsConfig = {
   retryBaseMs: 5_000,
   retryMaxMs: 10 * 60_000,
   horizonMs: 24 * 3_600_000,
-  pollMs: 20,
+  pollMs: 10,
   heartbeatMs: 15_000,
 };
 

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { ChangeItem } from '../../projections/change-feed';
 import type { ChangeFeedReader } from '../change-feed';
 import { wants, type DestinationProgress, type StoredDestination } from './destination';
@@ -21,7 +20,8 @@ export interface DeliveryDeps {
   now(): number;
   random(): number;
   counters: DestinationCounters;
-  logger?: Logger;
+  /** Messages name the destination id and the outcome, never the URL, the secret or a body. */
+  logger?: { warn(message: string): void; error(message: string): void };
 }
 
 const PAGE = 100;
@@ -70,7 +70,7 @@ export class DeliveryLoop {
         if (step === 'stop') return;
         if (step === 'idle') await Promise.race([this.deps.waitForChanges(IDLE_RECHECK_MS, version), this.sleeper.sleep(IDLE_RECHECK_MS)]);
       } catch (error) {
-        this.deps.logger?.error({ destination: this.id, err: errorName(error) }, 'destination loop failed; resuming');
+        this.deps.logger?.error(`destination ${this.id}: delivery loop failed (${errorName(error)}); resuming`);
         await this.sleeper.sleep(1_000);
       }
     }
@@ -136,7 +136,7 @@ export class DeliveryLoop {
     this.deps.counters.failed(this.id);
     await this.save({ ...progress, lastError: reason, failingSince: undefined });
     await this.deps.store.disable(this.id, reason);
-    this.deps.logger?.warn({ destination: this.id, reason }, 'destination disabled');
+    this.deps.logger?.warn(`destination ${this.id} disabled: ${reason}`);
     this.stopping = true;
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CHANGE_TYPES, isChangeType, type ChangeItem, type ChangeType } from '../../projections/change-feed';
-import { badRequest, notFound, unprocessable, type ErrorDetail } from '../common/app-error';
+import { badRequest, notFound, unprocessable, type ErrorDetail } from '../common';
 
 /** A webhook destination as an admin defines it (API.md "Change feed and destinations"). */
 export interface DestinationDefinition {
@@ -85,6 +85,8 @@ function checkUrl(raw: unknown, problems: ErrorDetail[]): string | undefined {
     return undefined;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') problems.push({ path: 'url', message: 'url must use http or https' });
+  // Credentials in a URL end up in proxies' and receivers' logs; the signature is what authenticates a delivery.
+  if (parsed.username !== '' || parsed.password !== '') problems.push({ path: 'url', message: 'url must not hold a user name or password' });
   return parsed.toString();
 }
 

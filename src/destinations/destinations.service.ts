@@ -1,10 +1,8 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { isChangeId } from '../../projections/change-feed';
-import { badRequest } from '../common/app-error';
-import { createLogger } from '../common/logger';
-import { TESSERA_CONFIG, type TesseraConfig } from '../config/config';
-import { DEFAULT_DESTINATIONS } from '../config/destinations-config';
-import { MetricsService } from '../metrics/metrics.service';
+import { badRequest, createLogger } from '../common';
+import { DEFAULT_DESTINATIONS, TESSERA_CONFIG, type TesseraConfig } from '../config';
+import { MetricsService } from '../metrics';
 import { CHANGE_FEED, FeedTail, type ChangeFeedReader } from '../change-feed';
 import { destinationNotFound, newSecret, parseDefinition, viewOf, type DestinationView, type StoredDestination } from './destination';
 import { destinationMetrics, type DestinationCounters } from './destination-metrics';
@@ -20,7 +18,7 @@ import { sendWebhook } from './webhook-sender';
 export class DestinationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly loops = new Map<string, DeliveryLoop>();
   private readonly counters: DestinationCounters;
-  private readonly logger;
+  private readonly logger = new Logger('Destinations');
 
   constructor(
     @Inject(DESTINATION_STORE) private readonly store: DestinationStore,
@@ -29,7 +27,6 @@ export class DestinationsService implements OnApplicationBootstrap, OnApplicatio
     private readonly tail: FeedTail,
     metrics: MetricsService,
   ) {
-    this.logger = createLogger(config.logLevel).child({ slice: 'destinations' });
     this.counters = destinationMetrics(metrics.registry, async () =>
       Promise.all((await this.store.list()).map(async (d) => ({ id: d.id, lag: await this.feed.countChangesAfter(d.cursor) }))),
     );

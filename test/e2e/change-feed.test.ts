@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { startReceiver, eventually, type Receiver } from '../support/webhook-receiver';
 import { startTestApp, type TestApp } from './tessera-app';
 
@@ -148,5 +150,43 @@ describe('change feed and destinations', () => {
     expect((await app.post('/v1/destinations/replayed/replay', { from })).status).toBe(200);
     await replayTo.until(2);
     expect(replayTo.deliveries.map((d) => d.headers['webhook-id'])).toEqual(all.slice(-2).map((i: { id: string }) => i.id));
+  });
+});
+
+describe('change feed and destinations: scopes and logs', () => {
+  let app: TestApp;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) });
+    app = await startTestApp({ API_KEYS: 'reader-key=read;admin-key=admin', ...FAST_RETRY }, { logger: pino({ level: 'trace' }, sink) });
+  });
+  afterAll(() => app.close());
+
+  it('never logs a destination secret or its URL, also when deliveries fail and it is disabled', async () => {
+    const gone = await startReceiver(() => 410);
+    try {
+      const withCredentials = gone.url.replace('http://', 'http://user:pw-secret-77@');
+      expect((await app.call('PUT', '/v1/destinations/logged', { body: { url: withCredentials }, key: 'admin-key' })).status).toBe(422);
+      const url = `${gone.url}?token=tok-secret-88`;
+      const put = await app.call('PUT', '/v1/destinations/logged', { body: { url }, key: 'admin-key' });
+      expect((await app.call('POST', '/v1/records', { body: record('log-1', 'log-1', { a: 1 }), key: 'admin-key' })).status).toBe(202);
+      await eventually(async () => (await app.call('GET', '/v1/destinations/logged', { key: 'admin-key' })).body.status === 'disabled', 'disabled');
+      const log = lines.join('');
+      expect(log).toContain('destination logged disabled');
+      for (const secret of [put.body.secret, put.body.secret.slice(6), 'pw-secret-77', 'tok-secret-88', gone.url]) expect(log).not.toContain(secret);
+    } finally {
+      await gone.close();
+    }
+  });
+
+  it('only admin manages destinations; read reads the feed; no key is 401', async () => {
+    const body = { url: 'http://127.0.0.1:9/hook' };
+    expect((await app.call('PUT', '/v1/destinations/d', { body, key: 'reader-key' })).body.error.code).toBe('FORBIDDEN_SCOPE');
+    expect((await app.call('GET', '/v1/destinations', { key: 'reader-key' })).status).toBe(403);
+    expect((await app.call('PUT', '/v1/destinations/d', { body })).status).toBe(401);
+    expect((await app.call('PUT', '/v1/destinations/d', { body, key: 'admin-key' })).status).toBe(200);
+    expect((await app.call('GET', '/v1/changes', { key: 'reader-key' })).status).toBe(200);
+    expect((await app.call('GET', '/v1/changes')).status).toBe(401);
+    expect((await app.call('GET', '/v1/changes/stream')).status).toBe(401);
   });
 });

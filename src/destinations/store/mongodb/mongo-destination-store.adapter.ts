@@ -59,7 +59,8 @@ function toStored(doc: DestinationDoc): StoredDestination {
   return { ...doc.definition, ...doc.progress, secret: doc.secret, createdAt: doc.createdAt };
 }
 
-export async function openMongoDestinationStore(url: string): Promise<MongoDestinationStore> {
+/** `dbName` default: the database the URL names (the driver's default when it names none), as the read store. */
+export async function openMongoDestinationStore(url: string, dbName?: string): Promise<MongoDestinationStore> {
   const client = await MongoClient.connect(url);
-  return new MongoDestinationStore(client, client.db().collection<DestinationDoc>('destinations'));
+  return new MongoDestinationStore(client, client.db(dbName).collection<DestinationDoc>('destinations'));
 }
