@@ -15,6 +15,18 @@ module.exports = {
       from: { path: '^src/', pathNot: ['^src/(event-store|read-store)/(sqlite|eventstoredb|mongodb)/', '^src/privacy/key-store/(sqlite|mongodb)/', '^src/destinations/store/(sqlite|mongodb)/', '^src/common/sqlite'] },
       to: { path: ['node_modules/(better-sqlite3|mongodb|@eventstore/db-client)/'] },
     },
+    {
+      name: 'slice-faces',
+      comment:
+        'A slice (src/<slice>/, projections/<module>/) meets others at its public face: its index.ts, or a *.module.ts ' +
+        'or *.port.ts. Reaching into another slice\'s files couples to what it may change freely. Specs may reach in.',
+      severity: 'error',
+      from: { path: '^(src|projections)/([^/]+)/', pathNot: '\\.spec\\.ts$' },
+      to: {
+        path: '^(src|projections)/([^/]+)/',
+        pathNot: ['^$1/$2/', '/index\\.ts$', '\\.module\\.ts$', '\\.port\\.ts$'],
+      },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DataCondition, EventCondition, Window } from '../conditions/condition';
+import type { DataCondition, EventCondition, Window } from '../conditions';
 
 /**
  * An event condition compiles to an anonymous computed attribute (`count` over its type, where and window), so that

@@ -1,4 +1,4 @@
-import type { Condition, EventCondition } from '../conditions/condition';
+import type { Condition, EventCondition } from '../conditions';
 import { anonymousName } from './compile-event';
 
 /** What one condition reads: the dependency index is built from these (DESIGN.md "Cost follows the change"). */

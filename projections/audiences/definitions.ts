@@ -1,4 +1,4 @@
-import type { Condition } from '../conditions/condition';
+import type { Condition } from '../conditions';
 import { readsOf, type ConditionReads } from './condition-reads';
 
 /** An audience as its definition events leave it. Times are log times (ISO), so a rebuild agrees. */

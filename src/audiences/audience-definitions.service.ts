@@ -7,11 +7,11 @@ import {
   type AudienceDefinitionEvent,
   type AudienceDefinitions,
 } from '../../projections/audiences';
-import { notFound } from '../common/app-error';
-import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
+import { notFound } from '../common';
+import { TESSERA_CONFIG, TesseraConfig } from '../config';
 import { decode, encode } from '../events';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
-import type { Position } from '../event-store/position';
+import type { Position } from '../event-store';
 import { IdentitySettingsService } from '../identity';
 import { decideAudience, type AudienceCommand } from './audience.decider';
 

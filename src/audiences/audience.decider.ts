@@ -7,7 +7,7 @@ import {
   type ConditionContext,
 } from '../../projections/audiences';
 import type { Condition } from '../../projections/conditions';
-import { notFound, unprocessable } from '../common/app-error';
+import { notFound, unprocessable } from '../common';
 
 /**
  * Audience definitions as a decider over one stream (like merge policies): a save is validated against what the

@@ -1,9 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { NAME_PATTERN, type AudienceDefinition } from '../../projections/audiences';
-import { badRequest } from '../common/app-error';
-import { RequireScope } from '../common/require-scope.decorator';
-import { validateBody } from '../common/validate-body';
+import { badRequest, RequireScope, validateBody } from '../common';
 import { AudienceDefinitionsService } from './audience-definitions.service';
 import { AudienceResponseDto, AudienceSavedResponseDto, MembersQueryDto, PreviewAudienceDto, PutAudienceDto } from './audience.dto';
 import { AudienceMembershipsReader, type AudienceMember } from './audience-memberships.reader';

@@ -1,9 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { NAME_PATTERN } from '../../projections/audiences';
-import { badRequest } from '../common/app-error';
-import { RequireScope } from '../common/require-scope.decorator';
-import { validateBody } from '../common/validate-body';
+import { badRequest, RequireScope, validateBody } from '../common';
 import { ExplainQueryDto } from './audience.dto';
 import { ExplainMembership, type MembershipExplanation } from './explain-membership.query';
 

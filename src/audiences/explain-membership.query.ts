@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { evaluateAll, explainCondition, reachableAudiences, type ExplainedCondition } from '../../projections/audiences';
-import { notFound } from '../common/app-error';
+import { notFound } from '../common';
 import { READ_STORE, type ReadStore } from '../read-store/read-store.port';
 import { SubjectLookup } from '../profiles';
 import { AudienceDefinitionsService } from './audience-definitions.service';

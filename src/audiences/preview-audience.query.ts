@@ -8,7 +8,7 @@ import {
 } from '../../projections/audiences';
 import type { Condition } from '../../projections/conditions';
 import type { IdentityRef } from '../../projections/model';
-import { unprocessable } from '../common/app-error';
+import { unprocessable } from '../common';
 import { IdentitySettingsService } from '../identity';
 import { READ_STORE, type ReadStore } from '../read-store/read-store.port';
 import { AudienceDefinitionsService } from './audience-definitions.service';

@@ -1,6 +1,5 @@
 import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { TESSERA_CONFIG, type TesseraConfig } from '../config/config';
-import { DEFAULT_DESTINATIONS } from '../config/destinations-config';
+import { DEFAULT_DESTINATIONS, TESSERA_CONFIG, type TesseraConfig } from '../config';
 import { READ_STORE } from '../read-store/read-store.port';
 import { CHANGE_FEED, type ChangeFeedReader } from './change-feed.port';
 import { ChangesController } from './changes.controller';

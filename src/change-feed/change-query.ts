@@ -1,5 +1,5 @@
 import { isChangeId, isChangeType, type ChangeType } from '../../projections/change-feed';
-import { badRequest } from '../common/app-error';
+import { badRequest } from '../common';
 
 export const DEFAULT_CHANGE_PAGE = 100;
 export const MAX_CHANGE_PAGE = 1000;

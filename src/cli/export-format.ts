@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../event-store/event-store.port';
-import { isPosition } from '../event-store/position';
+import { isPosition } from '../event-store';
 
 /**
  * One line of an export: a log event exactly as stored (payload not upcast, so an import reproduces the log

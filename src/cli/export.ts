@@ -1,11 +1,10 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { ConfigError, type TesseraConfig } from '../config/config';
-import { loadConfig } from '../config/load-config';
+import { ConfigError, loadConfig, type TesseraConfig } from '../config';
 import { createEventStore } from '../event-log';
 import type { EventStore } from '../event-store/event-store.port';
-import type { Position } from '../event-store/position';
+import type { Position } from '../event-store';
 import { toExportLine } from './export-format';
 import { scanLog } from './rebuild-bounded-log';
 import { progressBar, summary } from './rebuild-progress';

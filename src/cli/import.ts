@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { comparePositions } from '../event-store/position';
+import { comparePositions } from '../event-store';
 import { parseExportLine, type ExportedEvent } from './export-format';
 import { withConfiguredLog } from './export';
 import { appendInOrder } from './import-append';

@@ -6,7 +6,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from '../event-store/event-store.port';
-import { comparePositions, type Position } from '../event-store/position';
+import { comparePositions, type Position } from '../event-store';
 
 /** Where a rebuild stops: at a log position (inclusive), at a log time (inclusive), or at the head. */
 export interface LogBound {

@@ -1,9 +1,9 @@
-import type { TesseraConfig } from '../config/config';
+import type { TesseraConfig } from '../config';
 import type { EventStore } from '../event-store/event-store.port';
-import type { Position } from '../event-store/position';
+import type { Position } from '../event-store';
 import { profileIdOf } from '../read-models';
 import { MAIN_PROJECTOR, Projector } from '../projector';
-import { openReadStore, type ReadStoreTarget } from '../read-store/read-store.factory';
+import { openReadStore, type ReadStoreTarget } from '../read-store';
 import type { ReadStore } from '../read-store/read-store.port';
 import { progressBar, summary } from './rebuild-progress';
 import type { CliIo } from './tessera-io';

@@ -1,5 +1,5 @@
 import { readStoreTarget } from '../read-store/read-store.module';
-import { dropModelVersion, liveModelVersion } from '../read-store/model-versions';
+import { dropModelVersion, liveModelVersion } from '../read-store';
 import { withConfiguredLog } from './export';
 import { BoundedLog, scanLog } from './rebuild-bounded-log';
 import { diffDumps } from './rebuild-diff';

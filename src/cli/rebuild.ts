@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { isPosition } from '../event-store/position';
+import { isPosition } from '../event-store';
 import { readStoreTarget } from '../read-store/read-store.module';
-import { dropModelVersion, listModelVersions, liveModelVersion, setLiveModelVersion } from '../read-store/model-versions';
+import { dropModelVersion, listModelVersions, liveModelVersion, setLiveModelVersion } from '../read-store';
 import { withConfiguredLog } from './export';
 import { BoundedLog, scanLog, type LogBound } from './rebuild-bounded-log';
 import { buildModels, checkpointOf } from './rebuild-runner';

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { ApiKey, Scope, TESSERA_CONFIG, TesseraConfig } from '../config/config';
+import { ApiKey, Scope, TESSERA_CONFIG, TesseraConfig } from '../config';
 import { AppError } from './app-error';
 import { REQUIRED_SCOPE } from './require-scope.decorator';
 

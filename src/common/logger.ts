@@ -1,6 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
-import type { LogLevel } from '../config/config';
+import type { LogLevel } from '../config';
 
 /**
  * One pino logger for the service. Nothing logs request bodies, raw URLs or identity values: request logs carry

@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { errorDescription } from './api-errors.decorator';
-import type { Scope } from '../config/config';
+import type { Scope } from '../config';
 
 export const REQUIRED_SCOPE = 'tessera:required-scope';
 

@@ -6,7 +6,7 @@ import {
   type ComputedDefinitionEvent,
   type ComputedDefinitionsState,
 } from '../../projections/computed-attributes';
-import { notFound } from '../common/app-error';
+import { notFound } from '../common';
 
 /**
  * Computed-attribute definitions as a decider over one stream (like merge policies). Saving a definition equal to

@@ -1,10 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { nameProblem, validateComputedSpec, type ComputedAttributeSpec } from '../../projections/computed-attributes';
-import { ApiErrors } from '../common/api-errors.decorator';
-import { unprocessable } from '../common/app-error';
-import { RequireScope } from '../common/require-scope.decorator';
-import { validateBody } from '../common/validate-body';
+import { ApiErrors, RequireScope, unprocessable, validateBody } from '../common';
 import { ComputedAttributeResponseDto, PutComputedAttributeDto, PutComputedAttributeResponseDto } from './computed-attribute.dto';
 import { ComputedAttributesService, type ComputedAttributeView } from './computed-attributes.service';
 

@@ -7,10 +7,10 @@ import {
   type ComputedDefinitionEvent,
   type ComputedDefinitionsState,
 } from '../../projections/computed-attributes';
-import { notFound } from '../common/app-error';
-import { TESSERA_CONFIG, type TesseraConfig } from '../config/config';
+import { notFound } from '../common';
+import { TESSERA_CONFIG, type TesseraConfig } from '../config';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
-import type { Position } from '../event-store/position';
+import type { Position } from '../event-store';
 import { decode, encode } from '../events';
 import { READ_STORE, type ComputedBackfill, type ReadStore } from '../read-store/read-store.port';
 import { decideComputedAttribute, type ComputedAttributeCommand } from './computed-attribute.decider';

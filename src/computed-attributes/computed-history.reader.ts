@@ -9,7 +9,7 @@ import {
   type ComputedDefinitionEvent,
   type HistoryStepRef,
 } from '../../projections/computed-attributes';
-import { decode, type DecodedEvent } from '../events/codec';
+import { decode, type DecodedEvent } from '../events';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { timelineEventOf } from '../read-models';
 import { COMPUTED_ATTRIBUTES_STREAM } from './stream';

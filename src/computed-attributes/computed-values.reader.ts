@@ -8,7 +8,7 @@ import {
   zeroValue,
   type ComputedValues,
 } from '../../projections/computed-attributes';
-import type { DecodedEvent } from '../events/codec';
+import type { DecodedEvent } from '../events';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { timelineEventOf } from '../read-models';
 import { READ_STORE, type ReadStore } from '../read-store/read-store.port';

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { RequireScope } from '../common/require-scope.decorator';
+import { RequireScope } from '../common';
 import { destinationId, type DestinationView } from './destination';
 import { DestinationsService } from './destinations.service';
 

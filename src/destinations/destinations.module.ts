@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { ChangeFeedModule } from '../change-feed';
-import { TESSERA_CONFIG, type TesseraConfig } from '../config/config';
+import { TESSERA_CONFIG, type TesseraConfig } from '../config';
 import { DESTINATION_STORE, type DestinationStore } from './destination-store.port';
 import { DestinationsController } from './destinations.controller';
 import { DestinationsService } from './destinations.service';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { TesseraConfig } from '../config/config';
+import type { TesseraConfig } from '../config';
 import type { EventStore } from './event-store.port';
 import { openEventStoreDb } from './eventstoredb';
 import { openSqliteEventStore } from './sqlite';

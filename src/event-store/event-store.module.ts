@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
+import { TESSERA_CONFIG, TesseraConfig } from '../config';
 import { EVENT_STORE, EventStore } from './event-store.port';
 
 /**

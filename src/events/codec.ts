@@ -1,5 +1,5 @@
 import type { EventToAppend, RecordedEvent } from '../event-store/event-store.port';
-import type { Position } from '../event-store/position';
+import type { Position } from '../event-store';
 import { CURRENT_VERSIONS, DomainEvent, EventType, EVENT_TYPES } from './catalogue';
 
 /**

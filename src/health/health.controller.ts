@@ -1,8 +1,7 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/api-errors.decorator';
+import { ApiErrors, AppError } from '../common';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { AppError } from '../common/app-error';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import { ReadinessRegistry } from './readiness.registry';
 

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { Position } from '../event-store/position';
+import type { Position } from '../event-store';
 import type { ChangeIdentitySettings } from './identity-settings.decider';
 import { IdentitySettingsService } from './identity-settings.service';
 

@@ -1,9 +1,7 @@
 import { Body, Controller, Get, HttpCode, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/api-errors.decorator';
-import { RequireScope } from '../common/require-scope.decorator';
-import { validateBody } from '../common/validate-body';
+import { ApiErrors, RequireScope, validateBody } from '../common';
 import { ChangeIdentitySettingsCommand, SettingsChanged } from './change-identity-settings.command';
 import { IdentitySettingsResponseDto, PutIdentitySettingsDto, SettingsChangedResponseDto } from './identity-settings.dto';
 import { IdentitySettingsService } from './identity-settings.service';

@@ -1,5 +1,5 @@
 import type { DomainEvent, IdentitySettingsChangedV1 } from '../events';
-import { ErrorDetail, unprocessable, type ErrorCodeWithStatus } from '../common/app-error';
+import { ErrorDetail, unprocessable, type ErrorCodeWithStatus } from '../common';
 import {
   DEFAULT_SETTINGS,
   IdentitySettings,

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
+import { TESSERA_CONFIG, TesseraConfig } from '../config';
 import { decode, encode } from '../events';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
-import type { Position } from '../event-store/position';
+import type { Position } from '../event-store';
 import type { IdentityRef, IdentitySettings } from '../../projections/model';
 import { checkRequestedIdentity } from '../../projections/identity-graph';
-import { unprocessable } from '../common/app-error';
+import { unprocessable } from '../common';
 import { ChangeIdentitySettings, decide, evolve, initialSettingsState, SETTINGS_STREAM, SettingsState } from './identity-settings.decider';
 
 export interface CurrentSettings {

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import type { AppError, ErrorCode, ErrorDetail } from '../common/app-error';
-import type { Position } from '../event-store/position';
+import type { AppError, ErrorCode, ErrorDetail } from '../common';
+import type { Position } from '../event-store';
 import type { ItemKind, Warning } from './item-rules';
 
 /** One entry of an ingestion: an item to validate and store, or one already known to be malformed. */

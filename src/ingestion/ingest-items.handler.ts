@@ -1,13 +1,13 @@
 import { Inject, Logger, Optional } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
-import { AppError } from '../common/app-error';
+import { TESSERA_CONFIG, TesseraConfig } from '../config';
+import { AppError } from '../common';
 import { encode } from '../events';
 import { AppendedEvent, EVENT_STORE, EventStore } from '../event-store/event-store.port';
-import { IdentitySettingsService } from '../identity/identity-settings.service';
-import { MetricsService } from '../metrics/metrics.service';
-import { SuppressionList } from '../privacy/erasure/suppression-list';
+import { IdentitySettingsService } from '../identity';
+import { MetricsService } from '../metrics';
+import { SuppressionList } from '../privacy';
 import { fanOutUnlinked } from './fan-out';
 import { IngestEntry, IngestItemsCommand, ItemResult } from './ingest-items.command';
 import { IngestContext, PreparedItem, prepareItem } from './prepare-item';

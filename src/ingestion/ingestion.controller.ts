@@ -12,10 +12,8 @@ import {
   ApiUnprocessableEntityResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
-import { AppError, badRequest } from '../common/app-error';
-import { JSON_TYPE, MalformedLine, NDJSON_TYPE } from '../common/body-parsers';
-import { RequireScope } from '../common/require-scope.decorator';
+import { TESSERA_CONFIG, TesseraConfig } from '../config';
+import { AppError, badRequest, JSON_TYPE, MalformedLine, NDJSON_TYPE, RequireScope } from '../common';
 import { IngestEntry, IngestItemsCommand, ItemResult } from './ingest-items.command';
 import { AcceptedDto, BatchResponseDto, ErrorResponseDto, EventDto, LinkDto, RecordDto } from './ingestion.dto';
 import { ITEM_KINDS, ItemKind } from './item-rules';

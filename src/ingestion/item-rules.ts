@@ -1,4 +1,4 @@
-import { ErrorDetail, unprocessable } from '../common/app-error';
+import { ErrorDetail, unprocessable } from '../common';
 import { identityKey, IdentityRef, IdentitySettings } from '../../projections/model';
 import { checkIdentity, IDENTITY_MESSAGES, NO_IDENTITY_LEFT, tooManyIdentities, type IdentityProblem } from '../../projections/identity-graph';
 

@@ -1,12 +1,10 @@
 import type { ClassConstructor } from 'class-transformer';
-import type { Limits } from '../config/config';
-import { AppError, unprocessable, type ErrorCode } from '../common/app-error';
-import { checkPayload } from '../common/payload-rules';
-import { validateBody } from '../common/validate-body';
+import type { Limits } from '../config';
+import { AppError, checkPayload, type ErrorCode, unprocessable, validateBody } from '../common';
 import { deriveEventId, DomainEvent, ItemEventType } from '../events';
 import type { IdentityRef, IdentitySettings } from '../../projections/model';
 import { tooManyIdentities } from '../../projections/identity-graph';
-import { subjectStream } from '../identity/subject-stream';
+import { subjectStream } from '../identity';
 import { EventDto, LinkDto, RecordDto } from './ingestion.dto';
 import { ItemKind, parseItemTimestamp, resolveIdentities, Warning } from './item-rules';
 

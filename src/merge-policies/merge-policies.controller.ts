@@ -1,10 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/api-errors.decorator';
-import { badRequest } from '../common/app-error';
-import { RequireScope } from '../common/require-scope.decorator';
-import { validateBody } from '../common/validate-body';
-import type { AttributeMerge } from '../events/catalogue';
+import { ApiErrors, badRequest, RequireScope, validateBody } from '../common';
+import type { AttributeMerge } from '../events';
 import { MergePoliciesService } from './merge-policies.service';
 import type { MergePolicy } from './merge-policy.decider';
 import { MergePolicyResponseDto, PutMergePolicyDto } from './merge-policy.dto';

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { notFound } from '../common/app-error';
+import { notFound } from '../common';
 import { randomUUID } from 'node:crypto';
 import { decode, encode } from '../events';
-import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
+import { TESSERA_CONFIG, TesseraConfig } from '../config';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
-import type { Position } from '../event-store/position';
+import type { Position } from '../event-store';
 import {
   decideMergePolicy,
   defaultPolicy,

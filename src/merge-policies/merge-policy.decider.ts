@@ -1,5 +1,5 @@
-import { conflict, notFound } from '../common/app-error';
-import type { AttributeMerge, DomainEvent, MergePolicyDeletedV1, MergePolicySavedV1 } from '../events/catalogue';
+import { conflict, notFound } from '../common';
+import type { AttributeMerge, DomainEvent, MergePolicyDeletedV1, MergePolicySavedV1 } from '../events';
 
 /**
  * Merge policies as a decider over one stream: exactly one policy is the default at any time. A fresh store holds

@@ -1,4 +1,4 @@
-import type { TesseraConfig } from '../config/config';
+import type { TesseraConfig } from '../config';
 import type { EventStore } from '../event-store/event-store.port';
 import { EncryptingEventStore } from './encrypting-event-store';
 import { createKeyStore } from './key-store/key-store.factory';

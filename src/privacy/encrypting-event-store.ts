@@ -4,7 +4,7 @@ import {
   personalIdentitiesOf,
   sealedSubjectsOf,
   sealPersonalFields,
-} from '../events/personal-fields';
+} from '../events';
 import type {
   AppendResult,
   EventStore,
@@ -15,7 +15,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from '../event-store/event-store.port';
-import type { Position } from '../event-store/position';
+import type { Position } from '../event-store';
 import { SubjectCipher } from './subject-cipher';
 import type { SubjectKeys } from './subject-keys';
 

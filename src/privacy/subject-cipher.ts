@@ -1,5 +1,5 @@
 import type { IdentityRef } from '../../projections/model';
-import type { FieldCipher } from '../events/personal-fields';
+import type { FieldCipher } from '../events';
 import { openString, sealedSubjectOf, sealString, SEALED_PREFIX, subjectIdOf } from './field-cipher';
 import type { CipherCache } from './cipher-cache';
 

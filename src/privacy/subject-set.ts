@@ -1,8 +1,7 @@
 import { identityKey, type IdentityKey, type IdentityRef } from '../../projections/model';
-import type { PrivacyScope } from '../events/catalogue';
-import { decode, type DecodedEvent } from '../events/codec';
+import { decode, type DecodedEvent, type PrivacyScope } from '../events';
 import type { EventStore } from '../event-store/event-store.port';
-import { subjectStream } from '../identity/subject-stream';
+import { subjectStream } from '../identity';
 import type { ItemIndexEntry, ReadStore } from '../read-store/read-store.port';
 import { subjectIdOf } from './field-cipher';
 

@@ -1,7 +1,6 @@
-import type { IdentityRef, IdentitySettings, LinkState } from '../../projections/model';
-import { parseIdentityKey } from '../../projections/model';
+import { type IdentityRef, type IdentitySettings, type LinkState, parseIdentityKey } from '../../projections/model';
 import type { UnifiedProfile } from '../../projections/unified-profile';
-import type { Position } from '../event-store/position';
+import type { Position } from '../event-store';
 import type { GraphView, ProfileDoc } from '../read-store/read-store.port';
 
 /** The API's profile body (API.md "Profiles"). */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { badRequest, notFound, unavailable } from '../common/app-error';
-import { isPosition, type Position } from '../event-store/position';
-import { IdentitySettingsService } from '../identity/identity-settings.service';
+import { badRequest, notFound, unavailable } from '../common';
+import { isPosition, type Position } from '../event-store';
+import { IdentitySettingsService } from '../identity';
 import { ReadModelWatermark } from '../projector';
 import { READ_STORE, type ReadStore } from '../read-store/read-store.port';
 import { identityKey, type IdentityNode, type IdentityRef } from '../../projections/model';

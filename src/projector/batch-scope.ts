@@ -1,5 +1,5 @@
 import { loadGraphScope, scopeGraphIds, scopeIdentityKeys, type GraphItem, type GraphScopeReader } from '../../projections/identity-graph';
-import type { DecodedEvent } from '../events/codec';
+import type { DecodedEvent } from '../events';
 import type { ReadStore } from '../read-store/read-store.port';
 import { graphItemOf, loadedScopeOf, type LoadedScope } from '../read-models';
 

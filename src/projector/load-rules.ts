@@ -1,6 +1,6 @@
-import { decode } from '../events/codec';
+import { decode } from '../events';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
-import { comparePositions, type Position } from '../event-store/position';
+import { comparePositions, type Position } from '../event-store';
 import { evolveRules, initialRules, RULE_STREAMS, type ProjectionRules } from '../read-models';
 
 /**

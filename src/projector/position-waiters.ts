@@ -1,4 +1,4 @@
-import { comparePositions, type Position } from '../event-store/position';
+import { comparePositions, type Position } from '../event-store';
 
 /**
  * Read-your-writes: callers wait until the read models cover a position. Resolved as the projector advances, so

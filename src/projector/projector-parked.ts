@@ -1,5 +1,5 @@
-import type { DecodedEvent } from '../events/codec';
-import type { Position } from '../event-store/position';
+import type { DecodedEvent } from '../events';
+import type { Position } from '../event-store';
 import { isPermanentStoreError } from '../read-store';
 
 export interface ParkedAt {

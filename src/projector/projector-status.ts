@@ -1,5 +1,5 @@
 import type { EventStore } from '../event-store/event-store.port';
-import { comparePositions, type Position } from '../event-store/position';
+import { comparePositions, type Position } from '../event-store';
 
 export interface ProjectorStatus {
   checkpoint?: Position;

@@ -1,8 +1,7 @@
-import { ConfigError } from '../config/config';
-import { loadConfig } from '../config/load-config';
-import { createLogger } from '../common/logger';
+import { ConfigError, loadConfig } from '../config';
+import { createLogger } from '../common';
 import { createEventStore } from '../event-log';
-import { openReadStore } from '../read-store/read-store.factory';
+import { openReadStore } from '../read-store';
 import { readStoreTarget } from '../read-store/read-store.module';
 import { profileIdOf } from '../read-models';
 import { Projector } from './projector';

@@ -1,9 +1,9 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
+import { TESSERA_CONFIG, TesseraConfig } from '../config';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
-import { ReadinessRegistry } from '../health/readiness.registry';
-import { MetricsService } from '../metrics/metrics.service';
+import { ReadinessRegistry } from '../health';
+import { MetricsService } from '../metrics';
 import { READ_STORE, ReadStore } from '../read-store/read-store.port';
 import { ReadStoreModule } from '../read-store/read-store.module';
 import { profileIdOf } from '../read-models';

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { IdentityKey } from '../../projections/model';
-import { decode, type DecodedEvent, UnknownEventTypeError } from '../events/codec';
+import { decode, type DecodedEvent, UnknownEventTypeError } from '../events';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
-import { comparePositions, type Position } from '../event-store/position';
+import { comparePositions, type Position } from '../event-store';
 import { isPermanentStoreError, type ReadModelBatch, type ReadStore } from '../read-store';
 import { evolveRules, isRuleEvent, projectBatch, rejectedPairs, type ProjectionContext, type ProjectionRules } from '../read-models';
 import { ComputedRuntime, isComputedDefinitionEvent } from '../computed-attributes';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { comparePositions, type Position } from '../event-store/position';
+import { comparePositions, type Position } from '../event-store';
 import { READ_STORE, type ReadStore } from '../read-store/read-store.port';
 import { MAIN_PROJECTOR, Projector } from './projector';
 

@@ -11,8 +11,8 @@ import {
 import type { GraphState } from '../../projections/identity-graph';
 import { identityKey, type IdentityKey, type IdentityRef } from '../../projections/model';
 import type { Fragment } from '../../projections/unified-profile';
-import type { DecodedEvent } from '../events/codec';
-import { positionKey } from '../read-store/position-key';
+import type { DecodedEvent } from '../events';
+import { positionKey } from '../read-store';
 import { graphItemOf, profileRecordOf, timelineEventOf } from './log-items';
 
 /** The part of the batch's loaded scope the feed reads (project-batch.ts LoadedScope fits). */

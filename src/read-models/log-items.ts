@@ -1,8 +1,8 @@
 import type { GraphItem } from '../../projections/identity-graph';
 import { identityKey } from '../../projections/model';
 import type { ProfileRecord } from '../../projections/unified-profile';
-import type { DecodedEvent } from '../events/codec';
-import type { Position } from '../event-store/position';
+import type { DecodedEvent } from '../events';
+import type { Position } from '../event-store';
 import type { TimelineEvent } from '../read-store/read-store.port';
 
 /**

@@ -2,8 +2,8 @@ import { applyItem, type GraphItem, type GraphState } from '../../projections/id
 import { identityKey, type IdentityKey, type IdentityNode, type IdentitySettings } from '../../projections/model';
 import { applyRecordToFragment, buildProfile, type AttributeMerge, type Fragment } from '../../projections/unified-profile';
 import { computeGraph, foldComputedEvent, type ComputedContext, type ComputedScope } from '../../projections/computed-attributes';
-import type { DecodedEvent } from '../events/codec';
-import { comparePositions, type Position } from '../event-store/position';
+import type { DecodedEvent } from '../events';
+import { comparePositions, type Position } from '../event-store';
 import type {
   EventStats,
   Fragment as StoredFragment,

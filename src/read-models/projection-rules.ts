@@ -1,6 +1,6 @@
 import { DEFAULT_SETTINGS, identityKey, linkKey, type IdentityRef, type IdentitySettings } from '../../projections/model';
-import type { DecodedEvent } from '../events/codec';
-import { SETTINGS_STREAM } from '../identity/identity-settings.decider';
+import type { DecodedEvent } from '../events';
+import { SETTINGS_STREAM } from '../identity';
 
 /** Where rule events live: the settings stream and the operators' link rejections. */
 export const LINK_REJECTIONS_STREAM = 'tessera-link-rejections';

@@ -1,4 +1,4 @@
-import { badRequest } from '../common/app-error';
+import { badRequest } from '../common';
 
 /**
  * Cursors are opaque to clients: base64url of the JSON sort key of the last item served. Decoding checks the

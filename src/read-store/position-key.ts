@@ -1,4 +1,4 @@
-import { isPosition, type Position } from '../event-store/position';
+import { isPosition, type Position } from '../event-store';
 
 /**
  * Positions compare numerically part by part; databases compare strings byte by byte. Padding both parts to a fixed

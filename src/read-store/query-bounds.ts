@@ -1,4 +1,4 @@
-import { badRequest } from '../common/app-error';
+import { badRequest } from '../common';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { EventsQuery, TimelineEvent } from './read-store.port';
 

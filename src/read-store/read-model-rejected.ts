@@ -1,4 +1,4 @@
-import { AppError } from '../common/app-error';
+import { AppError } from '../common';
 
 /**
  * The read store refused a write for good: the same write would be refused again however often it is retried (a

@@ -1,6 +1,6 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
-import { TESSERA_CONFIG, TesseraConfig } from '../config/config';
+import { TESSERA_CONFIG, TesseraConfig } from '../config';
 import { openReadStore, type ReadStoreTarget } from './read-store.factory';
 import { READ_STORE, type ReadStore } from './read-store.port';
 

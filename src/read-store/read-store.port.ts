@@ -1,6 +1,6 @@
 import type { IdentityKey, IdentityNode, IdentityRef, LinkState } from '../../projections/model';
 import type { Fragment as FragmentDoc, UnifiedProfile } from '../../projections/unified-profile';
-import type { Position } from '../event-store/position';
+import type { Position } from '../event-store';
 import type { ChangeItem, ChangeType } from '../../projections/change-feed';
 
 /**

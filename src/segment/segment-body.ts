@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, badRequest } from '../common/app-error';
+import { AppError, badRequest } from '../common';
 
 /**
  * How bodies reach the Segment routes. SDKs send JSON under any content type (the browser library says text/plain

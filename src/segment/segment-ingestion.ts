@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Counter } from 'prom-client';
-import { AppError } from '../common/app-error';
-import { isErrorCode, statusOf } from '../common/error-codes';
+import { AppError, isErrorCode, statusOf } from '../common';
 import { TESSERA_CONFIG, TesseraConfig } from '../config';
 import { IngestItemsCommand, ItemResult } from '../ingestion';
-import { MetricsService } from '../metrics/metrics.service';
+import { MetricsService } from '../metrics';
 import { CallType, mapMessage, MappedMessage, Rejection } from './segment-message';
 
 /** Segment's limit on messages in one batch; the rest are reported as rejected, as Segment does. */

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError, type ErrorCode } from '../common/app-error';
-import { checkPayload } from '../common/payload-rules';
+import { AppError, checkPayload, type ErrorCode } from '../common';
 import type { SegmentNamespaces } from '../config';
 import type { IngestEntry } from '../ingestion';
 import { idText, isObject, Json, messageIdentities, usableId } from './segment-identities';

@@ -1,4 +1,4 @@
-import { AppError, unprocessable } from '../common/app-error';
+import { AppError, unprocessable } from '../common';
 import { parseItemTimestamp } from '../ingestion';
 
 /**

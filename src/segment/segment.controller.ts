@@ -1,7 +1,7 @@
 import { Body, Controller, Header, HttpCode, Inject, Options, Post, Req } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../common/app-error';
+import { AppError } from '../common';
 import { TESSERA_CONFIG, TesseraConfig } from '../config';
 import { SegmentAnswer, SegmentIngestion } from './segment-ingestion';
 import { CallType } from './segment-message';

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../common/app-error';
+import { AppError } from '../common';
 import type { SegmentWriteKey } from '../config';
 
 /**

@@ -13,9 +13,9 @@ import {
 import { flattenAttributes } from '../../../projections/unified-profile';
 import { identityKey } from '../../../projections/model';
 import { compileDefinition, type CompiledDefinition } from '../../../projections/computed-attributes';
-import { decode, type DecodedEvent } from '../../events/codec';
+import { decode, type DecodedEvent } from '../../events';
 import type { EventStore } from '../../event-store/event-store.port';
-import { comparePositions, type Position } from '../../event-store/position';
+import { comparePositions, type Position } from '../../event-store';
 import type { AudienceBackfill, AudienceWrites, ComputedWrites, ReadModelBatch, ReadStore } from '../../read-store/read-store.port';
 import { AUDIENCES_STREAM } from '../audience-definitions.service';
 import { membershipStep, mergeWrites, type MembershipStep, type ProfileAfter } from './membership-writes';

@@ -1,6 +1,6 @@
-import { conflict, notFound } from '../../common/app-error';
-import type { DomainEvent } from '../../events/catalogue';
-import type { Position } from '../../event-store/position';
+import { conflict, notFound } from '../../common';
+import type { DomainEvent } from '../../events';
+import type { Position } from '../../event-store';
 import { identityKey, linkKey, type IdentityRef } from '../../../projections/model';
 
 /**

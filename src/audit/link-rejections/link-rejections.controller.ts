@@ -1,9 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../../common/api-errors.decorator';
-import { notFound } from '../../common/app-error';
-import { RequireScope } from '../../common/require-scope.decorator';
-import { validateBody } from '../../common/validate-body';
+import { ApiErrors, notFound, RequireScope, validateBody } from '../../common';
 import type { LinkRejection } from './link-rejection.decider';
 import { LinkRejectionActionResponseDto, LinkRejectionResponseDto, RejectLinkDto } from './link-rejection.dto';
 import { LinkRejectionsService } from './link-rejections.service';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { unprocessable } from '../../common/app-error';
+import { unprocessable } from '../../common';
 import { decode, encode } from '../../events';
 import { EVENT_STORE, EventStore } from '../../event-store/event-store.port';
-import type { Position } from '../../event-store/position';
-import { IdentitySettingsService } from '../../identity/identity-settings.service';
+import type { Position } from '../../event-store';
+import { IdentitySettingsService } from '../../identity';
 import { LINK_REJECTIONS_STREAM } from '../../read-models';
 import type { IdentityRef } from '../../../projections/model';
 import {

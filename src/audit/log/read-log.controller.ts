@@ -1,10 +1,9 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { badRequest } from '../../common/app-error';
-import { RequireScope } from '../../common/require-scope.decorator';
+import { badRequest, RequireScope } from '../../common';
 import { decode, UnknownEventTypeError } from '../../events';
 import { EVENT_STORE, EventStore, type RecordedEvent } from '../../event-store/event-store.port';
-import { isPosition } from '../../event-store/position';
+import { isPosition } from '../../event-store';
 
 export const DEFAULT_LOG_PAGE = 100;
 export const MAX_LOG_PAGE = 1000;

@@ -6,9 +6,9 @@ import {
   type ComputedDefinitionEvent,
   type ComputedDefinitionsState,
 } from '../../../projections/computed-attributes';
-import type { DecodedEvent } from '../../events/codec';
+import type { DecodedEvent } from '../../events';
 import type { EventStore } from '../../event-store/event-store.port';
-import type { Position } from '../../event-store/position';
+import type { Position } from '../../event-store';
 import type { LoadedScope } from '../../read-models';
 import type { ComputedBackfill, ComputedWrites, ReadStore } from '../../read-store/read-store.port';
 import { definitionsAt } from './definitions-in-force';

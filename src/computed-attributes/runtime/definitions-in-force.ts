@@ -5,9 +5,9 @@ import {
   type ComputedDefinitionEvent,
   type ComputedDefinitionsState,
 } from '../../../projections/computed-attributes';
-import { decode, type DecodedEvent } from '../../events/codec';
+import { decode, type DecodedEvent } from '../../events';
 import type { EventStore, RecordedEvent } from '../../event-store/event-store.port';
-import { comparePositions, type Position } from '../../event-store/position';
+import { comparePositions, type Position } from '../../event-store';
 import { COMPUTED_ATTRIBUTES_STREAM } from '../stream';
 
 export function isComputedDefinitionEvent(decoded: DecodedEvent): boolean {

@@ -1,4 +1,4 @@
-import { WrongExpectedRevisionError } from '../../common/app-error';
+import { WrongExpectedRevisionError } from '../../common';
 import type { AppendResult, EventToAppend, ExpectedRevision } from '../event-store.port';
 import { comparePositions, type Position } from '../position';
 import type { StreamIds } from './stream-id-index';

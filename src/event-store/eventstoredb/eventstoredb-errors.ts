@@ -6,7 +6,7 @@ import {
   UnavailableError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { AppError, conflict, unavailable, WrongExpectedRevisionError } from '../../common/app-error';
+import { AppError, conflict, unavailable, WrongExpectedRevisionError } from '../../common';
 
 /**
  * Vendor errors stop here: callers see the service's own errors. Each EventStoreDB answer to an append, as the

@@ -1,4 +1,4 @@
-import { WrongExpectedRevisionError } from '../../common/app-error';
+import { WrongExpectedRevisionError } from '../../common';
 import type { AppendedEvent, AppendResult, EventToAppend, ExpectedRevision } from '../event-store.port';
 import type { OriginalRow, Statements } from './sqlite-statements';
 

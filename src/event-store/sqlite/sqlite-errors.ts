@@ -1,4 +1,4 @@
-import { AppError, unavailable } from '../../common/app-error';
+import { AppError, unavailable } from '../../common';
 
 const UNAVAILABLE = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_READONLY']);
 

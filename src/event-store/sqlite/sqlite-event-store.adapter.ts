@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { badRequest, unavailable } from '../../common/app-error';
+import { badRequest, unavailable } from '../../common';
 import type {
   AppendResult,
   EventStore,

@@ -1,11 +1,7 @@
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../../common/api-errors.decorator';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, RequireScope, unprocessable, validateBody } from '../../common';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { unprocessable } from '../../common/app-error';
-import { RequireScope } from '../../common/require-scope.decorator';
-import { validateBody } from '../../common/validate-body';
 import { namespaceSettingsProblems, simulate, type SimulateInput, type SimulateResult } from '../../../projections/identity-graph';
 import type { NamespaceSetting } from '../../../projections/model';
 

@@ -1,6 +1,5 @@
 import type { IdentityRef, LinkState } from '../../../projections/model';
-import type { PrivacyCounts } from '../../events/catalogue';
-import type { DecodedEvent } from '../../events/codec';
+import { type DecodedEvent, type PrivacyCounts } from '../../events';
 import type { SubjectSet } from '../subject-set';
 
 /** What an access request hands back: every record, event and link held for the subject, and the profile. */

@@ -1,8 +1,7 @@
 import { identityKey, type IdentityKey, type IdentityRef } from '../../../projections/model';
-import type { PrivacyCounts, SubjectErasedV1 } from '../../events/catalogue';
-import type { DecodedEvent } from '../../events/codec';
+import { type DecodedEvent, type PrivacyCounts, type SubjectErasedV1 } from '../../events';
 import type { EventStore } from '../../event-store/event-store.port';
-import type { Position } from '../../event-store/position';
+import type { Position } from '../../event-store';
 import { timelineEventOf } from '../../read-models';
 import type { ReadStore, TimelineEvent } from '../../read-store/read-store.port';
 import { buildAccessExport, countsOf } from '../access/access-export';

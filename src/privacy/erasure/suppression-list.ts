@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createHmac, randomBytes } from 'node:crypto';
 import { identityKey, type IdentityRef } from '../../../projections/model';
-import { TESSERA_CONFIG, type TesseraConfig } from '../../config/config';
+import { TESSERA_CONFIG, type TesseraConfig } from '../../config';
 import { SubjectKeys } from '../subject-keys';
 
 /** Distributed mode: how often an instance re-reads the list other instances add to. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { TesseraConfig } from '../../config/config';
+import type { TesseraConfig } from '../../config';
 import type { KeyStore } from './key-store.port';
 import { openMongoKeyStore } from './mongodb';
 import { openSqliteKeyStore } from './sqlite';

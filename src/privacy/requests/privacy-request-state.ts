@@ -1,5 +1,4 @@
-import type { DecodedEvent } from '../../events/codec';
-import type { PrivacyCounts, PrivacyRequestType } from '../../events/catalogue';
+import { type DecodedEvent, type PrivacyCounts, type PrivacyRequestType } from '../../events';
 
 export type PrivacyRequestStatus = 'pending' | 'running' | 'completed' | 'failed';
 

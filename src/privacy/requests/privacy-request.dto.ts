@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IdentityRefDto } from '../../common/identity-ref.dto';
+import { IdentityRefDto } from '../../common';
 import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 
 export class PrivacyRequestDto {

@@ -1,9 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../../common/api-errors.decorator';
-import { notFound } from '../../common/app-error';
-import { RequireScope } from '../../common/require-scope.decorator';
-import { validateBody } from '../../common/validate-body';
+import { ApiErrors, notFound, RequireScope, validateBody } from '../../common';
 import { PrivacyRequestAcceptedDto, PrivacyRequestDto, PrivacyRequestStatusDto } from './privacy-request.dto';
 import { PrivacyRequestsService } from './privacy-requests.service';
 

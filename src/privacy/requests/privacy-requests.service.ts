@@ -2,15 +2,20 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { QueryBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import type { IdentityRef } from '../../../projections/model';
-import { AppError, notFound, unprocessable } from '../../common/app-error';
-import { TESSERA_CONFIG, type TesseraConfig } from '../../config/config';
-import type { PrivacyCounts, PrivacyRequestAcceptedV1 } from '../../events/catalogue';
-import { decode, encode, type DecodedEvent } from '../../events/codec';
-import { deriveEventId } from '../../events/event-id';
+import { AppError, notFound, unprocessable } from '../../common';
+import { TESSERA_CONFIG, type TesseraConfig } from '../../config';
+import {
+  decode,
+  type DecodedEvent,
+  deriveEventId,
+  encode,
+  type PrivacyCounts,
+  type PrivacyRequestAcceptedV1,
+} from '../../events';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port';
-import type { Position } from '../../event-store/position';
-import { IdentitySettingsService } from '../../identity/identity-settings.service';
-import { GetProfileQuery } from '../../profiles/get-profile/get-profile.query';
+import type { Position } from '../../event-store';
+import { IdentitySettingsService } from '../../identity';
+import { GetProfileQuery } from '../../profiles';
 import { ReadModelWatermark } from '../../projector';
 import { READ_STORE, type ReadStore } from '../../read-store/read-store.port';
 import { buildAccessExport, type AccessExport } from '../access/access-export';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { identityKey, type IdentityKey, type IdentityRef } from '../../../projections/model';
-import type { DecodedEvent } from '../../events/codec';
-import { notFound, unavailable } from '../../common/app-error';
-import { TESSERA_CONFIG, type TesseraConfig } from '../../config/config';
+import type { DecodedEvent } from '../../events';
+import { notFound, unavailable } from '../../common';
+import { TESSERA_CONFIG, type TesseraConfig } from '../../config';
 import { EVENT_STORE, type EventStore } from '../../event-store/event-store.port';
 import { profileIdOf } from '../../read-models';
 import { ReadModelWatermark } from '../../projector';

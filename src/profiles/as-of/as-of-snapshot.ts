@@ -1,8 +1,8 @@
 import { createGraphState, type GraphState } from '../../../projections/identity-graph';
 import { rejectedPairLinks } from '../../../projections/history';
 import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
-import type { DecodedEvent } from '../../events/codec';
-import { maxPosition, type Position } from '../../event-store/position';
+import type { DecodedEvent } from '../../events';
+import { maxPosition, type Position } from '../../event-store';
 import {
   evolveRules,
   graphItemOf,

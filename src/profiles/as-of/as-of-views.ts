@@ -1,8 +1,8 @@
 import type { IdentityKey } from '../../../projections/model';
 import type { Fragment } from '../../../projections/unified-profile';
-import type { MergePolicy } from '../../merge-policies/merge-policy.decider';
+import type { MergePolicy } from '../../merge-policies';
 import { profileRecordFor, timelineEventOf } from '../../read-models';
-import { assertEventsQuery, compareEvents, decodeEventsCursor, toEventsPage } from '../../read-store/query-bounds';
+import { assertEventsQuery, compareEvents, decodeEventsCursor, toEventsPage } from '../../read-store';
 import type { EventsQuery, Page, ProfileDoc, TimelineEvent } from '../../read-store/read-store.port';
 import type { AsOfSnapshot } from './as-of-snapshot';
 

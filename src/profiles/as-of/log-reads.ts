@@ -1,6 +1,6 @@
-import { decode, type DecodedEvent } from '../../events/codec';
+import { decode, type DecodedEvent } from '../../events';
 import type { EventStore } from '../../event-store/event-store.port';
-import { comparePositions } from '../../event-store/position';
+import { comparePositions } from '../../event-store';
 import type { ItemIndexEntry } from '../../read-store/read-store.port';
 import { isRuleEvent, RULE_STREAMS } from '../../read-models';
 

@@ -1,7 +1,7 @@
-import { unprocessable } from '../../common/app-error';
-import type { DecodedEvent } from '../../events/codec';
+import { unprocessable } from '../../common';
+import type { DecodedEvent } from '../../events';
 import type { EventStore } from '../../event-store/event-store.port';
-import { comparePositions } from '../../event-store/position';
+import { comparePositions } from '../../event-store';
 import { graphItemOf } from '../../read-models';
 import type { ReadStore } from '../../read-store/read-store.port';
 import { identityKey, type IdentityKey } from '../../../projections/model';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { IdentitySettingsService } from '../../identity/identity-settings.service';
+import { IdentitySettingsService } from '../../identity';
 import { READ_STORE, type ReadStore } from '../../read-store';
 import { AsOfReader } from '../as-of/as-of-reader';
 import { snapshotGraph } from '../as-of/as-of-snapshot';

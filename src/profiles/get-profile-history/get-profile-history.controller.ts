@@ -1,9 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../../common/api-errors.decorator';
-import { RequireScope } from '../../common/require-scope.decorator';
-import { validateBody } from '../../common/validate-body';
+import { ApiErrors, RequireScope, validateBody } from '../../common';
 import { asOfTime } from '../as-of-time';
 import { ProfileHistoryQueryDto } from '../profile-query.dto';
 import { GetProfileHistoryQuery, type ProfileHistoryBody } from './get-profile-history.query';

@@ -1,9 +1,9 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { subjectHistory, type HistoryEntry, type HistoryStep } from '../../../projections/history';
 import { identityKey, type IdentityRef } from '../../../projections/model';
-import { badRequest } from '../../common/app-error';
-import type { DecodedEvent } from '../../events/codec';
-import { comparePositions, isPosition } from '../../event-store/position';
+import { badRequest } from '../../common';
+import type { DecodedEvent } from '../../events';
+import { comparePositions, isPosition } from '../../event-store';
 import {
   evolveRules,
   graphItemOf,
@@ -12,7 +12,7 @@ import {
   rejectedPairs,
   type ProjectionRules,
 } from '../../read-models';
-import { decodeCursor, encodeCursor } from '../../read-store/cursor';
+import { decodeCursor, encodeCursor } from '../../read-store';
 import { ComputedHistoryReader } from '../../computed-attributes';
 import { AudienceMembershipsReader, type HistoryTransition } from '../../audiences/audience-memberships.module';
 import type { ComputedChange } from '../../../projections/computed-attributes';

@@ -1,6 +1,6 @@
 import type { HistoryStep, SubjectChanges } from '../../../projections/history';
 import { parseIdentityKey, type IdentityRef, type LinkState } from '../../../projections/model';
-import type { DecodedEvent } from '../../events/codec';
+import type { DecodedEvent } from '../../events';
 
 /** One entry of GET .../history: a log event that shaped the profile, and what it changed. */
 export interface HistoryItemBody {

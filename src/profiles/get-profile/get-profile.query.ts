@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { notFound } from '../../common/app-error';
-import { TESSERA_CONFIG, TesseraConfig } from '../../config/config';
-import { IdentitySettingsService } from '../../identity/identity-settings.service';
-import { MergePoliciesService } from '../../merge-policies/merge-policies.service';
-import type { MergePolicy } from '../../merge-policies/merge-policy.decider';
+import { notFound } from '../../common';
+import { TESSERA_CONFIG, TesseraConfig } from '../../config';
+import { IdentitySettingsService } from '../../identity';
+import { MergePoliciesService, type MergePolicy } from '../../merge-policies';
 import { profileIdOf, profileRecordFor, type PrimaryStats } from '../../read-models';
 import { READ_STORE, type ReadStore } from '../../read-store';
 import type { Fragment } from '../../../projections/unified-profile';

@@ -1,8 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '../../common/require-scope.decorator';
-import { validateBody } from '../../common/validate-body';
+import { RequireScope, validateBody } from '../../common';
 import { ListProfilesQueryDto } from '../profile-query.dto';
 import { ListProfilesQuery, type ProfilePageBody } from './list-profiles.query';
 

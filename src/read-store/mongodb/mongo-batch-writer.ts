@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
-import { comparePositions } from '../../event-store/position';
+import { comparePositions } from '../../event-store';
 import { positionKey } from '../position-key';
 import type { Checkpoint, Fragment, ProfileRecord, ReadModelBatch, TimelineEvent } from '../read-store.port';
 import {

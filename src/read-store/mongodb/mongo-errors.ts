@@ -1,5 +1,5 @@
 import { BSON, MongoError } from 'mongodb';
-import { AppError } from '../../common/app-error';
+import { AppError } from '../../common';
 import { ReadModelRejectedError } from '../read-model-rejected';
 
 const DUPLICATE_KEY = 11000;

@@ -2,7 +2,7 @@ import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { graphFromParts, profilePage } from '../shared-reads';
 import type { ChangeItem } from '../../../projections/change-feed';
 import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
-import type { Position } from '../../event-store/position';
+import { comparePositions, type Position } from '../../event-store';
 import { modelPrefix } from '../model-version';
 import { assertLimit, decodeProfilesCursor } from '../query-bounds';
 import type {
@@ -31,7 +31,6 @@ import type {
   SubjectErasure,
   TimelineEvent,
 } from '../read-store.port';
-import { comparePositions } from '../../event-store/position';
 import { computedBackfills, computedStates, computedValues, dueComputed, eraseComputed, writeComputed } from './mongo-computed';
 import { countChangesAfter, eraseChanges, getChange, lastChangeId, readChanges } from './mongo-change-feed';
 import { eraseInMongo } from './mongo-erasure';

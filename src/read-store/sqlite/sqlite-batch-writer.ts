@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { comparePositions } from '../../event-store/position';
+import { comparePositions } from '../../event-store';
 import { positionKey } from '../position-key';
 import type { Checkpoint, ReadModelBatch } from '../read-store.port';
 import type { AudienceTables } from './sqlite-audiences';

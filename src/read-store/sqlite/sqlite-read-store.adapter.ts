@@ -2,8 +2,7 @@ import Database from 'better-sqlite3';
 import { graphFromParts, profilePage } from '../shared-reads';
 import type { ChangeItem } from '../../../projections/change-feed';
 import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
-import type { Position } from '../../event-store/position';
-import { comparePositions } from '../../event-store/position';
+import { comparePositions, type Position } from '../../event-store';
 import { modelPrefix } from '../model-version';
 import {
   assertLimit,

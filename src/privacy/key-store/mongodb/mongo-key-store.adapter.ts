@@ -1,5 +1,5 @@
 import { Binary, MongoClient, MongoServerError, type Collection } from 'mongodb';
-import { AppError } from '../../../common/app-error';
+import { AppError } from '../../../common';
 import type { KeyStore } from '../key-store.port';
 
 interface KeyDoc {
