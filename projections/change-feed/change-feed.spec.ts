@@ -1,4 +1,5 @@
 import {
+  audienceChanges,
   changeId,
   deriveProfileChanges,
   eraseFromFeed,
@@ -156,5 +157,21 @@ describe('eraseFromFeed', () => {
 
   it('notices a current profile the feed never named', () => {
     expect(eraseFromFeed(new Set(['pE']), [], ['pE'], '0099', 0, 3).notices.map((n) => n.id)).toEqual([erasureId('0099', 3)]);
+  });
+});
+
+describe('audienceChanges', () => {
+  it('numbers transitions after the entry’s profile items, exits before entries, and skips those without a position', () => {
+    const existing = numberChanges({ key: '0007', at: 0 }, [{ type: 'profile.updated', profileId: 'p1', changed: ['attributes'] }]);
+    const at = '2024-01-01T00:00:00.000Z';
+    const out = audienceChanges(existing, [
+      { profileId: 'p1', audienceId: 'vip', kind: 'entered', at, cause: { position: '7' } },
+      { profileId: 'p1', audienceId: 'churn', kind: 'exited', at, cause: { position: '7' } },
+      { profileId: 'p2', audienceId: 'vip', kind: 'exited', at, cause: {} },
+    ], (p) => p.padStart(4, '0'));
+    expect(out).toEqual([
+      { id: changeId('0007', 1), at, type: 'audience.exited', profileId: 'p1', audienceId: 'churn' },
+      { id: changeId('0007', 2), at, type: 'audience.entered', profileId: 'p1', audienceId: 'vip' },
+    ]);
   });
 });

@@ -4,3 +4,4 @@ export * from './profile-changes';
 export * from './profile-snapshot';
 export * from './profile-change-tracker';
 export * from './erasure-changes';
+export * from './audience-changes';

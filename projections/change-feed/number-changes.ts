@@ -31,3 +31,14 @@ const CHANGE_ID = /^\d{1,64}-e?\d{8}$/;
 export function isChangeId(value: string): boolean {
   return CHANGE_ID.test(value);
 }
+
+/** The next free ordinal of a cause among items already numbered (other projections' items for the same entry). */
+export function nextOrdinal(items: readonly ChangeItem[], causeKey: string): number {
+  const prefix = `${causeKey}-`;
+  let next = 0;
+  for (const item of items) {
+    const ordinal = item.id.startsWith(prefix) ? Number(item.id.slice(prefix.length)) : NaN;
+    if (Number.isInteger(ordinal) && ordinal >= next) next = ordinal + 1;
+  }
+  return next;
+}

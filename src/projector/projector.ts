@@ -11,6 +11,7 @@ import { loadScope } from './batch-scope';
 import { parkOnRefusal, ProjectorParkedError, type ParkedAt } from './projector-parked';
 import { loadRules } from './load-rules';
 import { rederivedChanges } from './rederive-changes';
+import { withAudienceChanges } from './audience-feed';
 import { rederiveGraphs } from './rederive';
 import { takeBatches } from './take-batches';
 import { PositionWaiters } from './position-waiters';
@@ -194,7 +195,7 @@ export class Projector {
   private async commitSegment(segment: DecodedEvent[], end: Position): Promise<void> {
     const ctx = this.context();
     const writes = segment.length === 0 ? {} : projectBatch(await this.scopeOf(segment, ctx), segment, ctx);
-    if (segment.length > 0) writes.audiences = await this.audiences.afterBatch(writes, segment);
+    if (segment.length > 0) writes.audiences = await withAudienceChanges(this.audiences, writes, () => this.audiences.afterBatch(writes, segment));
     try {
       await this.commit(writes, end);
     } catch (error) {
@@ -202,7 +203,7 @@ export class Projector {
       for (const event of segment) {
         const eventCtx = this.context();
         const own = projectBatch(await this.scopeOf([event], eventCtx), [event], eventCtx);
-        own.audiences = await this.audiences.afterBatch(own, [event]);
+        own.audiences = await withAudienceChanges(this.audiences, own, () => this.audiences.afterBatch(own, [event]));
         await parkOnRefusal(event, () => this.commit(own, event.position));
       }
       await this.commit({}, end);

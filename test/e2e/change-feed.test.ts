@@ -90,6 +90,19 @@ describe('change feed and destinations', () => {
     ]);
   });
 
+  it('audience transitions caused by items come in the feed right after the profile items of the same item', async () => {
+    const defined = await app.call('PUT', '/v1/audiences/gold', { body: { name: 'Gold', condition: { attribute: 'tier', op: 'eq', value: 'gold-aud' } } });
+    expect(defined.status).toBe(200);
+    await app.momentAfter(defined.body.position);
+    const start = await lastChange();
+    await app.ingest('/v1/records', record('aud-1', 'aud-1', { tier: 'gold-aud' }));
+    await app.momentAfter(await app.ingest('/v1/records', { ...record('aud-2', 'aud-1', { tier: 'silver' }), timestamp: '2024-05-02T12:00:00Z' }));
+    const changes = (await app.getOk(`/v1/changes?from=${start}`)).items;
+    expect(changes.map((c: { type: string }) => c.type)).toEqual(['profile.created', 'audience.entered', 'profile.updated', 'audience.exited']);
+    expect(changes[1]).toMatchObject({ audienceId: 'gold', profileId: changes[0].profileId, at: changes[0].at });
+    expect(changes[3]).toMatchObject({ audienceId: 'gold', profileId: changes[0].profileId });
+  });
+
   it('pages by exclusive cursor and filters by type; bad cursors, limits and types are 400s', async () => {
     const all = (await app.getOk('/v1/changes?limit=1000')).items;
     const page = await app.getOk(`/v1/changes?from=${all[0].id}&limit=2`);
