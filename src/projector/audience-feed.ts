@@ -1,6 +1,5 @@
 import { audienceChanges, type MembershipTransition } from '../../projections/change-feed';
-import type { ReadModelBatch } from '../read-store';
-import { positionKey } from '../read-store/position-key';
+import { positionKey, type ReadModelBatch } from '../read-store';
 
 /** The hook the audience runtime calls with every transition it decides. */
 export interface TransitionSource<T extends MembershipTransition> {
