@@ -10,9 +10,9 @@ import {
   type TransitionCause,
 } from '../../../projections/audiences';
 import { compileDefinition, type CompiledDefinition } from '../../../projections/computed-attributes';
-import { decode, type DecodedEvent } from '../../events/codec';
+import { decode, type DecodedEvent } from '../../events';
 import type { EventStore } from '../../event-store/event-store.port';
-import { comparePositions, type Position } from '../../event-store/position';
+import { comparePositions, type Position } from '../../event-store';
 import type { AudienceBackfill, AudienceWrites, ComputedWrites, ReadModelBatch, ReadStore } from '../../read-store/read-store.port';
 import { AUDIENCES_STREAM } from '../audience-definitions.service';
 import { changeOfItems, lastItemByGraph, movedValues, reshapedProfiles } from './batch-change';
