@@ -6,18 +6,19 @@ import { evolveDefinitions, initialDefinitions, type AudienceDefinitions } from 
 import { buildDependencyIndex } from './dependency-index';
 import type { ProfileView } from './evaluate';
 import { evaluateAll, regraph, reevaluate, type AudienceEngine, type Membership, type Transition } from './membership';
+import { WindowEngineModel } from './window-engine.fixture';
 
 /**
  * For random logs (attribute writes, identities, events, merges, splits, erasures, definition saves) and random
  * "now"s moving forward, the memberships kept incrementally (only the affected audiences re-evaluated, with the
  * transitions folded) equal a naive evaluation of every definition against every profile at that moment.
- * Counting is done naively on both sides here: the window engine has its own tests; this one is about what
- * audiences do with its counts.
+ * The incremental side gets its counts from the window engine of computed attributes (WindowEngineModel), the
+ * naive side counts every definition's events itself: so the one engine and audiences are checked together.
  */
 interface Person {
   attributes: Record<string, unknown>;
   namespaces: Set<string>;
-  events: Array<{ type: string; at: number; data: Record<string, unknown> }>;
+  events: Array<{ type: string; at: number; data: Record<string, unknown>; position: string }>;
 }
 
 const TYPES = ['purchase', 'view'];
@@ -115,6 +116,14 @@ function runLog(conditions: Condition[], steps: Step[], defineAt: number[]): voi
   let engine: AudienceEngine = { definitions: initialDefinitions(), index: buildDependencyIndex(initialDefinitions()) };
   let defined = 0;
   let nextId = 0;
+  let position = 0;
+  const windows = new WindowEngineModel(() => now);
+  /** The profile as the projector sees it: its counts from the window engine. */
+  const live = (profileId: string): ProfileView => ({
+    ...viewOf(people.get(profileId)!, initialDefinitions(), now),
+    computed: windows.values(profileId, engine.definitions),
+  });
+  const liveCounts = (profileId: string) => windows.values(profileId, engine.definitions);
   const idOf = (p: number) => [...people.keys()].sort()[p % Math.max(1, people.size)];
   for (let i = 0; i < 4; i++) people.set(`p${nextId++}`, { attributes: {}, namespaces: new Set(), events: [] });
   for (const p of people.keys()) memberships.set(p, new Map());
@@ -128,8 +137,8 @@ function runLog(conditions: Condition[], steps: Step[], defineAt: number[]): voi
       memberships.set(t.profileId, held);
     }
   };
-  const touch = (profileId: string, before: Record<string, number>, change: Parameters<typeof reevaluate>[2]) => {
-    const view = viewOf(people.get(profileId)!, engine.definitions, now);
+  const touch = (profileId: string, before: Record<string, unknown>, change: Parameters<typeof reevaluate>[2]) => {
+    const view = live(profileId);
     const computed = Object.keys(view.computed).filter((k) => view.computed[k] !== before[k]);
     const result = reevaluate(engine, { profileId, view, memberships: memberships.get(profileId)! }, { ...change, computed }, at(), { kind: 'item' });
     apply(result.transitions);
@@ -140,7 +149,7 @@ function runLog(conditions: Condition[], steps: Step[], defineAt: number[]): voi
     const definitions = evolveDefinitions(engine.definitions, { type: 'AudienceSaved', data: { audienceId, name: audienceId, condition: conditions[defined]!, version: 1 } }, at());
     engine = { definitions, index: buildDependencyIndex(definitions) };
     defined++;
-    for (const profileId of people.keys()) touch(profileId, countsOf(people.get(profileId)!, definitions, now), { audiences: [audienceId] });
+    for (const profileId of people.keys()) touch(profileId, liveCounts(profileId), { audiences: [audienceId] });
   };
 
   steps.forEach((s, index) => {
@@ -155,7 +164,7 @@ function runLog(conditions: Condition[], steps: Step[], defineAt: number[]): voi
     if (people.size === 0 && s.kind !== 'advance') return;
     const id = s.kind === 'advance' || s.kind === 'define' ? undefined : idOf(s.p)!;
     const person = id ? people.get(id)! : undefined;
-    const before = person ? countsOf(person, engine.definitions, now) : {};
+    const before = id ? liveCounts(id) : {};
     if (s.kind === 'attribute') {
       if (s.value === null) delete person!.attributes[s.key];
       else person!.attributes[s.key] = s.value;
@@ -164,10 +173,12 @@ function runLog(conditions: Condition[], steps: Step[], defineAt: number[]): voi
       person!.namespaces.add(s.namespace);
       touch(id!, before, { identities: [s.namespace] });
     } else if (s.kind === 'event') {
-      person!.events.push({ type: s.type, at: now - s.back * 1000, data: { total: s.total } });
+      const event = { type: s.type, at: now - s.back * 1000, data: { total: s.total }, position: String(++position) };
+      person!.events.push(event);
+      windows.event(id!, { type: event.type, timestamp: event.at, position: event.position, data: event.data }, engine.definitions);
       touch(id!, before, { eventTypes: [s.type] });
     } else if (s.kind === 'advance') {
-      const counts = new Map([...people].map(([p, x]) => [p, countsOf(x, engine.definitions, now)]));
+      const counts = new Map([...people.keys()].map((p) => [p, liveCounts(p)]));
       now += s.seconds * 1000;
       for (const p of people.keys()) touch(p, counts.get(p)!, {});
     } else regraphStep(s, id!);
@@ -182,19 +193,23 @@ function runLog(conditions: Condition[], steps: Step[], defineAt: number[]): voi
       const [a, b] = [people.get(id)!, people.get(other)!];
       people.set(id, { attributes: { ...b.attributes, ...a.attributes }, namespaces: new Set([...a.namespaces, ...b.namespaces]), events: [...a.events, ...b.events] });
       people.delete(other);
+      windows.merge(id, other);
       before.set(id, memberships.get(id)!).set(other, memberships.get(other)!);
-      after.push({ profileId: id, view: viewOf(people.get(id)!, engine.definitions, now) });
+      after.push({ profileId: id, view: live(id) });
     } else if (s.kind === 'split') {
       const whole = people.get(id)!;
       const newId = `p${nextId++}`;
       const half = Math.floor(whole.events.length / 2);
       people.set(id, { attributes: whole.attributes, namespaces: new Set([...whole.namespaces].slice(1)), events: whole.events.slice(half) });
       people.set(newId, { attributes: {}, namespaces: new Set([...whole.namespaces].slice(0, 1)), events: whole.events.slice(0, half) });
+      const asComputed = (p: string) => people.get(p)!.events.map((e) => ({ type: e.type, timestamp: e.at, position: e.position, data: e.data }));
+      windows.split([{ profileId: id, events: asComputed(id) }, { profileId: newId, events: asComputed(newId) }], engine.definitions);
       before.set(id, memberships.get(id)!);
-      after.push({ profileId: id, view: viewOf(people.get(id)!, engine.definitions, now) });
-      after.push({ profileId: newId, view: viewOf(people.get(newId)!, engine.definitions, now) });
+      after.push({ profileId: id, view: live(id) });
+      after.push({ profileId: newId, view: live(newId) });
     } else {
       people.delete(id);
+      windows.drop(id);
       before.set(id, memberships.get(id)!);
     }
     const result = regraph(engine, before, after, at(), { kind: s.kind === 'erase' ? 'erasure' : s.kind === 'merge' ? 'merge' : 'split' });
