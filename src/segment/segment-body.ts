@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, badRequest } from '../common';
+import type { WriteKeys } from './write-keys';
 
 /**
  * How bodies reach the Segment routes. SDKs send JSON under any content type (the browser library says text/plain
@@ -20,7 +21,7 @@ const MAX_COMPRESSED_BYTES = MAX_SEGMENT_BODY_BYTES + 1024;
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 
-export function registerSegmentBodies(fastify: FastifyInstance, routes: ReadonlySet<string>): void {
+export function registerSegmentBodies(fastify: FastifyInstance, routes: ReadonlySet<string>, writeKeys: WriteKeys): void {
   const ours = (request: FastifyRequest) => routes.has(request.routeOptions.url ?? '');
   fastify.addHook('onRequest', (request, reply, done) => {
     // Write-only routes answering {"success"}: letting any page read that answer exposes nothing (see README).
@@ -29,6 +30,8 @@ export function registerSegmentBodies(fastify: FastifyInstance, routes: Readonly
   });
   fastify.addHook('preParsing', async (request, reply, payload) => {
     if (!ours(request) || request.method !== 'POST') return payload;
+    // A caller with a wrong key costs no body read and no inflating.
+    writeKeys.refuseUnknownBasic(request.headers.authorization);
     const body = await decodeBody(await readCapped(payload as Readable, reply), request.headers['content-encoding']);
     // Already inflated: the JSON parser must not decode it again.
     request.headers = { 'content-type': 'application/json', 'content-length': String(body.length), 'content-encoding': 'identity' };

@@ -1,8 +1,7 @@
-import { Body, Controller, Header, HttpCode, Inject, Options, Post, Req } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Options, Post, Req } from '@nestjs/common';
 import { ApiBasicAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common';
-import { TESSERA_CONFIG, TesseraConfig } from '../config';
 import { SegmentAnswer, SegmentIngestion } from './segment-ingestion';
 import { CallType } from './segment-message';
 import { SegmentAnswerDto, SegmentBatchDto, SegmentMessageDto, SegmentRefusals, SEGMENT_DESCRIPTION } from './segment.dto';
@@ -29,14 +28,10 @@ const ALL_PATHS = Object.values(SEGMENT_ROUTES).flat();
 @ApiBasicAuth()
 @Controller('v1')
 export class SegmentController {
-  private readonly writeKeys: WriteKeys;
-
   constructor(
     private readonly segment: SegmentIngestion,
-    @Inject(TESSERA_CONFIG) config: TesseraConfig,
-  ) {
-    this.writeKeys = new WriteKeys(config.segment.writeKeys);
-  }
+    private readonly writeKeys: WriteKeys,
+  ) {}
 
   @Post(SEGMENT_ROUTES.identify)
   @Doc('identify', 'A record of the person: attributes = traits')

@@ -6,6 +6,7 @@ import { IdentityModule, IdentitySettingsService } from '../identity';
 import { registerSegmentBodies } from './segment-body';
 import { SegmentController, SEGMENT_PATHS } from './segment.controller';
 import { SegmentIngestion } from './segment-ingestion';
+import { WriteKeys } from './write-keys';
 
 /**
  * Start-up wiring: the body handling of the Segment routes on the HTTP server, and the check that every namespace
@@ -17,12 +18,13 @@ export class SegmentStartup implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly settings: IdentitySettingsService,
+    private readonly writeKeys: WriteKeys,
     @Inject(TESSERA_CONFIG) private readonly config: TesseraConfig,
   ) {}
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance() as FastifyInstance | undefined;
-    if (fastify) registerSegmentBodies(fastify, SEGMENT_PATHS);
+    if (fastify) registerSegmentBodies(fastify, SEGMENT_PATHS, this.writeKeys);
   }
 
   onApplicationBootstrap(): void {
@@ -44,6 +46,10 @@ export class SegmentStartup implements OnModuleInit, OnApplicationBootstrap {
 @Module({
   imports: [IdentityModule],
   controllers: [SegmentController],
-  providers: [SegmentIngestion, SegmentStartup],
+  providers: [
+    SegmentIngestion,
+    SegmentStartup,
+    { provide: WriteKeys, useFactory: (config: TesseraConfig) => new WriteKeys(config.segment.writeKeys), inject: [TESSERA_CONFIG] },
+  ],
 })
 export class SegmentModule {}

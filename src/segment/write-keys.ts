@@ -29,6 +29,12 @@ export class WriteKeys {
     );
   }
 
+  /** Refuses a Basic header naming an unknown key before the body is read (a body key is checked once parsed). */
+  refuseUnknownBasic(authorization: string | undefined): void {
+    const basic = basicUser(authorization);
+    if (basic !== undefined && this.find(digest(basic)) === undefined) throw new AppError('UNAUTHENTICATED', 401, 'Unknown Segment write key');
+  }
+
   private find(presented: Buffer): string | undefined {
     let found: string | undefined;
     for (const key of this.keys) if (timingSafeEqual(key.digest, presented)) found = key.source;

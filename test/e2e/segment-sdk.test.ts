@@ -43,10 +43,12 @@ describe('@segment/analytics-node 3.1.0', () => {
     expect(profile.attributes).toEqual({ plan: 'pro', email: 'Tom@Acme.com', address: { city: 'Basel' }, groups: { acme: { name: 'Acme', employees: 40 } } });
     expect(profile.identities.map((i: { namespace: string; id: string }) => `${i.namespace}:${i.id}`).sort()).toEqual(['CRMID:user-n1', 'ECID:anon-n1', 'Email:tom@acme.com']);
     expect(profile.sources).toEqual(['node-server']);
+    // Calls made within one millisecond share a timestamp, so their timeline order is not theirs: compare by type.
     const events = await app.getOk('/v1/profiles/CRMID/user-n1/events?order=asc');
-    expect(events.items.map((e: { type: string; data: object; source: string }) => [e.type, e.data, e.source])).toEqual([
-      ['Product Viewed', { sku: 'A-1', price: 12.5 }, 'node-server'],
+    const byType = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+    expect(events.items.map((e: { type: string; data: object; source: string }) => [e.type, e.data, e.source]).sort(byType)).toEqual([
       ['Page Viewed', { url: '/pricing', name: 'Pricing', category: 'Docs' }, 'node-server'],
+      ['Product Viewed', { sku: 'A-1', price: 12.5 }, 'node-server'],
       ['Screen Viewed', { name: 'Home' }, 'node-server'],
     ]);
   });
