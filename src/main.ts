@@ -7,8 +7,10 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { registerBodyParsers } from './common/body-parsers';
 import { HttpErrorFilter } from './common/http-error.filter';
+import { httpLayerOptions, rejectMalformedQueries } from './common/http-layer-errors';
 import { createLogger, PinoNestLogger } from './common/logger';
 import { setupOpenApi } from './common/openapi';
+import { RouteTable } from './common/route-table';
 import { ConfigError, TesseraConfig } from './config/config';
 import { loadConfig } from './config/load-config';
 import { MetricsService } from './metrics/metrics.service';
@@ -29,7 +31,12 @@ export interface RunningApp {
 /** Builds and initialises the app without listening (for in-process tests use startApp with PORT 0). */
 export async function createApp(config: TesseraConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const adapter = new FastifyAdapter({ bodyLimit: config.limits.maxRequestBytes, logger: false, return503OnClosing: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.limits.maxRequestBytes,
+    logger: false,
+    return503OnClosing: true,
+    ...httpLayerOptions(logger),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.modules), adapter, {
     bodyParser: false,
     logger: new PinoNestLogger(logger),
@@ -37,9 +44,12 @@ export async function createApp(config: TesseraConfig, options: AppOptions = {})
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   registerBodyParsers(fastify, config.limits.maxRequestBytes);
+  rejectMalformedQueries(fastify);
+  const routes = new RouteTable();
+  routes.attach(fastify);
   observeRequests(fastify, app.get(MetricsService), logger);
   // Nest routes fastify's own errors (body parsing, media type, 404) through its filters too: one place for all.
-  app.useGlobalFilters(new HttpErrorFilter(logger));
+  app.useGlobalFilters(new HttpErrorFilter(logger, routes));
   setupOpenApi(app);
   await app.init();
   return app;

@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { errorBody, mapError } from './error-body';
+import { errorBody, HTTP_LAYER_ERRORS, layerError, mapError, type MappedError } from './error-body';
+import type { RouteTable } from './route-table';
 
 /**
  * The one place errors become HTTP responses. Client faults keep their stable code; anything else is a server
@@ -9,16 +10,30 @@ import { errorBody, mapError } from './error-body';
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** Tells a wrong method (405) from an unknown path (404). */
+    private readonly routes: RouteTable,
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const mapped = mapError(error);
     if (mapped) {
-      void reply.status(mapped.status).send(mapped.body);
+      const wrongMethod = this.wrongMethod(mapped, host.switchToHttp().getRequest<FastifyRequest>(), reply);
+      void reply.status(wrongMethod?.status ?? mapped.status).send(wrongMethod?.body ?? mapped.body);
       return;
     }
     this.logger.error({ err: error }, 'unhandled error while serving a request');
     void reply.status(500).send(errorBody('INTERNAL', 'The service failed to handle the request'));
+  }
+
+  /** A route-not-found whose path other methods answer: 405 with `Allow`, naming them. */
+  private wrongMethod(mapped: MappedError, request: FastifyRequest, reply: FastifyReply): MappedError | undefined {
+    if (mapped.body.error.code !== HTTP_LAYER_ERRORS.routeNotFound[0]) return undefined;
+    const allowed = this.routes.allowedMethods(request.url);
+    if (allowed.length === 0 || allowed.includes(request.method)) return undefined;
+    void reply.header('allow', allowed.join(', '));
+    return layerError(HTTP_LAYER_ERRORS.methodNotAllowed, [{ message: `Use ${allowed.join(', ')}`, allowed }]);
   }
 }

@@ -15,6 +15,7 @@ import { GetProfileController } from './get-profile/get-profile.controller';
 import { GetProfileHandler } from './get-profile/get-profile.query';
 import { ListProfilesController } from './list-profiles/list-profiles.controller';
 import { ListProfilesHandler } from './list-profiles/list-profiles.query';
+import { LookupProfileController } from './lookup-profile/lookup-profile.controller';
 import { AsOfReader } from './as-of/as-of-reader';
 import { SubjectLookup } from './subject-lookup';
 
@@ -24,6 +25,7 @@ import { SubjectLookup } from './subject-lookup';
   controllers: [
     ListProfilesController,
     GetProfileController,
+    LookupProfileController,
     GetProfileEventsController,
     GetProfileGraphController,
     GetProfileHistoryController,

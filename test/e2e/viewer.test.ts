@@ -174,6 +174,23 @@ describe('profile viewer (real service)', () => {
     expect(chain.join('\n')).toContain('IDFA:A1B2-C3D4');
   });
 
+  it('shows a profile looked up by a value no path can carry (.), with its graph and timeline', async () => {
+    const owner = { namespace: 'CRMID', id: 'dot-owner' };
+    const dot = { namespace: 'ECID', id: '.' };
+    await ingest([
+      { kind: 'record', id: 'dot-1', source: 'crm', identities: [owner, dot], attributes: { name: { first: 'Dot' } } },
+      { kind: 'event', id: 'dot-e1', source: 'web', type: 'pageView', timestamp: new Date().toISOString(), identities: [dot] },
+    ]);
+    const { page, errors } = await openPage(browser, `${running.url}/#/profile/ECID/.`);
+    await waitForText(page, cell('name.first', 'value'), 'Dot');
+    await waitForCount(page, '.graph-node:not(.outside)', 2);
+    expect(await nodeKeys(page)).toEqual(['CRMID:dot-owner', 'ECID:.']);
+    await waitForCount(page, '.timeline-event', 1);
+    await page.locator('.graph-node[data-key="CRMID:dot-owner"]').click();
+    await waitForCount(page, '[data-testid="explain-chain"] li', 1);
+    expect(errors).toEqual([]);
+  });
+
   it('reproduces the public identity-linking scenarios in the simulator', async () => {
     const file = loadScenarioFile();
     const { page, errors } = await openPage(browser, `${running.url}/#/simulator`);
