@@ -1,4 +1,4 @@
-import type { DecodedEvent } from '../../events/codec';
+import type { DecodedEvent } from '../../events';
 import type { ReadModelBatch } from '../../read-store/read-store.port';
 import { changeOfItems, lastItemByGraph, movedValues, reshapedProfiles } from './batch-change';
 

@@ -1,7 +1,7 @@
 import type { ProfileChange, TransitionCause } from '../../../projections/audiences';
 import { identityKey } from '../../../projections/model';
 import { flattenAttributes } from '../../../projections/unified-profile';
-import type { DecodedEvent } from '../../events/codec';
+import type { DecodedEvent } from '../../events';
 import type { ReadModelBatch } from '../../read-store/read-store.port';
 
 /* What one batch of items changed, as audiences need it: pure, from the batch's writes and its log events. */
