@@ -5,6 +5,12 @@
  * SSE_HEARTBEAT_MS how long a quiet change stream waits before sending a comment line.
  */
 export interface DestinationsConfig {
+  /**
+   * Whether this instance runs the delivery loops (DESTINATION_DELIVERY=on|off). With several API instances on one
+   * store, exactly one should deliver: two loops on one destination would each send every change and could
+   * interleave their orders at the receiver.
+   */
+  deliver: boolean;
   timeoutMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -14,6 +20,7 @@ export interface DestinationsConfig {
 }
 
 export const DEFAULT_DESTINATIONS: DestinationsConfig = {
+  deliver: true,
   timeoutMs: 10_000,
   retryBaseMs: 5_000,
   retryMaxMs: 10 * 60_000,
@@ -24,9 +31,12 @@ export const DEFAULT_DESTINATIONS: DestinationsConfig = {
 
 type IntParser = (name: string, fallback: number, min: number, max: number) => number;
 
-export function parseDestinationsConfig(int: IntParser): DestinationsConfig {
+export function parseDestinationsConfig(int: IntParser, env: Record<string, string | undefined> = {}, problems: string[] = []): DestinationsConfig {
   const d = DEFAULT_DESTINATIONS;
+  const delivery = env.DESTINATION_DELIVERY?.trim().toLowerCase() || 'on';
+  if (delivery !== 'on' && delivery !== 'off') problems.push(`DESTINATION_DELIVERY must be on or off, got "${env.DESTINATION_DELIVERY}"`);
   return {
+    deliver: delivery !== 'off',
     timeoutMs: int('DESTINATION_TIMEOUT_MS', d.timeoutMs, 100, 600_000),
     retryBaseMs: int('DESTINATION_RETRY_BASE_MS', d.retryBaseMs, 1, 3_600_000),
     retryMaxMs: int('DESTINATION_RETRY_MAX_MS', d.retryMaxMs, 1, 86_400_000),

@@ -33,7 +33,16 @@ export class DestinationsService implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const destination of await this.store.list()) if (destination.enabled) this.loopOf(destination.id).start();
+    for (const destination of await this.store.list()) if (destination.enabled) this.startLoop(destination.id);
+  }
+
+  /** Loops run only on the instance that delivers (DESTINATION_DELIVERY); the others only manage definitions. */
+  private startLoop(id: string): void {
+    if (this.settings().deliver) this.loopOf(id).start();
+  }
+
+  private settings() {
+    return this.config.destinations ?? DEFAULT_DESTINATIONS;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -47,10 +56,9 @@ export class DestinationsService implements OnApplicationBootstrap, OnApplicatio
     const secret = newSecret();
     const cursor = await this.feed.lastChangeId();
     const { created } = await this.store.put(definition, { secret, cursor, createdAt: Date.now() });
-    const loop = this.loopOf(id);
     if (definition.enabled) {
-      loop.start();
-      loop.poke();
+      this.startLoop(id);
+      this.loops.get(id)?.poke();
     }
     const view = await this.view(id);
     return created ? { ...view, secret } : view;
@@ -80,18 +88,17 @@ export class DestinationsService implements OnApplicationBootstrap, OnApplicatio
     }
     const stored = await this.store.get(id);
     if (!stored) throw destinationNotFound(id);
-    const loop = this.loopOf(id);
-    await loop.stop();
+    await this.loops.get(id)?.stop();
     const { lastDeliveredAt, lastError } = stored;
     await this.store.saveProgress(id, { cursor: from === '' ? undefined : from, lastDeliveredAt, lastError });
-    if (stored.enabled) loop.start();
+    if (stored.enabled) this.startLoop(id);
     return this.view(id);
   }
 
   private loopOf(id: string): DeliveryLoop {
     let loop = this.loops.get(id);
     if (!loop) {
-      const settings = this.config.destinations ?? DEFAULT_DESTINATIONS;
+      const settings = this.settings();
       loop = new DeliveryLoop(id, {
         store: this.store,
         feed: this.feed,

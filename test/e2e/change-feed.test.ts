@@ -203,3 +203,19 @@ describe('change feed and destinations: scopes and logs', () => {
     expect((await app.call('GET', '/v1/changes/stream')).status).toBe(401);
   });
 });
+
+describe('destinations: an instance that does not deliver', () => {
+  it('with DESTINATION_DELIVERY=off manages destinations but sends nothing; the lag shows what waits', async () => {
+    const app = await startTestApp({ DESTINATION_DELIVERY: 'off' });
+    const hook = await startReceiver();
+    try {
+      expect((await app.call('PUT', '/v1/destinations/elsewhere', { body: { url: hook.url } })).status).toBe(200);
+      await app.momentAfter(await app.ingest('/v1/records', record('off-1', 'off-1', { a: 1 })));
+      expect(await app.getOk('/v1/destinations/elsewhere')).toMatchObject({ status: 'active', lag: 1, lastDeliveredAt: null });
+      expect(hook.deliveries).toEqual([]);
+    } finally {
+      await app.close();
+      await hook.close();
+    }
+  });
+});
