@@ -20,7 +20,7 @@ export type ValuesListener = (rows: Array<{ graphId: string; at: number }>, writ
 /** Lapses and backfill steps run this often between batches; a lapse applies within a second of falling due. */
 export const TICK_MS = 200;
 const LAPSES_PER_TICK = 500;
-const BACKFILL_PAGE = 100;
+const BACKFILL_PAGE = 20;
 /** How long one round may spend on backfill pages before batches get their turn (freshness stays low meanwhile). */
 const BACKFILL_SLICE_MS = 20;
 
