@@ -108,7 +108,7 @@ export function parseConfig(env: Env): TesseraConfig {
     },
     logEncryption: parseOnOff(env, 'LOG_ENCRYPTION', true, problems),
     segment: parseSegmentConfig(env, problems),
-    destinations: parseDestinationsConfig(int),
+    destinations: parseDestinationsConfig(int, env, problems),
   };
   problems.push(...crossChecks(config));
   if (problems.length > 0) throw new ConfigError(problems);
