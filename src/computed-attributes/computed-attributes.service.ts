@@ -50,6 +50,12 @@ export class ComputedAttributesService {
     return names.map((name) => this.view(this.state.definitions.get(name)!, backfills.get(name)));
   }
 
+  /** The definitions in force, by name, from memory: what every profile read shows (no read-store query). */
+  async inForce(): Promise<ComputedAttributeDefinition[]> {
+    await this.fresh();
+    return [...this.state.definitions.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
   async get(name: string): Promise<ComputedAttributeView> {
     await this.fresh();
     if (!this.state.definitions.has(name)) await this.refresh();

@@ -28,7 +28,9 @@ export class ComputedValuesReader {
   ) {}
 
   async current(graphId: string): Promise<ComputedValues> {
-    const [definitions, rows] = await Promise.all([this.definitions.list(), this.store.getComputedValues([graphId])]);
+    const definitions = await this.definitions.inForce();
+    if (definitions.length === 0) return {};
+    const rows = await this.store.getComputedValues([graphId]);
     const stored = rows[0]?.values ?? {};
     const out: ComputedValues = {};
     for (const d of definitions) out[d.name] = Object.prototype.hasOwnProperty.call(stored, d.name) ? stored[d.name] : zeroValue(d.function);
