@@ -4,16 +4,20 @@ import { notFound } from '../common';
 import { READ_STORE, type ReadStore } from '../read-store/read-store.port';
 import { SubjectLookup } from '../profiles';
 import { AudienceDefinitionsService } from './audience-definitions.service';
+import { AudienceMembershipsReader } from './audience-memberships.reader';
 import { ProfileViews } from './profile-views';
 
 export interface MembershipExplanation {
+  /** As the projector keeps it (the profile body's `audiences`); `condition` is the evaluation now beside it. */
   member: boolean;
+  enteredAt?: string;
   condition: ExplainedCondition;
 }
 
 /**
  * GET /v1/profiles/{namespace}/{id}/audiences/{audienceId}/explain: the audience's condition with `matched` on every
- * node and the evidence that decided it, for the profile the identity belongs to, evaluated now.
+ * node and the evidence that decided it, for the profile the identity belongs to, evaluated now. `member` and
+ * `enteredAt` are the stored membership, so they agree with the profile body and the member list.
  */
 @Injectable()
 export class ExplainMembership {
@@ -22,6 +26,7 @@ export class ExplainMembership {
     private readonly subjects: SubjectLookup,
     private readonly audiences: AudienceDefinitionsService,
     private readonly views: ProfileViews,
+    private readonly memberships: AudienceMembershipsReader,
   ) {}
 
   async explain(namespace: string, rawId: string, audienceId: string, minPosition: string | undefined, now: number): Promise<MembershipExplanation> {
@@ -35,7 +40,10 @@ export class ExplainMembership {
     const conditions = [definition.condition, ...reached.map((id) => definitions.byId.get(id)!.condition)];
     const view = await this.views.viewOf(profile, conditions, now);
     const members = evaluateAll(definitions, view, new Set(reached));
-    const explained = explainCondition(definition.condition, { ...view, memberships: new Map([...members].map((id) => [id, {}])) });
-    return { member: explained.matched, condition: explained };
+    const stored = new Map((await this.memberships.current(node.graphId)).map((m) => [m.id, m.enteredAt]));
+    const held = new Map([...members].map((id) => [id, stored.has(id) ? { enteredAt: stored.get(id)! } : {}]));
+    const explained = explainCondition(definition.condition, { ...view, memberships: held });
+    const enteredAt = stored.get(audienceId);
+    return { member: enteredAt !== undefined, ...(enteredAt ? { enteredAt } : {}), condition: explained };
   }
 }

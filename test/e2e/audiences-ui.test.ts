@@ -47,7 +47,7 @@ describe('audiences in the viewer (real service)', () => {
     await waitForCount(page, '[data-testid="audience-members"] li', 1);
     await page.locator('[data-testid="audience-members"] li a').first().click();
     await page.waitForURL(/#\/profile\/CRMID\/tom\?why=baselers$/);
-    await waitForText(page, '[data-testid="explain-member"]', 'Member: the condition holds.');
+    await page.locator('[data-testid="explain-member"]', { hasText: 'Member since' }).waitFor();
     await waitForCount(page, '[data-testid="explain-tree"] li[data-matched="true"]', 2);
     await page.locator('[data-testid="explain-tree"] .evidence', { hasText: 'from crm record r-tom' }).waitFor();
     await page.locator('[data-testid="explain-tree"] .evidence', { hasText: '1 matching: e-tom' }).waitFor();

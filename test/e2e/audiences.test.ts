@@ -89,7 +89,7 @@ describe('audiences over HTTP', () => {
     expect((await until(() => app.getOk('/v1/audiences/baselBuyers'), (a) => a.size === 1, 5_000)).size).toBe(1);
 
     const explained = await app.getOk('/v1/profiles/CRMID/tom/audiences/buyers/explain');
-    expect(explained).toEqual({ member: true, condition: { ...recentBuyer, matched: true, evidence: { count: 1, eventIds: ['e1'] } } });
+    expect(explained).toEqual({ member: true, enteredAt: expect.any(String), condition: { ...recentBuyer, matched: true, evidence: { count: 1, eventIds: ['e1'] } } });
     const notAnn = await app.getOk('/v1/profiles/CRMID/ann/audiences/baselers/explain');
     expect(notAnn.member).toBe(false);
     expect(notAnn.condition.evidence).toEqual({ value: 'Bern', records: [expect.objectContaining({ path: 'address.city', source: 'crm', recordId: 'r2' })] });

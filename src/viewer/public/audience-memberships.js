@@ -30,8 +30,11 @@ function membershipItem(identity, id, membership, { asOf, open }) {
     loaded = true;
     try {
       const explained = await api.explainMembership(identity, id, asOf ? { asOf } : undefined);
-      body.replaceChildren(h('p', { 'data-testid': 'explain-member' }, explained.member ? 'Member: the condition holds.' : 'Not a member: the condition does not hold.'),
-        explainTree(explained.condition));
+      const member = explained.member
+        ? h('p', { 'data-testid': 'explain-member' }, 'Member since ', timeEl(explained.enteredAt), '.')
+        : h('p', { 'data-testid': 'explain-member' }, 'Not a member.');
+      const now = explained.condition.matched ? 'The condition holds now:' : 'The condition does not hold now:';
+      body.replaceChildren(member, h('p', {}, now), explainTree(explained.condition));
     } catch (error) {
       body.replaceChildren(errorBox(error));
     }
