@@ -120,6 +120,18 @@ describe('DeliveryLoop', () => {
     expect(counts.failed).toBe(1);
   });
 
+  it('an admin re-enabling a destination the loop is just disabling gets it delivering again', async () => {
+    const { feed, store, sent, loop } = setup([{ kind: 'gone', status: 410 }]);
+    feed.append(item(1));
+    loop.start();
+    await until(async () => (await store.get('d1'))?.enabled === false, 'disabled');
+    await store.put({ id: 'd1', url: 'http://127.0.0.1:1/hook', types: [], audiences: [], enabled: true }, { secret: 'x', createdAt: 0 });
+    loop.start();
+    await until(async () => (await store.get('d1'))?.cursor === item(1).id, 'delivered after re-enabling');
+    await loop.stop();
+    expect(sent.map((s) => s.item.id)).toEqual([item(1).id, item(1).id]);
+  });
+
   it('gives up past the horizon: disabled, cursor still before the item', async () => {
     const failures: SendOutcome[] = Array.from({ length: 50 }, () => ({ kind: 'failed', error: 'HTTP 503' }));
     const { feed, store, loop } = setup(failures, { baseMs: 1, maxMs: 4, horizonMs: 100 });

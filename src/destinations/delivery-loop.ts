@@ -37,6 +37,7 @@ type Step = 'more' | 'idle' | 'stop';
  */
 export class DeliveryLoop {
   private stopping = false;
+  private again = false;
   private done?: Promise<void>;
   private readonly sleeper = new Sleeper();
 
@@ -46,12 +47,22 @@ export class DeliveryLoop {
     return this.done !== undefined;
   }
 
+  /** Also while a run is ending (it just disabled the destination, an admin re-enables it): it runs again after. */
   start(): void {
     this.stopping = false;
-    this.done ??= this.run().finally(() => (this.done = undefined));
+    if (this.done) {
+      this.again = true;
+      return;
+    }
+    this.done = this.run().finally(() => {
+      this.done = undefined;
+      if (this.again) this.start();
+    });
+    this.again = false;
   }
 
   async stop(): Promise<void> {
+    this.again = false;
     this.stopping = true;
     this.sleeper.wake();
     await this.done;
