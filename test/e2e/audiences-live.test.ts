@@ -102,6 +102,25 @@ describe('audience memberships over the service', () => {
     expect((await membersOf('gold')).length).toBe(5);
   });
 
+  it('an erasure takes the profile out of every audience, now and as of any moment', async () => {
+    app = await startTestApp();
+    await put('known', { identity: 'CRMID', op: 'exists' });
+    await put('others', { identity: 'ECID', op: 'exists' });
+    await app.ingest('/v1/records', { id: 'r-ann', source: 'crm', identities: [{ namespace: 'CRMID', id: 'ann' }], attributes: { a: 1 } });
+    const last = await app.ingest('/v1/records', { id: 'r-tom', source: 'crm', identities: tom, attributes: { a: 1 } });
+    await app.momentAfter(last);
+    expect((await until(() => membersOf('known'), (m) => m.length === 2, 5_000)).length).toBe(2);
+    const during = await app.momentAfter(last);
+    const erase = await app.post('/v1/privacy/requests', { type: 'erase', identity: tom[0], scope: 'graph' });
+    expect(erase.status).toBe(202);
+    const status = await until(() => app.getOk(`/v1/privacy/requests/${erase.body.requestId}`), (r) => r.status === 'completed' || r.status === 'failed', 10_000);
+    expect(status.status).toBe('completed');
+    const left = await until(() => membersOf('known'), (m) => m.length === 1, 5_000);
+    expect(left.map((m) => m.primaryIdentity)).toEqual([{ namespace: 'CRMID', id: 'ann' }]);
+    expect((await membersOf('known', during)).map((m) => m.primaryIdentity)).toEqual([{ namespace: 'CRMID', id: 'ann' }]);
+    expect((await app.getOk('/v1/audiences/known')).size).toBe(1);
+  });
+
   it('a lapse that fell due while the service was down exits at start', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'tessera-audiences-'));
     try {
