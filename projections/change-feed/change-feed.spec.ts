@@ -1,5 +1,6 @@
 import {
   audienceChanges,
+  numberAfterCheckpoint,
   changeId,
   deriveProfileChanges,
   eraseFromFeed,
@@ -173,5 +174,13 @@ describe('audienceChanges', () => {
       { id: changeId('0007', 1), at, type: 'audience.exited', profileId: 'p1', audienceId: 'churn' },
       { id: changeId('0007', 2), at, type: 'audience.entered', profileId: 'p1', audienceId: 'vip' },
     ]);
+  });
+});
+
+describe('numberAfterCheckpoint', () => {
+  it('continues the after-checkpoint ordinals, with each change’s own moment', () => {
+    const out = numberAfterCheckpoint('0009', 2, [{ type: 'audience.exited', profileId: 'p', audienceId: 'a', at: Date.UTC(2024, 0, 3) }]);
+    expect(out).toEqual([{ id: erasureId('0009', 2), at: '2024-01-03T00:00:00.000Z', type: 'audience.exited', profileId: 'p', audienceId: 'a' }]);
+    expect(out[0].id > changeId('0009', 99)).toBe(true);
   });
 });

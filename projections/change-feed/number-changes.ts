@@ -42,3 +42,15 @@ export function nextOrdinal(items: readonly ChangeItem[], causeKey: string): num
   }
   return next;
 }
+
+/** A change that no log entry of a batch caused (a lapsing window, a backfill step), with its own moment. */
+export type TimedDraft = ChangeDraft & { at: number };
+
+/**
+ * Numbers changes written outside the projector's batches after the read models' checkpoint, continuing the
+ * ordinals already taken there (`taken`): the same scheme as erasure notices, so all such items at one checkpoint
+ * keep the order they were written in, and every later batch item sorts after them.
+ */
+export function numberAfterCheckpoint(checkpointKey: string, taken: number, drafts: readonly TimedDraft[]): ChangeItem[] {
+  return drafts.map(({ at, ...draft }, i) => ({ id: erasureId(checkpointKey, taken + i), at: new Date(at).toISOString(), ...draft }));
+}

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { eraseFromFeed, profileIdsNamed, type ChangeItem } from '../../../projections/change-feed';
+import { eraseFromFeed, numberAfterCheckpoint, profileIdsNamed, type ChangeItem, type TimedDraft } from '../../../projections/change-feed';
 import type { ChangeQuery, FeedErasure } from '../read-store.port';
 import type { ChangeDoc, ReadModelCollections } from './mongo-collections';
 import { chunks, findByIds } from './mongo-guarded-writes';
@@ -58,4 +58,17 @@ export async function eraseChanges(c: ReadModelCollections, identityKeys: string
 
 function dedupe(items: ChangeItem[]): ChangeItem[] {
   return [...new Map(items.map((i) => [i.id, i])).values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * Changes no batch entry caused (audience lapses, backfills), numbered after the checkpoint (numberAfterCheckpoint).
+ * Only the projector process may call it, between its batches: nothing else writes at that checkpoint meanwhile.
+ */
+export async function appendAfterCheckpoint(c: ReadModelCollections, drafts: readonly TimedDraft[]): Promise<ChangeItem[]> {
+  if (drafts.length === 0) return [];
+  const key = (await c.checkpoints.find({}).sort({ pos: -1 }).limit(1).toArray())[0]?.pos ?? '';
+  const taken = await c.changes.countDocuments({ _id: { $gte: `${key}-e`, $lt: `${key}-f` } });
+  const items = numberAfterCheckpoint(key, taken, drafts);
+  await writeChanges(c.changes, items);
+  return items;
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { eraseFromFeed, profileIdsNamed, type ChangeItem } from '../../../projections/change-feed';
+import { eraseFromFeed, numberAfterCheckpoint, profileIdsNamed, type ChangeItem, type TimedDraft } from '../../../projections/change-feed';
 import type { ChangeQuery, FeedErasure } from '../read-store.port';
 
 /**
@@ -49,6 +49,18 @@ export function openChangeFeedTables(db: Database.Database, p: string) {
     },
     lastId: () => (last.get() as { id: string } | undefined)?.id,
     countAfter: (id: string | undefined) => (countAfter.get(id ?? '') as { n: number }).n,
+    /**
+     * Changes no batch entry caused (audience lapses, backfills): numbered after the checkpoint, see
+     * numberAfterCheckpoint. Call it inside the transaction that writes what they describe.
+     */
+    appendAfterCheckpoint(drafts: readonly TimedDraft[]): ChangeItem[] {
+      if (drafts.length === 0) return [];
+      const key = (db.prepare(`SELECT max(pos) AS pos FROM ${p}checkpoints`).get() as { pos: string | null }).pos ?? '';
+      const taken = (db.prepare(`SELECT count(*) AS n FROM ${p}changes WHERE id >= ? AND id < ?`).get(`${key}-e`, `${key}-f`) as { n: number }).n;
+      const items = numberAfterCheckpoint(key, taken, drafts);
+      write(items);
+      return items;
+    },
     /** Inside the erasure's transaction: see eraseFromFeed. */
     erase(feed: FeedErasure, checkpointKey: string, current: readonly string[]): void {
       const ids = JSON.stringify(feed.profileIds);
