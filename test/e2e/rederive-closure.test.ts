@@ -43,7 +43,7 @@ const household = () => [
 ];
 
 const rule = (type: 'LinkRejected' | 'LinkRejectionWithdrawn', data: Record<string, unknown>): DomainEvent =>
-  ({ type, data }) as DomainEvent;
+  ({ type, data }) as unknown as DomainEvent;
 
 async function appendRule(log: EventStore, event: DomainEvent, n: number): Promise<string> {
   const encoded = encode(event, deriveEventId(event.type, 'operator', `rule-${n}`));
