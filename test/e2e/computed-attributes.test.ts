@@ -172,4 +172,19 @@ describe('computed attributes over the service', () => {
       ['link', [{ name: 'spend', before: 10, after: 15 }]],
     ]);
   });
+
+  it('an erasure takes the erased identity’s events out of every value', async () => {
+    app = await startTestApp();
+    await app.call('PUT', '/v1/computed-attributes/spend', { body: { function: 'sum', field: 'total' } });
+    const cookie = [{ namespace: 'ECID', id: 'gone-1' }];
+    await app.ingest('/v1/events', purchase(Date.now() - 2000, { total: 10 }));
+    await app.ingest('/v1/events', purchase(Date.now() - 1000, { total: 5 }, cookie));
+    await app.momentAfter(await app.ingest('/v1/links', { source: 'web', identities: [...TOM, ...cookie] }));
+    expect(await computedOf()).toEqual({ spend: 15 });
+    const erase = await app.post('/v1/privacy/requests', { type: 'erase', identity: cookie[0], scope: 'identity' });
+    expect(erase.status).toBe(202);
+    const done = await until(() => app.getOk(`/v1/privacy/requests/${erase.body.requestId}`), (r) => r.status === 'completed' || r.status === 'failed', 10_000);
+    expect(done.status).toBe('completed');
+    expect(await until(computedOf, (v) => v?.spend === 10, 5_000)).toEqual({ spend: 10 });
+  });
 });
