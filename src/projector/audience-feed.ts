@@ -1,5 +1,5 @@
-import { audienceChanges, type MembershipTransition } from '../../projections/change-feed';
-import { positionKey, type ReadModelBatch } from '../read-store';
+import { audienceChanges, type MembershipTransition, type TimedDraft } from '../../projections/change-feed';
+import { positionKey, type AudienceWrites, type ReadModelBatch, type ReadStore } from '../read-store';
 
 /** The hook the audience runtime calls with every transition it decides. */
 export interface TransitionSource<T extends MembershipTransition> {
@@ -14,6 +14,8 @@ export async function withAudienceChanges<X extends MembershipTransition, T>(
   source: TransitionSource<X>,
   writes: ReadModelBatch,
   step: () => Promise<T>,
+  /** The log entry the step runs for: transitions that name no position of their own (a definition) take it. */
+  entry?: { position: string },
 ): Promise<T> {
   const collected: X[] = [];
   const previous = source.onTransitions;
@@ -23,6 +25,32 @@ export async function withAudienceChanges<X extends MembershipTransition, T>(
   } finally {
     source.onTransitions = previous;
     const existing = writes.changes ?? [];
-    writes.changes = [...existing, ...audienceChanges(existing, collected, positionKey)];
+    const located = entry ? collected.map((t) => (t.cause.position === undefined ? { ...t, cause: { ...t.cause, position: entry.position } } : t)) : collected;
+    writes.changes = [...existing, ...audienceChanges(existing, located, positionKey)];
   }
+}
+
+/**
+ * The store the audience runtime writes through: transitions it decides outside a batch (lapses, backfills,
+ * re-derivations) wait in `pending` and go, as feed items after the checkpoint, into the very commitAudiences
+ * that writes the memberships they describe.
+ */
+export function feedingAudienceStore<X extends MembershipTransition>(store: ReadStore, pending: X[]): ReadStore {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'commitAudiences') {
+        return (writes: AudienceWrites) => {
+          const changes = pending.splice(0).map(timedDraftOf);
+          return target.commitAudiences(changes.length > 0 ? { ...writes, changes } : writes);
+        };
+      }
+      const value = Reflect.get(target, property) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function timedDraftOf(t: MembershipTransition): TimedDraft {
+  const type = t.kind === 'entered' ? 'audience.entered' : 'audience.exited';
+  return { type, profileId: t.profileId, audienceId: t.audienceId, at: Date.parse(t.at) };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { IdentityKey } from '../../projections/model';
+import type { Transition } from '../../projections/audiences';
 import { decode, type DecodedEvent, UnknownEventTypeError } from '../events';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { comparePositions, type Position } from '../event-store';
@@ -11,7 +12,7 @@ import { loadScope } from './batch-scope';
 import { parkOnRefusal, ProjectorParkedError, type ParkedAt } from './projector-parked';
 import { loadRules } from './load-rules';
 import { rederivedChanges } from './rederive-changes';
-import { withAudienceChanges } from './audience-feed';
+import { feedingAudienceStore, withAudienceChanges } from './audience-feed';
 import { rederiveGraphs } from './rederive';
 import { takeBatches } from './take-batches';
 import { PositionWaiters } from './position-waiters';
@@ -63,10 +64,12 @@ export class Projector {
     this.name = options.name ?? MAIN_PROJECTOR;
     this.batchSize = options.batchSize ?? 500;
     this.computed = new ComputedRuntime(log, store);
-    this.audiences = new AudienceRuntime(log, store, {
+    const outsideBatches: Transition[] = [];
+    this.audiences = new AudienceRuntime(log, feedingAudienceStore(store, outsideBatches), {
       setExtraDefinitions: (definitions) => this.computed.setExtraDefinitions(definitions),
       refresh: (graphIds) => this.computed.refresh(graphIds),
     });
+    this.audiences.onTransitions = (transitions) => void outsideBatches.push(...transitions);
     this.computed.setValuesListener((rows, writes) => this.audiences.afterValues(rows, writes));
   }
 
@@ -177,7 +180,9 @@ export class Projector {
         if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
         segment = [];
         segmentEnd = undefined;
-        await this.commit({ audiences: await this.audiences.define(decoded) }, recorded.position);
+        const defined: ReadModelBatch = {};
+        defined.audiences = await withAudienceChanges(this.audiences, defined, () => this.audiences.define(decoded), recorded);
+        await this.commit(defined, recorded.position);
       } else {
         if (decoded) segment.push(decoded);
         segmentEnd = recorded.position;

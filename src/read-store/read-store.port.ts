@@ -1,7 +1,7 @@
 import type { IdentityKey, IdentityNode, IdentityRef, LinkState } from '../../projections/model';
 import type { Fragment as FragmentDoc, UnifiedProfile } from '../../projections/unified-profile';
 import type { Position } from '../event-store';
-import type { ChangeItem, ChangeType } from '../../projections/change-feed';
+import type { ChangeItem, ChangeType, TimedDraft } from '../../projections/change-feed';
 
 /**
  * The read models, as the projector writes them and the query handlers read them. Two adapters implement it
@@ -156,6 +156,8 @@ export interface AudienceWrites {
   /** Closes the open interval of (audienceId, graphId), merging `doc` into it. */
   exit?: Array<{ audienceId: string; graphId: IdentityKey; exitedAt: number; doc: JsonDocument }>;
   backfills?: { upsert?: AudienceBackfill[]; delete?: string[] };
+  /** Feed items for the transitions written here outside a batch: numbered after the checkpoint, same commit. */
+  changes?: TimedDraft[];
 }
 
 export interface MembersQuery {

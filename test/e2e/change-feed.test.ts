@@ -103,6 +103,28 @@ describe('change feed and destinations', () => {
     expect(changes[3]).toMatchObject({ audienceId: 'gold', profileId: changes[0].profileId });
   });
 
+  it('a lapsing window exits a profile, and a new definition enters existing ones: both in the feed', async () => {
+    const seen = await app.call('PUT', '/v1/audiences/seen_now', { body: { name: 'Seen now', condition: { event: { type: 'ping' }, window: { last: '2s' } } } });
+    expect(seen.status).toBe(200);
+    await app.momentAfter(seen.body.position);
+    const start = await lastChange();
+    await app.ingest('/v1/events', { id: 'lapse-1', source: 'web', type: 'ping', timestamp: new Date().toISOString(), identities: [{ namespace: 'CRMID', id: 'lapse-1' }] });
+    const items = await eventually(async () => {
+      const got = (await app.getOk(`/v1/changes?from=${start}`)).items as Array<{ type: string; audienceId?: string; profileId: string }>;
+      return got.some((i) => i.type === 'audience.exited') && got;
+    }, 'the lapse exit', 15_000);
+    expect(items.map((i) => i.type)).toEqual(['profile.created', 'audience.entered', 'audience.exited']);
+    expect(new Set(items.map((i) => i.profileId)).size).toBe(1);
+    const after = items[2];
+    const existing = await app.call('PUT', '/v1/audiences/tier_known', { body: { name: 'Tier known', condition: { attribute: 'tier', op: 'exists' } } });
+    expect(existing.status).toBe(200);
+    const entered = await eventually(async () => {
+      const got = (await app.getOk(`/v1/changes?from=${(after as unknown as { id: string }).id}&types=audience.entered`)).items as Array<{ audienceId: string }>;
+      return got.some((i) => i.audienceId === 'tier_known') && got;
+    }, 'backfill entries', 15_000);
+    expect(entered.every((i) => i.audienceId === 'tier_known')).toBe(true);
+  });
+
   it('pages by exclusive cursor and filters by type; bad cursors, limits and types are 400s', async () => {
     const all = (await app.getOk('/v1/changes?limit=1000')).items;
     const page = await app.getOk(`/v1/changes?from=${all[0].id}&limit=2`);

@@ -32,7 +32,7 @@ import type {
   TimelineEvent,
 } from '../read-store.port';
 import { computedBackfills, computedStates, computedValues, dueComputed, eraseComputed, writeComputed } from './mongo-computed';
-import { countChangesAfter, eraseChanges, getChange, lastChangeId, readChanges } from './mongo-change-feed';
+import { appendAfterCheckpoint, countChangesAfter, eraseChanges, getChange, lastChangeId, readChanges } from './mongo-change-feed';
 import { eraseInMongo } from './mongo-erasure';
 import { audienceBackfills, countMembers, eraseMemberships, members, membershipIntervals, membershipsAsOf, membershipsOf, writeAudiences } from './mongo-audiences';
 import { writeBatch } from './mongo-batch-writer';
@@ -213,7 +213,10 @@ export class MongoReadStore implements ReadStore {
   }
 
   commitAudiences(writes: AudienceWrites): Promise<void> {
-    return translated(() => writeAudiences(this.c, writes));
+    return translated(async () => {
+      await writeAudiences(this.c, writes);
+      await appendAfterCheckpoint(this.c, writes.changes ?? []);
+    });
   }
 
 

@@ -277,7 +277,12 @@ export class SqliteReadStore implements ReadStore {
   }
 
   commitAudiences(writes: AudienceWrites): Promise<void> {
-    return settle(() => this.audiences.commit(writes));
+    return settle(() =>
+      this.db.transaction(() => {
+        this.audiences.commit(writes);
+        this.feed.appendAfterCheckpoint(writes.changes ?? []);
+      })(),
+    );
   }
 
   async close(): Promise<void> {
