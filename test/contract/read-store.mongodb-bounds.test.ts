@@ -57,8 +57,10 @@ const PER_COMMIT = 1_000;
 it('keeps a profile with 5,000 events in small documents, its stats two counters', async () => {
   const { store, db } = await open();
   const primaryKey = 'CRMID:busy';
+  const identity = { namespace: 'CRMID', id: 'busy' };
   const event = (n: number): TimelineEvent => ({
-    eventId: `ev-${n}`, primaryKey, timestamp: n, type: 'pageView', source: 'web', position: String(n), recordedAt: n, doc: { n },
+    eventId: `ev-${n}`, primaryKey, timestamp: n, type: 'pageView', source: 'web', position: String(n), recordedAt: n,
+    doc: { id: `ev-${n}`, type: 'pageView', timestamp: new Date(n).toISOString(), source: 'web', identities: [identity], primaryIdentity: identity, data: { n } },
   });
   for (let start = 1; start <= TOTAL; start += PER_COMMIT) {
     const events = Array.from({ length: PER_COMMIT }, (_, i) => event(start + i));
