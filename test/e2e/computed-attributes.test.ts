@@ -187,4 +187,17 @@ describe('computed attributes over the service', () => {
     expect(done.status).toBe('completed');
     expect(await until(computedOf, (v) => v?.spend === 10, 5_000)).toEqual({ spend: 10 });
   });
+
+  it('admin writes definitions, read reads them; other keys are refused and nothing is stored', async () => {
+    app = await startTestApp({ API_KEYS: 'reader-key=read;ops-key=admin;ingest-key=ingest' });
+    const body = { function: 'count' };
+    expect((await app.call('PUT', '/v1/computed-attributes/n', { body })).status).toBe(401);
+    expect((await app.call('PUT', '/v1/computed-attributes/n', { body, key: 'reader-key' })).status).toBe(403);
+    expect((await app.call('PUT', '/v1/computed-attributes/n', { body, key: 'ingest-key' })).status).toBe(403);
+    expect((await app.call('GET', '/v1/computed-attributes', { key: 'ingest-key' })).status).toBe(403);
+    expect((await app.call('GET', '/v1/computed-attributes', { key: 'reader-key' })).body).toEqual({ items: [] });
+    expect((await app.call('PUT', '/v1/computed-attributes/n', { body, key: 'ops-key' })).status).toBe(200);
+    expect((await app.call('DELETE', '/v1/computed-attributes/n', { key: 'reader-key' })).status).toBe(403);
+    expect((await app.call('GET', '/v1/computed-attributes/n', { key: 'reader-key' })).body).toMatchObject({ name: 'n', version: 1 });
+  });
 });
