@@ -169,7 +169,7 @@ export class Projector {
         const writes = await rederiveGraphs(this.log, this.store, recorded.position, this.context());
         writes.changes = await rederivedChanges(this.store, writes, recorded);
         await parkOnRefusal(decoded, () => this.commit(writes, recorded.position));
-        await this.computed.rewalk();
+        await this.computed.afterRederive(writes);
         await this.audiences.afterRederive(writes, decoded, decoded.event.type === 'SubjectErased' ? 'erasure' : 'split');
       } else if (decoded && isComputedDefinitionEvent(decoded)) {
         if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);

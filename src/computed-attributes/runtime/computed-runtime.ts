@@ -10,7 +10,7 @@ import type { DecodedEvent } from '../../events';
 import type { EventStore } from '../../event-store/event-store.port';
 import type { Position } from '../../event-store';
 import type { LoadedScope } from '../../read-models';
-import type { ComputedBackfill, ComputedWrites, ReadStore } from '../../read-store/read-store.port';
+import type { ComputedBackfill, ComputedWrites, ReadModelBatch, ReadStore } from '../../read-store/read-store.port';
 import { definitionsAt } from './definitions-in-force';
 import { loadStates, refreshGraphs } from './graph-refresh';
 
@@ -21,6 +21,7 @@ export type ValuesListener = (rows: Array<{ graphId: string; at: number }>, writ
 export const TICK_MS = 200;
 const LAPSES_PER_TICK = 500;
 const BACKFILL_PAGE = 20;
+const REDERIVE_CHUNK = 500;
 /** How long one round may spend on backfill pages before batches get their turn (freshness stays low meanwhile). */
 const BACKFILL_SLICE_MS = 20;
 
@@ -100,12 +101,16 @@ export class ComputedRuntime {
     return { backfills: { upsert: [backfill] } };
   }
 
-  /** After every graph was re-derived (a rule change): walk every profile again, as a backfill does. */
-  async rewalk(): Promise<void> {
-    const total = await this.store.countProfiles();
-    const restarted = [...this.backfills.values()].map((b) => ({ ...b, status: 'backfilling' as const, done: 0, total, cursor: undefined }));
-    for (const b of restarted) this.backfills.set(b.name, b);
-    if (restarted.length > 0) await this.store.commitComputed({ backfills: { upsert: restarted } });
+  /**
+   * After a re-derivation (a rule change, an erasure): the graphs it rewrote get their values now, in chunks, and
+   * those it removed lose theirs; the engine states are per primary identity, so none of them is rebuilt.
+   */
+  async afterRederive(writes: ReadModelBatch): Promise<void> {
+    if (!this.context()) return;
+    const graphIds = (writes.profiles?.upsert ?? []).map((p) => p.graphId);
+    for (let i = 0; i < graphIds.length; i += REDERIVE_CHUNK) await this.store.commitComputed(await this.refresh(graphIds.slice(i, i + REDERIVE_CHUNK)));
+    const removed = writes.profiles?.delete ?? [];
+    if (removed.length > 0) await this.store.commitComputed({ values: { delete: removed } });
   }
 
   /** Whether any backfill is still running (rebuilds wait for none). */
