@@ -350,6 +350,12 @@ export interface ReadStoreOptions {
    * models and the service swaps later. Lower-case letters, digits and '_'; default 'v1'.
    */
   modelVersion?: string;
+  /**
+   * 'throwaway': a target that is rebuilt from scratch if anything goes wrong (a rebuild into its own file), so
+   * commits need not reach the disk (SQLite: synchronous=OFF, rarer checkpoints). Never for a file that holds live
+   * models: a power cut may then corrupt it. Default 'durable'. The MongoDB adapter ignores it.
+   */
+  durability?: 'durable' | 'throwaway';
 }
 
 export const DEFAULT_MODEL_VERSION = 'v1';

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { heapMetrics } from './lib/heap-metrics';
 import { startService } from './lib/service';
 import { sleep } from './lib/stats';
 import { runScaling } from './scenarios/scaling';
@@ -16,6 +17,12 @@ const arg = (name: string, fallback: string) => {
   return at < 0 ? fallback : process.argv[at + 1];
 };
 
+async function stable(file: string): Promise<boolean> {
+  const size = statSync(file).size;
+  await sleep(2000);
+  return size > 0 && statSync(file).size === size;
+}
+
 async function main(): Promise<void> {
   const events = Number(arg('events', '200000'));
   const out = resolve(arg('out', '/tmp/tessera-heap'));
@@ -29,12 +36,13 @@ async function main(): Promise<void> {
     let file: string | undefined;
     while (!file && Date.now() < deadline) {
       await sleep(1000);
-      // The snapshot is complete once the service answers again (writing it blocks the event loop).
+      // The snapshot is complete once its size stops changing (writing it blocks the service's event loop).
       const fresh = readdirSync(out).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
-      if (fresh && (await fetch(`${service.url}/v1/health`).then((r) => r.status < 500, () => false))) file = fresh;
+      if (fresh && (await stable(join(out, fresh)))) file = fresh;
     }
     if (!file || !existsSync(join(out, file))) throw new Error('no heap snapshot within 10 minutes');
-    console.log(JSON.stringify({ events: step.storedEvents, rssMiB: step.rssMiB, peakRssMiB: step.peakRssMiB, snapshot: join(out, file) }));
+    // Taking the snapshot ran a full collection: RSS and the heap now show what is live, beside the loaded figures.
+    console.log(JSON.stringify({ events: step.storedEvents, loaded: { rssMiB: step.rssMiB, peakRssMiB: step.peakRssMiB, ...step.heap }, afterSnapshot: { rssMiB: service.rssMiB(), ...(await heapMetrics(service.url)) }, snapshot: join(out, file) }));
   } finally {
     await service.stop();
   }

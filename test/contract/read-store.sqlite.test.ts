@@ -21,6 +21,23 @@ describeReadStoreContract('sqlite', async () => {
   };
 });
 
+// A rebuild target in its own file gives up durability, not behaviour: the same contract holds.
+describeReadStoreContract('sqlite, throwaway durability', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-rs-'));
+  const opened: ReadStore[] = [];
+  return {
+    open: async (options) => {
+      const store = await openReadStore({ kind: 'sqlite', file: join(dir, 'read.db') }, { ...options, durability: 'throwaway' });
+      opened.push(store);
+      return store;
+    },
+    dispose: async () => {
+      await Promise.all(opened.map((s) => s.close()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
 describe('SQLite read store: one transaction per batch', () => {
   let dir: string;
   let store: ReadStore;

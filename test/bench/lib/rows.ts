@@ -102,6 +102,7 @@ export function scalingRows(steps: readonly ScalingStep[], memoryTarget: number)
     { scenario: 'scaling: ingest per event', load: 'autocannon 8, 64 conns, 1,000 req per step', tessera: at((s) => s.ingestUsPerEvent, 'µs'), baseline: '', ratio: last.ingestUsPerEvent / first.ingestUsPerEvent, target: 'flat (≤ 2×)', met: last.ingestUsPerEvent / first.ingestUsPerEvent <= 2 },
     { scenario: 'scaling: merge per item (ingest → visible)', load: '1 batch of 500 links, then GETs until visible', tessera: at((s) => s.mergeUsPerItem, 'µs'), baseline: '', ratio: last.mergeUsPerItem / first.mergeUsPerItem, target: 'flat (≤ 2×)', met: last.mergeUsPerItem / first.mergeUsPerItem <= 2 },
     { scenario: 'scaling: load rate, batches (all kinds)', load: 'runner node:http, 2 batches of 1000 in flight', tessera: at((s) => s.loadRate, 'ev/s'), baseline: '', target: '' },
+    { scenario: '  memory by step: RSS / V8 heap used / heap reserved / external', tessera: steps.map((s) => `${fmt(s.storedEvents / 1000)}k: ${fmt(s.rssMiB)} / ${fmt(s.heap?.heapUsedMiB)} / ${fmt(s.heap?.heapTotalMiB)} / ${fmt(s.heap?.externalMiB)} MiB`).join(', '), baseline: '', target: '' },
     { scenario: `memory: peak RSS at ${fmt(last.storedEvents)} events`, tessera: `${fmt(last.peakRssMiB)} MiB`, baseline: `current ${fmt(last.rssMiB)} MiB`, target: `< 1024 MiB at ${fmt(memoryTarget)}`, met: last.storedEvents >= memoryTarget ? last.peakRssMiB < 1024 : undefined },
   ];
 }

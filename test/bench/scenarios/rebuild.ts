@@ -5,11 +5,12 @@ import { createEventStore } from '../../../src/event-log';
 import { openSqliteReadStore } from '../../../src/read-store/sqlite';
 import { profileIdOf } from '../../../src/read-models';
 import { Projector } from '../../../src/projector';
+import { REBUILD_BATCH_SIZE } from '../../../src/cli/rebuild-runner';
 import { rawReadAndFold } from '../baselines/raw-fold';
 
 /**
  * Rebuild: a second projector (its own name) replays the whole log of a stopped service into fresh read models
- * (another file, another model version), as a rebuild beside the live models would; then the raw read-and-fold of
+ * (another file, another model version, batches of the CLI rebuild's size, durability 'throwaway'); then the raw read-and-fold of
  * the same rows. Both run in this process, one after the other, and read the log the way the service does: through
  * its own factory (the crypto-shredding wrapper over the SQLite file, the service's hash key and key store).
  */
@@ -23,8 +24,9 @@ export interface RebuildResult {
 export async function runRebuild(dataDir: string, maxSeconds: number): Promise<RebuildResult> {
   const config = await loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   const log = createEventStore(config);
-  const store = await openSqliteReadStore(join(dataDir, 'rebuild-models.sqlite'), { modelVersion: 'bench_rebuild' });
-  const projector = new Projector(log, store, { name: 'bench-rebuild', batchSize: config.projector.batchSize, profileIdOf: (g) => profileIdOf(config.identityHashKey!, g) });
+  // As the CLI's rebuild does (its batch size), into a target of its own file that a failure would start again.
+  const store = await openSqliteReadStore(join(dataDir, 'rebuild-models.sqlite'), { modelVersion: 'bench_rebuild', durability: 'throwaway' });
+  const projector = new Projector(log, store, { name: 'bench-rebuild', batchSize: REBUILD_BATCH_SIZE, profileIdOf: (g) => profileIdOf(config.identityHashKey!, g) });
   const head = await log.headPosition();
   const started = performance.now();
   projector.start();

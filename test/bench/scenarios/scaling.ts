@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { workload, type BatchItem } from '../gen/workload';
 import { closedLoop, HttpClient } from '../lib/http-load';
+import { heapMetrics, type HeapMetrics } from '../lib/heap-metrics';
 import { runLoad } from '../lib/load';
 import type { ServiceProcess } from '../lib/service';
 import { waitVisible } from '../lib/visibility';
@@ -20,6 +21,8 @@ export interface ScalingStep {
   mergeUsPerItem: number;
   rssMiB: number;
   peakRssMiB: number;
+  /** V8 heap used / reserved and external memory at the step (GET /metrics). */
+  heap?: HeapMetrics;
 }
 
 const LOAD_BATCH = 1000;
@@ -111,7 +114,7 @@ export async function runScaling(service: ServiceProcess, steps: readonly number
       if (out.length === 0) await ingestWindow(service, cursor);
       const ingestUsPerEvent = await ingestWindow(service, cursor);
       const mergeUsPerItem = await mergeWindow(client, cursor);
-      const step = { storedEvents, loadRate, ingestUsPerEvent, mergeUsPerItem, rssMiB: service.rssMiB(), peakRssMiB: service.peakRssMiB() };
+      const step = { storedEvents, loadRate, ingestUsPerEvent, mergeUsPerItem, rssMiB: service.rssMiB(), peakRssMiB: service.peakRssMiB(), heap: await heapMetrics(service.url) };
       onStep?.(step);
       out.push(step);
     }
