@@ -7,7 +7,8 @@ import { sleep } from './stats';
 
 /**
  * The built service (dist-bench/src/main.js) in a child process with its own temp DATA_DIR, on 127.0.0.1 only.
- * BENCH_PROFILE=<dir> starts it under `node --cpu-prof`, the profile written there when it stops.
+ * BENCH_PROFILE=<dir> starts it under `node --cpu-prof`, the profile written there when it stops; BENCH_SERVICE_FLAGS adds
+ * node flags to the service's command line.
  */
 export const BENCH_OUT = resolve(__dirname, '..', '..', '..');
 const MAIN = join(BENCH_OUT, 'src', 'main.js');
@@ -75,7 +76,9 @@ export async function startService(name: string, env: Record<string, string> = {
   const dataDir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), `tessera-bench-${name}-`));
   const port = await freePort();
   const profile = process.env.BENCH_PROFILE;
-  const args = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${name}.cpuprofile`, MAIN] : [MAIN];
+  // BENCH_SERVICE_FLAGS: node flags for the service only, e.g. "--max-old-space-size=640" to bound its heap.
+  const flags = (process.env.BENCH_SERVICE_FLAGS ?? '').split(' ').filter(Boolean);
+  const args = [...flags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${name}.cpuprofile`] : []), MAIN];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
