@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     }
     if (!file || !existsSync(join(out, file))) throw new Error('no heap snapshot within 10 minutes');
     // Taking the snapshot ran a full collection: RSS and the heap now show what is live, beside the loaded figures.
-    console.log(JSON.stringify({ events: step.storedEvents, loaded: { rssMiB: step.rssMiB, peakRssMiB: step.peakRssMiB, ...step.heap }, afterSnapshot: { rssMiB: service.rssMiB(), ...(await heapMetrics(service.url)) }, snapshot: join(out, file) }));
+    console.log(JSON.stringify({ events: step.storedEvents, loaded: { rssMiB: step.rssMiB, peakRssMiB: step.peakRssMiB, ...step.heap, loadRate: step.loadRate, ingestUsPerEvent: step.ingestUsPerEvent, mergeUsPerItem: step.mergeUsPerItem }, afterSnapshot: { rssMiB: service.rssMiB(), ...(await heapMetrics(service.url)) }, snapshot: join(out, file) }));
   } finally {
     await service.stop();
   }
