@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { takeItems, type BatchItem } from './gen/workload';
 import { HttpClient } from './lib/http-load';
 import { machine, printTable, writeResults, type Row } from './lib/report';
-import { componentRows, freshnessRows, ingestRows, lookupRows, rebuildRows, scalingRows } from './lib/rows';
+import { componentRows, computedRows, freshnessRows, ingestRows, lookupRows, rebuildRows, scalingRows } from './lib/rows';
 import { startService } from './lib/service';
 import { fmt } from './lib/stats';
 import { settle, waitVisible } from './lib/visibility';
@@ -15,19 +15,20 @@ import { runLookup } from './scenarios/lookup';
 import { runRebuild } from './scenarios/rebuild';
 import { runScaling } from './scenarios/scaling';
 import { runSegmentScenario, segmentRows } from './scenarios/segment';
+import { runWebhookScenario, webhookRows } from './scenarios/webhooks';
 
 /**
- * `npm run bench [-- --quick] [--only ingest,freshness,lookup,segment,scaling,rebuild,scripts] [--seed N]`: every scenario
+ * `npm run bench [-- --quick] [--only ingest,freshness,lookup,segment,webhooks,scaling,rebuild,scripts] [--seed N]`: every scenario
  * beside its baselines in one run, one process tree (this runner, the service as a child, the bare server as a
  * child); prints the figures table and writes JSON under test/bench/results/.
  */
 const SIZES = {
-  quick: { singles: 4000, batches: 10, emmettSeconds: 6, bareSeconds: 3, segmentPerRound: 5000, freshSeconds: 5, lookupSeconds: 4, lookupRuns: 5, steps: [10_000, 100_000], memoryTarget: 1_000_000, storeEvents: 5000, foldItems: 200_000, asOfStages: '10000' },
-  full: { singles: 20_000, batches: 100, emmettSeconds: 30, bareSeconds: 10, segmentPerRound: 25_000, freshSeconds: 20, lookupSeconds: 15, lookupRuns: 5, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000, asOfStages: '10000,100000' },
+  quick: { singles: 4000, batches: 10, emmettSeconds: 6, bareSeconds: 3, segmentPerRound: 5000, freshSeconds: 5, lookupSeconds: 4, lookupRuns: 5, steps: [10_000, 100_000], memoryTarget: 1_000_000, storeEvents: 5000, foldItems: 200_000, asOfStages: '10000', computedItems: 6000, webhookSeconds: 5 },
+  full: { singles: 20_000, batches: 100, emmettSeconds: 30, bareSeconds: 10, segmentPerRound: 25_000, freshSeconds: 20, lookupSeconds: 15, lookupRuns: 5, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000, asOfStages: '10000,100000', computedItems: 40_000, webhookSeconds: 20 },
 };
 type Sizes = (typeof SIZES)['quick'];
 const MAX_FRESH_RATE = 4000;
-const SCENARIOS = ['ingest', 'freshness', 'lookup', 'segment', 'scaling', 'rebuild', 'scripts'];
+const SCENARIOS = ['ingest', 'freshness', 'lookup', 'segment', 'webhooks', 'scaling', 'rebuild', 'scripts'];
 
 /** Seconds since start in every line, to cut a `--cpu-prof` profile of this runner to one phase (profile-top --from/--to). */
 const say = (text: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)} +${process.uptime().toFixed(1)}s] ${text}\n`);
@@ -127,12 +128,18 @@ async function main(): Promise<void> {
     results.segment = segment;
     rows.push(...segmentRows(segment));
   }
+  if (want('webhooks')) {
+    say(`webhooks: append → webhook at a paced 1,000 records/s for ${sizes.webhookSeconds} s, backlog, SSE fan-out (H15's scenario)`);
+    const webhooks = await runWebhookScenario({ seconds: sizes.webhookSeconds });
+    results.webhooks = webhooks;
+    rows.push(...webhookRows(webhooks));
+  }
   if (['scaling', 'rebuild'].some(want)) await offlineScenarios(sizes, seed, want, results, rows);
   if (want('scripts')) {
     say(`component scripts: event store (${sizes.storeEvents} appends), identity fold (${fmt(sizes.foldItems)} items), asOf (log of ${sizes.asOfStages} events)`);
     const scripts = await runExistingScripts(sizes);
     results.componentScripts = scripts;
-    rows.push(...componentRows(scripts.eventStore, scripts.identityFold, scripts.asOf));
+    rows.push(...componentRows(scripts.eventStore, scripts.identityFold, scripts.asOf), ...computedRows(scripts.computed));
   }
   results.machineAtEnd = machine();
   results.seconds = Math.round((performance.now() - started) / 1000);

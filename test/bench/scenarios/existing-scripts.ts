@@ -24,11 +24,14 @@ export interface ComponentSizes {
   storeEvents: number;
   foldItems: number;
   asOfStages: string;
+  computedItems: number;
 }
 
-export async function runExistingScripts(sizes: ComponentSizes): Promise<{ eventStore: string; identityFold: string; asOf: string }> {
+export async function runExistingScripts(sizes: ComponentSizes): Promise<{ eventStore: string; identityFold: string; asOf: string; computed: string }> {
   const eventStore = await runScript('event-store.bench.js', [], { BENCH_EVENTS: String(sizes.storeEvents), BENCH_ROUNDS: '1' }, 300);
   const identityFold = await runScript('identity-fold.bench.js', ['--items', String(sizes.foldItems)], {}, 600);
   const asOf = await runScript('as-of.bench.js', ['--stages', sizes.asOfStages, '--runs', '20'], {}, 900);
-  return { eventStore, identityFold, asOf };
+  // H13's computed-attributes script (issue 13): per-event cost with 0 vs 20 definitions, backfill, lapse lag (JSON).
+  const computed = await runScript('computed-attributes.bench.js', ['--items', String(sizes.computedItems)], {}, 900);
+  return { eventStore, identityFold, asOf, computed };
 }
