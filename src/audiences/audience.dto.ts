@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsDefined, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { withPaging } from '../common';
 
 const CONDITION_DOC =
   'A condition (API.md "Conditions"): attribute, computed, identity, event (with window and count), audience, and/or/not';
@@ -37,21 +37,7 @@ export class PreviewAudienceDto {
   limit?: number;
 }
 
-export class MembersQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, description: 'Page size (default 100)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  cursor?: string;
-
+export class MembersQueryDto extends withPaging(class {}) {
   @ApiPropertyOptional({ description: 'The members at this moment (log time), ISO-8601 with zone' })
   @IsOptional()
   @IsISO8601({ strict: true })

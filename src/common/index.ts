@@ -7,3 +7,4 @@ export { createLogger } from './logger';
 export { JSON_TYPE, MalformedLine, NDJSON_TYPE } from './body-parsers';
 export { checkPayload } from './payload-rules';
 export { isErrorCode, statusOf } from './error-codes';
+export { withPaging } from './paging-query.dto';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { withPaging } from '../common';
 
 /** Read-your-writes, on every read. */
 class CurrentReadQueryDto {
@@ -26,28 +26,6 @@ export class GetProfileQueryDto extends ProfileReadQueryDto {
   @IsString()
   @MaxLength(64)
   mergePolicy?: string;
-}
-
-type Constructor<T = object> = new (...args: any[]) => T; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** Cursor paging, the same on every paged read. */
-function withPaging<TBase extends Constructor>(Base: TBase) {
-  class Paged extends Base {
-    @ApiPropertyOptional({ minimum: 1, maximum: 1000, description: 'Page size (default 100; profile browsing: 50)' })
-    @IsOptional()
-    @Type(() => Number)
-    @IsInt()
-    @Min(1)
-    @Max(1000)
-    limit?: number;
-
-    @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-    @IsOptional()
-    @IsString()
-    @MaxLength(2000)
-    cursor?: string;
-  }
-  return Paged;
 }
 
 export class ProfileEventsQueryDto extends withPaging(ProfileReadQueryDto) {
