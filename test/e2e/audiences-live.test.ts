@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestApp, type TestApp } from './tessera-app';
+import { startTestApp, until, clockPast, type TestApp } from './tessera-app';
 
 /**
  * Audience memberships kept by the projector, over the real service: a window exit with no new event (also across
@@ -11,21 +11,6 @@ let seq = 0;
 const purchase = (at: number, identities: object[]) =>
   ({ id: `a-${++seq}`, source: 'shop', type: 'purchase', timestamp: new Date(at).toISOString(), identities, data: { total: 1 } });
 const tom = [{ namespace: 'CRMID', id: 'tom' }];
-
-/** Polls `read` until `done` holds or the deadline passes; answers the last value read. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs: number): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    value = await read();
-  }
-  return value;
-}
-
-async function clockPast(at: number): Promise<void> {
-  while (Date.now() <= at) await new Promise((resolve) => setTimeout(resolve, Math.min(50, at - Date.now() + 1)));
-}
 
 describe('audience memberships over the service', () => {
   let app: TestApp;

@@ -1,15 +1,4 @@
-import { startTestApp, type TestApp } from './tessera-app';
-
-/** Polls `read` until `done` holds or the deadline passes; answers the last value read. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs: number): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    value = await read();
-  }
-  return value;
-}
+import { startTestApp, until, type TestApp } from './tessera-app';
 
 /** Audience definitions, preview and explain over the real service (SQLite log, projector inline). */
 describe('audiences over HTTP', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runRebuild } from '../../src/cli/rebuild';
 import type { CliIo } from '../../src/cli/tessera-io';
-import { startTestApp, type TestApp } from './tessera-app';
+import { startTestApp, until, clockPast, type TestApp } from './tessera-app';
 
 /**
  * Computed attributes over the real service: definitions over HTTP, values on the profile body, windows that lapse
@@ -13,22 +13,6 @@ const TOM = [{ namespace: 'CRMID', id: 'tom' }];
 let seq = 0;
 const purchase = (at: number, data: Record<string, unknown>, identities = TOM) =>
   ({ id: `p-${++seq}`, source: 'shop', type: 'purchase', timestamp: new Date(at).toISOString(), identities, data });
-
-/** Polls `read` until `done` holds or the deadline passes; answers the last value read. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs: number): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    value = await read();
-  }
-  return value;
-}
-
-/** Waits for the wall clock to pass `at` (a window can only lapse in real time). */
-async function clockPast(at: number): Promise<void> {
-  while (Date.now() <= at) await new Promise((resolve) => setTimeout(resolve, Math.min(50, at - Date.now() + 1)));
-}
 
 describe('computed attributes over the service', () => {
   let app: TestApp;

@@ -103,3 +103,19 @@ export async function readLog(store: EventStore): Promise<DecodedEvent[]> {
     out.push(...page.map(decode));
   }
 }
+
+/** Polls `read` until `done` holds or the deadline passes; answers the last value read. */
+export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, deadlineMs: number): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await read();
+  }
+  return value;
+}
+
+/** Waits for the wall clock to pass `at` (a window can only lapse in real time). */
+export async function clockPast(at: number): Promise<void> {
+  while (Date.now() <= at) await new Promise((resolve) => setTimeout(resolve, Math.min(50, at - Date.now() + 1)));
+}
