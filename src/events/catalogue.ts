@@ -117,6 +117,19 @@ export interface SubjectErasedV1 {
    * identities to anyone else, so no decision of the identity fold about anybody else ever involved them.
    */
   rederive: boolean;
+  /**
+   * Where the re-derivation starts: for each identity the subject shared an item with, one item of the log that
+   * still names it once the subject is gone (its stream and revision, which name no one erased). The projector
+   * re-derives the co-occurrence closure of those items' identities, not every graph. Absent (an erasure logged
+   * before these existed, or too many to list): every graph is re-derived.
+   */
+  seeds?: ItemRef[];
+}
+
+/** A log item by its place in its stream: what an event may point at without holding any of the item's values. */
+export interface ItemRef {
+  stream: string;
+  revision: number;
 }
 
 /**

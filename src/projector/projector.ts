@@ -166,7 +166,7 @@ export class Projector {
         segment = [];
         segmentEnd = undefined;
         this.rules = evolveRules(this.rules, decoded);
-        const writes = await rederiveGraphs(this.log, this.store, recorded.position, this.context());
+        const writes = await rederiveGraphs(this.log, this.store, decoded, this.context());
         writes.changes = await rederivedChanges(this.store, writes, recorded);
         await parkOnRefusal(decoded, () => this.commit(writes, recorded.position));
         await this.computed.afterRederive(writes);

@@ -1,12 +1,13 @@
 import { applyItem, createGraphState, REMOVAL_REASONS, type GraphItem, type GraphState } from '../../projections/identity-graph';
 import { identityKey, linkKey, type IdentityKey, type LinkState } from '../../projections/model';
-import { decode } from '../events';
-import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { decode, type DecodedEvent } from '../events';
+import type { EventStore } from '../event-store/event-store.port';
 import { comparePositions, type Position } from '../event-store';
 import type { ReadModelBatch, ReadStore } from '../read-store/read-store.port';
-import { graphItemOf, LINK_REJECTIONS_STREAM, loadedScopeOf, profilesOf, type ActiveRejection, type ProjectionContext } from '../read-models';
+import { graphItemOf, loadedScopeOf, profilesOf, type ActiveRejection, type ProjectionContext } from '../read-models';
 import { loadRules } from './load-rules';
 import { inChunks, rederiveClosure } from './rederive-closure';
+import { seedsOfRule } from './rule-seeds';
 
 const PAGE = 1000;
 
@@ -16,19 +17,20 @@ const PAGE = 1000;
  * settings change retroactive and a rejection hold in every replay; it is also exactly what a rebuild from the
  * log computes, so the live models and a rebuild cannot drift apart.
  *
- * A rejection or its withdrawal concerns one pair: only the co-occurrence closure of its two identities is folded
- * (rederive-closure.ts), so its cost follows the size of those people's history, not of the log. A settings change
- * or an erasure concerns anyone: every item of the log is folded.
+ * A rejection or its withdrawal concerns one pair, an erasure the people the subject shared items with (rule-seeds.ts):
+ * only the co-occurrence closure of those identities is folded (rederive-closure.ts), so its cost follows the size
+ * of those people's history, not of the log. A settings change concerns anyone: every item of the log is folded.
  */
 export async function rederiveGraphs(
   log: EventStore,
   store: ReadStore,
-  until: Position,
+  rule: DecodedEvent,
   ctx: ProjectionContext,
 ): Promise<ReadModelBatch> {
+  const until = rule.position;
   const rejections = [...(await loadRules(log, until)).rejections.values()];
   const observed = new RejectedPairObservations(rejections);
-  const seeds = await pairOfRuleAt(log, until);
+  const seeds = await seedsOfRule(log, rule);
   const scoped = seeds && (await rederiveClosure(log, store, until, ctx, seeds, (item) => observed.observe(item)));
   if (scoped) return { ...scoped.writes, links: await linkWrites(store, scoped.graph, scoped.keys, observed) };
   const graph = await foldLog(log, until, ctx, observed);
@@ -50,26 +52,6 @@ async function linkWrites(store: ReadStore, graph: GraphState, keys: IdentityKey
   const kept = new Set([...graph.links.keys(), ...rejectedLinks.map((l) => l.key)]);
   const staleLinks = [...new Set(oldLinks.map((l) => l.key))].filter((k) => !kept.has(k));
   return { upsert: [...graph.links.values(), ...rejectedLinks], delete: staleLinks };
-}
-
-/** The two identities of the link rejection (or withdrawal) logged at `at`; undefined for any other rule event. */
-async function pairOfRuleAt(log: EventStore, at: Position): Promise<IdentityKey[] | undefined> {
-  const events = (await readWholeStream(log, LINK_REJECTIONS_STREAM)).map(decode);
-  const rule = events.find((e) => comparePositions(e.position, at) === 0);
-  if (!rule) return undefined;
-  const rejectionId = (rule.event.data as { rejectionId?: string }).rejectionId;
-  const rejected = events.find((e) => e.event.type === 'LinkRejected' && e.event.data.rejectionId === rejectionId);
-  if (!rejected || rejected.event.type !== 'LinkRejected') return undefined;
-  return [identityKey(rejected.event.data.from), identityKey(rejected.event.data.to)];
-}
-
-async function readWholeStream(log: EventStore, stream: string): Promise<RecordedEvent[]> {
-  const out: RecordedEvent[] = [];
-  for (;;) {
-    const page = await log.readStream(stream, { fromRevision: out.length, limit: PAGE });
-    out.push(...page);
-    if (page.length < PAGE) return out;
-  }
 }
 
 async function foldLog(

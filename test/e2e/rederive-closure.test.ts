@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deriveEventId, encode, type DomainEvent } from '../../src/events';
+import { decode, deriveEventId, encode, type DecodedEvent, type DomainEvent } from '../../src/events';
 import type { EventStore } from '../../src/event-store';
 import { openSqliteEventStore } from '../../src/event-store/sqlite';
 import { Projector } from '../../src/projector';
@@ -12,6 +12,7 @@ import { openSqliteReadStore } from '../../src/read-store/sqlite';
 import type { ReadStore } from '../../src/read-store';
 import { appendAll, appendConcurrently, experience, ids, link, record } from '../support/log-fixtures';
 import { dumpReadModels } from '../support/read-model-dump';
+import { linkKey } from '../../projections/model';
 
 /**
  * A link rejection (or its withdrawal) re-derives only the co-occurrence closure of its pair, yet the read models
@@ -45,9 +46,11 @@ const household = () => [
 const rule = (type: 'LinkRejected' | 'LinkRejectionWithdrawn', data: Record<string, unknown>): DomainEvent =>
   ({ type, data }) as unknown as DomainEvent;
 
-async function appendRule(log: EventStore, event: DomainEvent, n: number): Promise<string> {
+async function appendRule(log: EventStore, event: DomainEvent, n: number): Promise<DecodedEvent> {
   const encoded = encode(event, deriveEventId(event.type, 'operator', `rule-${n}`));
-  return (await log.append(LINK_REJECTIONS_STREAM, [encoded])).position;
+  const { position } = await log.append(LINK_REJECTIONS_STREAM, [encoded]);
+  const [recorded] = (await log.readStream(LINK_REJECTIONS_STREAM)).filter((e) => e.position === position);
+  return decode(recorded);
 }
 
 async function project(log: EventStore, store: ReadStore): Promise<void> {
@@ -66,9 +69,9 @@ it('re-derives only the pair closure for a rejection and its withdrawal, ending 
 
   const from = { namespace: 'Email', id: 'ann@x.com' };
   const to = { namespace: 'ECID', id: 'tablet' };
-  const rejectedAt = await appendRule(log, rule('LinkRejected', { rejectionId: 'rj1', from, to, reason: 'shared tablet' }), 1);
-  const rules = await loadRules(log, rejectedAt);
-  const writes = await rederiveGraphs(log, live, rejectedAt, { settings: rules.settings, rejected: rejectedPairs(rules), profileIdOf: (g) => profileIdOf(KEY, g) });
+  const rejected = await appendRule(log, rule('LinkRejected', { rejectionId: 'rj1', from, to, reason: 'shared tablet' }), 1);
+  const rules = await loadRules(log, rejected.position);
+  const writes = await rederiveGraphs(log, live, rejected, { settings: rules.settings, rejected: rejectedPairs(rules), profileIdOf: (g) => profileIdOf(KEY, g) });
   const rederived = (writes.nodes?.upsert ?? []).map((n) => n.key).sort();
   expect(rederived).toEqual(['CRMID:ann', 'CRMID:bob', 'ECID:phone', 'ECID:tablet', 'Email:ann@x.com', 'Email:bob@x.com', 'Email:cy@x.com']);
   await project(log, live);
@@ -82,5 +85,38 @@ it('re-derives only the pair closure for a rejection and its withdrawal, ending 
   const [liveDump, freshDump] = [await dumpReadModels(live), await dumpReadModels(fresh)];
   expect(liveDump.length).toBeGreaterThan(300);
   expect(liveDump).toEqual(freshDump);
+  await Promise.all([live.close(), fresh.close(), log.close()]);
+}, 120_000);
+
+it('re-derives only the closure an erasure seeds (the items that still name whom the subject shared items with)', async () => {
+  const log = openSqliteEventStore(join(dir, 'erasure-events.sqlite'));
+  const live = await openSqliteReadStore(join(dir, 'erasure-live.sqlite'));
+  await appendConcurrently(log, strangers(300));
+  await appendAll(log, [record('crm', 1, ids('CRMID:ann', 'Email:ann@x.com'), { tier: 'gold' }), link(2, ids('Email:ann@x.com', 'ECID:tablet'))], 'subject-ann');
+  await appendAll(log, [link(3, ids('Email:bob@x.com', 'ECID:tablet')), record('crm', 4, ids('CRMID:bob', 'Email:bob@x.com'), { tier: 'silver' })], 'subject-bob');
+  await appendAll(log, [link(5, ids('Email:bob@x.com', 'ECID:phone')), link(6, ids('ECID:phone', 'Email:cy@x.com'))], 'subject-bob');
+  await appendAll(log, [experience(7, ids('ECID:tablet'), 'view', {})], 'subject-tablet');
+  await project(log, live);
+
+  // What eraseSubject does to the log: Ann's stream goes, then the audit event names Bob's item with the tablet.
+  await log.eraseStreams(['subject-ann']);
+  const counts = { identities: 2, records: 1, events: 0, links: 1 };
+  const audit = { type: 'SubjectErased', data: { requestId: 'rq1', at: new Date().toISOString(), counts, rederive: true, seeds: [{ stream: 'subject-bob', revision: 0 }] } } as DomainEvent;
+  const { position } = await log.append('tessera-privacy-test', [encode(audit, deriveEventId('SubjectErased', 'operator', 'rq1'))]);
+  const [erased] = (await log.readStream('tessera-privacy-test')).filter((e) => e.position === position).map(decode);
+  const rules = await loadRules(log, position);
+  const writes = await rederiveGraphs(log, live, erased, { settings: rules.settings, rejected: rejectedPairs(rules), profileIdOf: (g) => profileIdOf(KEY, g) });
+  expect((writes.nodes?.upsert ?? []).map((n) => n.key).sort()).toEqual(['CRMID:bob', 'ECID:phone', 'ECID:tablet', 'Email:bob@x.com', 'Email:cy@x.com']);
+  // Ann's link to the tablet is no longer in the log: the re-derivation deletes it.
+  expect(writes.links?.delete).toEqual([linkKey('ECID:tablet', 'Email:ann@x.com')]);
+  await project(log, live);
+  await live.eraseSubjects({ identityKeys: ['CRMID:ann', 'Email:ann@x.com'], streams: ['subject-ann'], rewrittenEvents: [] });
+
+  const fresh = await openSqliteReadStore(join(dir, 'erasure-fresh.sqlite'));
+  await project(log, fresh);
+  const [liveDump, freshDump] = [await dumpReadModels(live), await dumpReadModels(fresh)];
+  expect(liveDump.length).toBeGreaterThan(300);
+  expect(liveDump).toEqual(freshDump);
+  expect(await fresh.getNode('ECID:tablet')).toMatchObject({ graphId: expect.stringMatching(/bob/) });
   await Promise.all([live.close(), fresh.close(), log.close()]);
 }, 120_000);

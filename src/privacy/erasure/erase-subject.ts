@@ -1,5 +1,5 @@
 import { identityKey, type IdentityKey, type IdentityRef } from '../../../projections/model';
-import { type DecodedEvent, type PrivacyCounts, type SubjectErasedV1 } from '../../events';
+import { type DecodedEvent, type ItemRef, type PrivacyCounts, type SubjectErasedV1 } from '../../events';
 import type { EventStore } from '../../event-store/event-store.port';
 import type { Position } from '../../event-store';
 import { timelineEventOf } from '../../read-models';
@@ -35,8 +35,9 @@ export class ErasureStalledError extends Error {}
  * 2. delete the subject keys: from here on every reader of the log, live or replaying, sees none of it;
  * 3. erase the subject streams physically where the store can;
  * 4. append SubjectErased (no personal data); when a link joined the subject to anybody else, the projector
- *    treats it as a rule event and re-derives every graph from the log, which now reads without the subject, so
- *    the people linked to them come out as a replay would make them (a lone person costs no re-derivation);
+ *    treats it as a rule event and re-derives, from the log that now reads without the subject, the closure of
+ *    the people they shared items with (`seeds`, found in step 1), so those people come out as a replay would
+ *    make them (a lone person costs no re-derivation);
  * 5. once the read models have passed it (no batch decoded before step 2 can land later), purge the subject's
  *    rows, and rewrite other people's timeline events that named them.
  */
@@ -45,6 +46,7 @@ export async function eraseSubject(steps: ErasureSteps, set: SubjectSet, request
   const items = await collectSubjectItems(steps.log, steps.store, set);
   const counts = countsOf(set, buildAccessExport(set, items.own, [], null).export);
   const rederive = await linkedToOthers(steps.store, set);
+  const seeds = rederive ? await rederiveSeeds(steps.store, set, [...items.own, ...items.others]) : undefined;
   const collect = lap();
   await steps.keys.erase(set.subjectIds);
   const keys = lap();
@@ -54,7 +56,7 @@ export async function eraseSubject(steps: ErasureSteps, set: SubjectSet, request
   const rewrittenEvents = (await readRows(steps.log, items.otherRows))
     .map(timelineEventOf)
     .filter((e): e is TimelineEvent => e !== undefined);
-  const position = await steps.audit({ requestId, at: steps.now().toISOString(), counts, rederive });
+  const position = await steps.audit({ requestId, at: steps.now().toISOString(), counts, rederive, ...(seeds ? { seeds } : {}) });
   const audit = lap();
   if (!(await steps.processed(position))) {
     throw new ErasureStalledError('The read models did not reach the erasure in time; submit the request again to finish it');
@@ -95,6 +97,36 @@ async function orphanedBy(store: ReadStore, set: SubjectSet, own: DecodedEvent[]
     (await store.getItemsOfIdentities([...candidates])).filter((r) => !erasedStreams.has(r.stream)).map((r) => r.identityKey),
   );
   return [...candidates].filter((key) => !remaining.has(key));
+}
+
+/** Past this many, the event would grow large for little gain: the projector re-derives every graph instead. */
+export const MAX_ERASURE_SEEDS = 1000;
+
+/**
+ * One item per identity the subject shared an item with (its own items, and other people's items naming it),
+ * taken outside the erased streams, so it still names that identity once the subject's keys are gone: the closure
+ * of these items' identities holds every graph the erasure can change. An identity with no such item is left
+ * with nothing (step 5 purges it), so it needs none. Streams and revisions name no erased value.
+ */
+async function rederiveSeeds(store: ReadStore, set: SubjectSet, items: DecodedEvent[]): Promise<ItemRef[] | undefined> {
+  const inSet = new Set(set.keys);
+  const shared = new Set<IdentityKey>();
+  for (const decoded of items) {
+    const data = decoded.event.data as { identities?: IdentityRef[]; unlinked?: IdentityRef[] };
+    for (const identity of [...(data.identities ?? []), ...(data.unlinked ?? [])]) {
+      const key = identityKey(identity);
+      if (!inSet.has(key)) shared.add(key);
+    }
+  }
+  if (shared.size > MAX_ERASURE_SEEDS) return undefined;
+  const erasedStreams = new Set(set.streams);
+  const byIdentity = new Map<IdentityKey, ItemRef>();
+  for (const row of await store.getItemsOfIdentities([...shared])) {
+    if (erasedStreams.has(row.stream) || byIdentity.has(row.identityKey)) continue;
+    byIdentity.set(row.identityKey, { stream: row.stream, revision: row.revision });
+  }
+  const unique = new Map([...byIdentity.values()].map((ref) => [`${ref.stream}\u0000${ref.revision}`, ref]));
+  return [...unique.values()].sort((x, y) => (x.stream === y.stream ? x.revision - y.revision : x.stream < y.stream ? -1 : 1));
 }
 
 /** True when some link (active or removed) joins an erased identity to one outside the set. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { subjectStream } from '../../../src/identity/subject-stream';
 import { profileIdOf } from '../../../src/read-models';
 import { Projector } from '../../../src/projector';
 import { openReadStore } from '../../../src/read-store';
@@ -43,8 +44,11 @@ describe('privacy: access, then erasure of a whole graph', () => {
     expect(Date.parse(erasure.completedAt)).toBeGreaterThanOrEqual(Date.parse(erasure.createdAt));
     const audit = (await readLog(app.store)).filter((e) => e.event.type === 'SubjectErased');
     expect(audit).toHaveLength(1);
-    // Tom was linked to Ann's device (a removed link): the projector re-derives the graphs of everyone.
-    expect(audit[0].event.data).toEqual({ requestId: erasure.requestId, at: expect.any(String), counts: erasure.counts, rederive: true });
+    // Tom was linked to Ann's device (a removed link): the projector re-derives the closure of the people he shared
+    // items with, found from Ann's items that name the device and her CRMID (her stream and revisions, nothing of Tom).
+    const annStream = subjectStream(app.config.identityHashKey!, ANN.crm);
+    const seeds = [{ stream: annStream, revision: 0 }, { stream: annStream, revision: 1 }];
+    expect(audit[0].event.data).toEqual({ requestId: erasure.requestId, at: expect.any(String), counts: erasure.counts, rederive: true, seeds });
     const page = await app.call('GET', '/v1/log?limit=1000');
     expect(page.status).toBe(200);
     for (const value of ERASED_VALUES) expect(page.text).not.toContain(value);
