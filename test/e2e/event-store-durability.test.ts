@@ -94,7 +94,13 @@ it('lets a subscription in another process follow the writer live, in log order,
   })();
   acknowledged = await runAndKill(file, ACKS_BEFORE_KILL);
   check();
-  await caughtUpWithWriter;
+  // If the subscription ends or fails before it has seen every acknowledged event, say so instead of waiting.
+  await Promise.race([
+    caughtUpWithWriter,
+    following.then(() => {
+      throw new Error(`the subscription ended after ${seen.length} events, before every acknowledged one`);
+    }),
+  ]);
   await reader.close();
   await following;
   const positions = seen.map((e) => Number(e.position));

@@ -67,6 +67,10 @@ export class SqliteLogSubscription extends SerialSubscription {
         if (Number(event.position) >= this.startHead) this.markCaughtUp();
         return { done: false, value: event };
       }
+      // Between pages, let the event loop run: a consumer that keeps up with a busy writer would otherwise find a
+      // new page on every read and never give timers or I/O a turn (pull and hand-over are microtasks only).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.closed || !this.source.isOpen()) return DONE;
       this.page = this.source.readAfter(this.readPosition, this.options.pageSize);
       if (this.page.length > 0) this.readPosition = Number(this.page[this.page.length - 1].position);
       else await this.waitForAppend();
