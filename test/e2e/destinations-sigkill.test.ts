@@ -1,9 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { compileForNode } from '../support/compile-for-node';
+import { join } from 'node:path';
+import { buildService, type BuiltService } from '../support/built-service';
 import { eventually, startReceiver, type Receiver } from '../support/webhook-receiver';
 
 /**
@@ -11,57 +9,31 @@ import { eventually, startReceiver, type Receiver } from '../support/webhook-rec
  * change reaches the receiver at least once, first receipts come in feed order, and a redelivery carries the same
  * webhook-id and body as the first delivery of that change.
  */
-const ROOT = resolve(__dirname, '../..');
 const RECORDS = 150;
 const DELIVERIES_BEFORE_KILL = 25;
 
 let dir: string;
-let buildDir: string;
-let service: { script: string; env: NodeJS.ProcessEnv };
+let service: BuiltService;
 let receiver: Receiver;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tessera-dest-kill-'));
-  buildDir = mkdtempSync(join(ROOT, '.tessera-build-'));
-  service = compileForNode(join(ROOT, 'src/main.ts'), buildDir);
+  service = buildService();
   receiver = await startReceiver();
 }, 180_000);
 afterAll(async () => {
   await receiver.close();
   rmSync(dir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
+  service.remove();
 });
 
-interface Running {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<NodeJS.Signals | number | null>;
-}
-
-function start(dataDir: string): Promise<Running> {
-  const env = {
-    ...service.env,
+const start = (dataDir: string) =>
+  service.start({
     DATA_DIR: dataDir,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    API_KEYS: '',
     DESTINATION_RETRY_BASE_MS: '20',
     DESTINATION_RETRY_MAX_MS: '100',
     CHANGE_FEED_POLL_MS: '5',
-  };
-  const proc = spawn(process.execPath, [service.script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<NodeJS.Signals | number | null>((done) => proc.once('close', (code, signal) => done(signal ?? code)));
-  const stderr: string[] = [];
-  proc.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  return new Promise((ready, fail) => {
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
-      if (entry.msg === 'tessera listening') ready({ proc, url: entry.url!, exited });
-    });
-    void exited.then((why) => fail(new Error(`service exited (${String(why)}) before listening: ${stderr.join('')}`)));
   });
-}
 
 const json = async (url: string, init?: RequestInit) => (await fetch(url, init)).json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

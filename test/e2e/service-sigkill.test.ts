@@ -1,11 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { openSqliteEventStore } from '../../src/event-store/sqlite';
 import { decode, DecodedEvent } from '../../src/events';
-import { compileForNode } from '../support/compile-for-node';
+import { buildService, type BuiltService, type RunningService } from '../support/built-service';
 
 /**
  * The real service as a child process (node main.js), sent single-event POSTs with many in flight, is SIGKILLed
@@ -15,43 +13,19 @@ import { compileForNode } from '../support/compile-for-node';
 const CONCURRENCY = 32;
 const ACKS_BEFORE_KILL = 400;
 
-const ROOT = resolve(__dirname, '../..');
 let dir: string;
-let buildDir: string;
-let service: { script: string; env: NodeJS.ProcessEnv };
+let service: BuiltService;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tessera-sigkill-'));
-  // Built beside dist/ (same depth, git-ignored), so the service finds the files it reads from the source tree.
-  buildDir = mkdtempSync(join(ROOT, '.tessera-build-'));
-  service = compileForNode(join(ROOT, 'src/main.ts'), buildDir);
+  service = buildService();
 }, 120_000);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
+  service.remove();
 });
 
-interface Running {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<NodeJS.Signals | number | null>;
-}
-
-/** Starts the service and resolves once it logs the URL it listens on. */
-function start(dataDir: string): Promise<Running> {
-  const env = { ...service.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', API_KEYS: '' };
-  const proc = spawn(process.execPath, [service.script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<NodeJS.Signals | number | null>((done) => proc.once('close', (code, signal) => done(signal ?? code)));
-  const stderr: string[] = [];
-  proc.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  return new Promise((ready, fail) => {
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
-      if (entry.msg === 'tessera listening') ready({ proc, url: entry.url!, exited });
-    });
-    void exited.then((why) => fail(new Error(`service exited (${String(why)}) before listening: ${stderr.join('')}`)));
-  });
-}
+const start = (dataDir: string) => service.start({ DATA_DIR: dataDir });
 
 const eventBody = (n: number) => ({
   id: `sigkill-${n}`,
@@ -63,7 +37,7 @@ const eventBody = (n: number) => ({
 });
 
 /** Streams POSTs until the process is gone; returns id → acknowledged position. */
-async function streamUntilKilled(running: Running): Promise<Map<string, string>> {
+async function streamUntilKilled(running: RunningService): Promise<Map<string, string>> {
   const acked = new Map<string, string>();
   let next = 0;
   let alive = true;
