@@ -17,16 +17,22 @@ interface Row {
  * would cap one destination at the disk's fsync rate.
  */
 export class SqliteDestinationStore implements DestinationStore {
+  /** The two statements every delivery runs (a definition read per page or retry, a progress write per item). */
+  private readonly byId: Database.Statement;
+  private readonly progressOf: Database.Statement;
+
   constructor(private readonly db: Database.Database) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(`CREATE TABLE IF NOT EXISTS destinations (
       id TEXT PRIMARY KEY, definition TEXT NOT NULL, secret TEXT NOT NULL, created_at INTEGER NOT NULL, progress TEXT NOT NULL
     ) WITHOUT ROWID`);
+    this.byId = db.prepare('SELECT * FROM destinations WHERE id = ?');
+    this.progressOf = db.prepare('UPDATE destinations SET progress = ? WHERE id = ?');
   }
 
   async get(id: string): Promise<StoredDestination | undefined> {
-    const row = this.db.prepare('SELECT * FROM destinations WHERE id = ?').get(id) as Row | undefined;
+    const row = this.byId.get(id) as Row | undefined;
     return row && toStored(row);
   }
 
@@ -49,7 +55,7 @@ export class SqliteDestinationStore implements DestinationStore {
   }
 
   async saveProgress(id: string, progress: DestinationProgress): Promise<void> {
-    this.db.prepare('UPDATE destinations SET progress = ? WHERE id = ?').run(JSON.stringify(progress), id);
+    this.progressOf.run(JSON.stringify(progress), id);
   }
 
   async disable(id: string, reason: string): Promise<void> {
