@@ -5,3 +5,4 @@ export * from './profile-snapshot';
 export * from './profile-change-tracker';
 export * from './erasure-changes';
 export * from './audience-changes';
+export * from './computed-changes';

@@ -29,11 +29,13 @@ export function computedScopeOf(states: Iterable<[string, PrimaryComputedState]>
   return { states: new Map(states), changed: new Set() };
 }
 
-/** Folds one timeline event into its primary identity's state. */
-export function foldComputedEvent(scope: ComputedScope, ctx: ComputedContext, primaryKey: string, event: ComputedEvent): void {
+/** Folds one timeline event into its primary identity's state; true when the state changed (the event counted). */
+export function foldComputedEvent(scope: ComputedScope, ctx: ComputedContext, primaryKey: string, event: ComputedEvent): boolean {
   let state = scope.states.get(primaryKey);
   if (!state) scope.states.set(primaryKey, (state = emptyPrimaryState(ctx.now)));
-  if (applyEvent(state, ctx.definitions, event, ctx.now)) scope.changed.add(primaryKey);
+  if (!applyEvent(state, ctx.definitions, event, ctx.now)) return false;
+  scope.changed.add(primaryKey);
+  return true;
 }
 
 /** A graph's values at ctx.now: its members' states advanced to now (those that changed are marked), merged. */

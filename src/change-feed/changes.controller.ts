@@ -34,7 +34,8 @@ export class ChangesController implements BeforeApplicationShutdown {
   @Get()
   @ApiOperation({
     summary: 'A page of the change feed after `from`',
-    description: 'Items hold profile ids and the kind of change, never attribute or identity values. `next` is the id to pass as `from` to continue (also at the end of the feed, to poll).',
+    description:
+      'Items hold profile ids and the kind of change, never attribute or identity values; computed.changed carries the computed attribute\'s name and new value, and is removed with the subject\'s other items at erasure. `next` is the id to pass as `from` to continue (also at the end of the feed, to poll).',
   })
   @ApiQuery({ name: 'from', required: false, description: 'Exclusive change id; absent: the start of the feed' })
   @ApiQuery({ name: 'limit', required: false, description: `1..${MAX_CHANGE_PAGE}, default 100` })

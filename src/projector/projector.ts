@@ -16,6 +16,7 @@ import { feedingAudienceStore, withAudienceChanges } from './audience-feed';
 import { rederiveGraphs } from './rederive';
 import { takeBatches } from './take-batches';
 import { PositionWaiters } from './position-waiters';
+import { signallingWrites } from './feed-signal';
 
 export interface ProjectorOptions {
   /** Names the checkpoint; a rebuild beside the live models uses another name and model version. */
@@ -51,6 +52,8 @@ export class Projector {
   private readonly computed: ComputedRuntime;
   /** Audiences: definitions, the memberships each batch, lapse and backfill moves (projections/audiences). */
   private readonly audiences: AudienceRuntime;
+  /** Told after every commit that may have added feed items: in-process feed readers wake at once, not at a poll. */
+  private readonly feedListeners = new Set<() => void>();
   lastError?: string;
   /** Set when the store refused an event's writes for good: the projector stopped there (see ProjectorParkedError). */
   parkedAt?: ParkedAt;
@@ -63,9 +66,11 @@ export class Projector {
   ) {
     this.name = options.name ?? MAIN_PROJECTOR;
     this.batchSize = options.batchSize ?? 500;
-    this.computed = new ComputedRuntime(log, store);
+    // Lapses and backfill steps write outside batches, through the runtimes: they signal the feed's readers too.
+    const signalled = signallingWrites(store, () => this.feedWritten());
+    this.computed = new ComputedRuntime(log, signalled, Date.now, options.profileIdOf);
     const outsideBatches: Transition[] = [];
-    this.audiences = new AudienceRuntime(log, feedingAudienceStore(store, outsideBatches), {
+    this.audiences = new AudienceRuntime(log, feedingAudienceStore(signalled, outsideBatches), {
       setExtraDefinitions: (definitions) => this.computed.setExtraDefinitions(definitions),
       refresh: (graphIds) => this.computed.refresh(graphIds),
     });
@@ -92,6 +97,16 @@ export class Projector {
     await this.loopDone;
     this.loopDone = undefined;
     this.waiters.cancelAll();
+  }
+
+  /** `listener` runs after each commit that may have grown the change feed; the returned function unsubscribes. */
+  onFeedWritten(listener: () => void): () => void {
+    this.feedListeners.add(listener);
+    return () => void this.feedListeners.delete(listener);
+  }
+
+  private feedWritten(): void {
+    for (const listener of this.feedListeners) listener();
   }
 
   /** Resolves true once the read models cover `position`, false after `timeoutMs`. */
@@ -169,7 +184,7 @@ export class Projector {
         const writes = await rederiveGraphs(this.log, this.store, decoded, this.context());
         writes.changes = await rederivedChanges(this.store, writes, recorded);
         await parkOnRefusal(decoded, () => this.commit(writes, recorded.position));
-        await this.computed.afterRederive(writes);
+        await this.computed.afterRederive(writes, recorded.recordedAt.getTime());
         await this.audiences.afterRederive(writes, decoded, decoded.event.type === 'SubjectErased' ? 'erasure' : 'split');
       } else if (decoded && isComputedDefinitionEvent(decoded)) {
         if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
@@ -218,6 +233,7 @@ export class Projector {
   private async commit(writes: ReadModelBatch, position: Position): Promise<void> {
     await this.store.commit(writes, { projector: this.name, position });
     this.waiters.advance(position);
+    if (writes.changes?.length) this.feedWritten();
   }
 
   private context(): ProjectionContext {

@@ -69,12 +69,18 @@ export class BatchChangeFeed {
     return { cause, keys: [...keys], before: this.tracker.before(graphIds), members, mayChangeAttributes: record !== undefined };
   }
 
-  /** The item is folded: its fragments are in the scope (a record may have added one) and the graph is updated. */
-  after(mark: FeedMark, decoded: DecodedEvent): void {
+  /**
+   * The item is folded: its fragments are in the scope (a record may have added one) and the graph is updated.
+   * Answers the graphs it could have changed and whether it moved identities between profiles (what the
+   * computed-value items need to know).
+   */
+  after(mark: FeedMark, decoded: DecodedEvent): { graphIds: Set<IdentityKey>; movedIdentities: boolean } {
     const record = profileRecordOf(decoded);
     if (record) this.indexFragment(record.primaryKey, this.fragmentKey(record.source, record.primaryKey));
     const graphIds = new Set([...mark.keys, ...mark.members].map((k) => this.graphOf(k)));
-    this.contribute(mark.cause, this.tracker.after(mark.before, graphIds, mark.mayChangeAttributes));
+    const drafts = this.tracker.after(mark.before, graphIds, mark.mayChangeAttributes);
+    this.contribute(mark.cause, drafts);
+    return { graphIds, movedIdentities: drafts.some(movesIdentities) };
   }
 
   /** Adds items caused by one log entry (or one moment), numbered after those it already has. */
@@ -94,6 +100,11 @@ export class BatchChangeFeed {
     if (keys) keys.add(key);
     else this.fragmentKeys.set(primaryKey, new Set([key]));
   }
+}
+
+/** A transition after which some profile holds other identities than before (so other events count for it). */
+function movesIdentities(draft: ChangeDraft): boolean {
+  return draft.type !== 'profile.updated' || (draft.changed ?? []).includes('identities');
 }
 
 function isFragment(f: Fragment | undefined): f is Fragment {

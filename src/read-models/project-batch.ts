@@ -13,6 +13,7 @@ import type {
   TimelineEvent,
 } from '../read-store/read-store.port';
 import { BatchChangeFeed } from './batch-change-feed';
+import { BatchComputedChanges } from './batch-computed-changes';
 import { graphItemOf, profileRecordOf, timelineEventOf } from './log-items';
 
 /**
@@ -29,6 +30,8 @@ export interface LoadedScope {
   graphsBefore: Set<IdentityKey>;
   /** Window-engine states of the loaded identities (projections/computed-attributes), when definitions exist. */
   computed?: ComputedScope;
+  /** The stored values of the loaded graphs, with when they next change by time (the computed feed compares them). */
+  computedValues?: Map<IdentityKey, { values: Record<string, unknown>; dueAt?: number }>;
 }
 
 export interface PrimaryStats {
@@ -75,8 +78,10 @@ export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[]
   const changedFragments = new Set<string>();
   const timeline: TimelineEvent[] = [];
   const feed = new BatchChangeFeed(scope, ctx.profileIdOf, fragmentKey);
+  const computedFeed = scope.computed && ctx.computed ? new BatchComputedChanges({ ...scope, computed: scope.computed }, ctx.computed, ctx.profileIdOf) : undefined;
   const itemIndex: ItemIndexEntry[] = [];
   for (const decoded of events) {
+    let counted = false;
     const mark = feed.before(decoded);
     const item = graphItemOf(decoded);
     if (item) {
@@ -95,9 +100,10 @@ export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[]
     if (event) {
       timeline.push(event);
       countEvent(scope.stats, event);
-      if (scope.computed && ctx.computed) foldComputedEvent(scope.computed, ctx.computed, event.primaryKey, computedEventOf(event));
+      if (scope.computed && ctx.computed) counted = foldComputedEvent(scope.computed, ctx.computed, event.primaryKey, computedEventOf(event));
     }
-    feed.after(mark, decoded);
+    const touched = feed.after(mark, decoded);
+    if (computedFeed) feed.contribute(mark.cause, computedFeed.after(touched.graphIds, counted || touched.movedIdentities));
   }
   const profiles = profilesOf(scope, ctx);
   return {

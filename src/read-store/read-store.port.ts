@@ -202,6 +202,11 @@ export interface ComputedWrites {
   states?: { upsert?: ComputedStateRow[] };
   values?: { upsert?: ComputedValuesRow[]; delete?: IdentityKey[] };
   backfills?: { upsert?: ComputedBackfill[]; delete?: string[] };
+  /**
+   * commitComputed only (a batch's items go in ReadModelBatch.changes): `computed.changed` items for the values
+   * written here outside a batch, numbered after the checkpoint, in the same commit.
+   */
+  changes?: TimedDraft[];
 }
 
 export interface Checkpoint {

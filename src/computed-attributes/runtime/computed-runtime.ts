@@ -10,9 +10,10 @@ import type { DecodedEvent } from '../../events';
 import type { EventStore } from '../../event-store/event-store.port';
 import type { Position } from '../../event-store';
 import type { LoadedScope } from '../../read-models';
-import type { ComputedBackfill, ComputedWrites, ReadModelBatch, ReadStore } from '../../read-store/read-store.port';
+import type { ComputedBackfill, ComputedValuesRow, ComputedWrites, ReadModelBatch, ReadStore } from '../../read-store/read-store.port';
 import { definitionsAt } from './definitions-in-force';
 import { loadStates, refreshGraphs } from './graph-refresh';
+import { valueChangesOf } from './value-changes';
 
 /** What time alone changed for these graphs (`at`: the lapse's due moment, or the backfill step's now). */
 export type ValuesListener = (rows: Array<{ graphId: string; at: number }>, writes: ComputedWrites) => Promise<void>;
@@ -44,6 +45,8 @@ export class ComputedRuntime {
     private readonly log: EventStore,
     private readonly store: ReadStore,
     private readonly clock: () => number = Date.now,
+    /** The public profile id of a graph: names the profile in the `computed.changed` items written here. */
+    private readonly profileIdOf: (graphId: string) => string = (graphId) => graphId,
   ) {}
 
   /** At the start of a projector pass: the definitions as of its checkpoint and the backfills in progress. */
@@ -83,6 +86,10 @@ export class ComputedRuntime {
   async attach(scope: LoadedScope, ctx: ComputedContext | undefined): Promise<void> {
     if (!ctx) return;
     scope.computed = await loadStates(this.store, [...scope.graph.nodes.keys()], ctx, this.backfilling());
+    // The values the read model holds now: the batch's computed.changed items are the differences from them.
+    const graphIds = [...new Set([...scope.graph.nodes.values()].map((n) => n.graphId))];
+    const rows = graphIds.length === 0 ? [] : await this.store.getComputedValues(graphIds);
+    scope.computedValues = new Map(rows.map((r) => [r.graphId, { values: r.values, dueAt: r.dueAt }]));
   }
 
   /** A definition saved or deleted: the writes (a fresh backfill record) to commit with its log position. */
@@ -103,12 +110,18 @@ export class ComputedRuntime {
 
   /**
    * After a re-derivation (a rule change, an erasure): the graphs it rewrote get their values now, in chunks, and
-   * those it removed lose theirs; the engine states are per primary identity, so none of them is rebuilt.
+   * those it removed lose theirs; the engine states are per primary identity, so none of them is rebuilt. `at` is
+   * the rule event's log time: the moment of the computed.changed items the chunks write.
    */
-  async afterRederive(writes: ReadModelBatch): Promise<void> {
+  async afterRederive(writes: ReadModelBatch, at: number): Promise<void> {
     if (!this.context()) return;
     const graphIds = (writes.profiles?.upsert ?? []).map((p) => p.graphId);
-    for (let i = 0; i < graphIds.length; i += REDERIVE_CHUNK) await this.store.commitComputed(await this.refresh(graphIds.slice(i, i + REDERIVE_CHUNK)));
+    for (let i = 0; i < graphIds.length; i += REDERIVE_CHUNK) {
+      const chunk = graphIds.slice(i, i + REDERIVE_CHUNK);
+      const previous = await this.store.getComputedValues(chunk);
+      const refreshed = await this.refresh(chunk);
+      await this.store.commitComputed(this.withChanges(previous, refreshed, () => at));
+    }
     const removed = writes.profiles?.delete ?? [];
     if (removed.length > 0) await this.store.commitComputed({ values: { delete: removed } });
   }
@@ -156,7 +169,8 @@ export class ComputedRuntime {
     const due = await this.store.getDueComputed(ctx.now, LAPSES_PER_TICK);
     if (due.length > 0) {
       const writes = await refreshGraphs(this.store, due.map((d) => d.graphId), ctx, this.backfilling());
-      await this.store.commitComputed(writes);
+      const dueAt = new Map(due.map((d) => [d.graphId, d.dueAt ?? ctx.now]));
+      await this.store.commitComputed(this.withChanges(due, writes, (g) => dueAt.get(g) ?? ctx.now));
       await this.valuesListener?.(due.map((d) => ({ graphId: d.graphId, at: d.dueAt ?? ctx.now })), writes);
     }
     const until = this.clock() + BACKFILL_SLICE_MS;
@@ -173,7 +187,9 @@ export class ComputedRuntime {
     if (running.length === 0) return false;
     const group = running.filter((b) => b.cursor === running[0].cursor);
     const page = await this.store.listProfiles({ limit: BACKFILL_PAGE, cursor: group[0].cursor });
-    const writes = await refreshGraphs(this.store, page.items.map((p) => p.graphId), ctx, this.backfilling());
+    const graphIds = page.items.map((p) => p.graphId);
+    const previous = graphIds.length === 0 ? [] : await this.store.getComputedValues(graphIds);
+    const writes = this.withChanges(previous, await refreshGraphs(this.store, graphIds, ctx, this.backfilling()), () => ctx.now);
     const next = group.map((b): ComputedBackfill => {
       const done = b.done + page.items.length;
       return page.nextCursor
@@ -184,6 +200,12 @@ export class ComputedRuntime {
     await this.store.commitComputed({ ...writes, backfills: { upsert: next } });
     await this.valuesListener?.(page.items.map((p) => ({ graphId: p.graphId, at: ctx.now })), writes);
     return true;
+  }
+
+  /** The writes, with the `computed.changed` items of what they change against `previous` (the rows they replace). */
+  private withChanges(previous: readonly ComputedValuesRow[], writes: ComputedWrites, atOf: (graphId: string) => number): ComputedWrites {
+    const changes = valueChangesOf(previous, writes, this.all, this.profileIdOf, atOf);
+    return changes.length === 0 ? writes : { ...writes, changes };
   }
 
   /**

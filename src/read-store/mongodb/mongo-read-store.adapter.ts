@@ -181,7 +181,10 @@ export class MongoReadStore implements ReadStore {
   }
 
   commitComputed(writes: ComputedWrites): Promise<void> {
-    return translated(() => writeComputed(this.c, writes));
+    return translated(async () => {
+      await writeComputed(this.c, writes);
+      await appendAfterCheckpoint(this.c, writes.changes ?? []);
+    });
   }
 
   countProfiles(): Promise<number> {

@@ -245,7 +245,12 @@ export class SqliteReadStore implements ReadStore {
   }
 
   commitComputed(writes: ComputedWrites): Promise<void> {
-    return settle(() => this.computed.commit(writes));
+    return settle(() =>
+      this.db.transaction(() => {
+        this.computed.write(writes);
+        this.feed.appendAfterCheckpoint(writes.changes ?? []);
+      })(),
+    );
   }
 
   countProfiles(): Promise<number> {
