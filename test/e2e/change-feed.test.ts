@@ -44,7 +44,8 @@ describe('change feed and destinations', () => {
     await app.ingest('/v1/links', { source: 'crm', identities: [{ namespace: 'CRMID', id: 'ada' }, { namespace: 'Email', id: 'ada@x.io' }] });
     await app.ingest('/v1/links', { source: 'web', identities: [cookie, { namespace: 'Email', id: 'ada@x.io' }] });
     // CRMID is unique: bob's record takes the e-mail (and the cookie behind it) from ada's profile into his own.
-    await app.ingest('/v1/records', record('r3', 'bob', { tier: 'silver' }, [{ namespace: 'Email', id: 'ada@x.io' }]));
+    const last = await app.ingest('/v1/records', record('r3', 'bob', { tier: 'silver' }, [{ namespace: 'Email', id: 'ada@x.io' }]));
+    await app.momentAfter(last);
     const feed = (await app.getOk(`/v1/changes?from=${start ?? ''}`)).items;
     expect(feed.map((i: { type: string }) => i.type)).toEqual([
       'profile.created', 'profile.updated', 'profile.created', 'profile.updated', 'profile.merged', 'profile.split', 'profile.created',
