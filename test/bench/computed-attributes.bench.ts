@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import type { IdentityRef } from '../../projections/model';
 import { COMPUTED_ATTRIBUTES_STREAM } from '../../src/computed-attributes/stream';
 import { openSqliteEventStore } from '../../src/event-store/sqlite';
 import type { EventStore } from '../../src/event-store/event-store.port';
@@ -24,25 +23,11 @@ import { openSqliteReadStore } from '../../src/read-store/sqlite';
 import type { ReadStore } from '../../src/read-store/read-store.port';
 import { appendAll, appendConcurrently, experience } from '../support/log-fixtures';
 import { TWENTY } from './computed/definitions';
-import { takeItems, type BatchItem } from './gen/workload';
+import { takeItems } from './gen/workload';
+import { domainEvents } from './lib/domain-events';
 import { summarise } from './lib/stats';
 
 const { values } = parseArgs({ options: { items: { type: 'string', default: '100000' }, lapses: { type: 'string', default: '2000' } } });
-const PRIORITY = ['CRMID', 'loginID', 'Email', 'Phone', 'IDFA', 'GAID', 'ECID'];
-
-function domainEvents(items: BatchItem[]): DomainEvent[] {
-  const last = Math.max(...items.map((i) => Date.parse(i.timestamp)));
-  const shift = Date.now() - 3_600_000 - last;
-  return items.map((item) => {
-    const identities: IdentityRef[] = item.identities.map(({ namespace, id }) => ({ namespace, id }));
-    const primary = item.identities.find((i) => i.primary) ?? [...item.identities].sort((a, b) => PRIORITY.indexOf(a.namespace) - PRIORITY.indexOf(b.namespace))[0];
-    const base = { itemId: item.id, source: item.source, timestamp: new Date(Date.parse(item.timestamp) + shift).toISOString(), identities };
-    const p = { namespace: primary.namespace, id: primary.id };
-    if (item.kind === 'record') return { type: 'RecordIngested', data: { ...base, primary: p, attributes: item.attributes } };
-    if (item.kind === 'event') return { type: 'ExperienceEventIngested', data: { ...base, type: item.type, primary: p, data: item.data } };
-    return { type: 'LinkObserved', data: base };
-  });
-}
 
 async function defineTwenty(log: EventStore): Promise<void> {
   let revision: number | 'no_stream' = 'no_stream';

@@ -3,11 +3,11 @@ import { parseArgs } from 'node:util';
 import { takeItems, type BatchItem } from './gen/workload';
 import { HttpClient } from './lib/http-load';
 import { machine, printTable, writeResults, type Row } from './lib/report';
-import { componentRows, computedRows, freshnessRows, ingestRows, lookupRows, rebuildRows, scalingRows } from './lib/rows';
+import { audienceRows, componentRows, computedRows, freshnessRows, ingestRows, lookupRows, rebuildRows, scalingRows } from './lib/rows';
 import { startService } from './lib/service';
 import { fmt } from './lib/stats';
 import { settle, waitVisible } from './lib/visibility';
-import { runExistingScripts } from './scenarios/existing-scripts';
+import { runExistingScripts, runScript } from './scenarios/existing-scripts';
 import { FRESHNESS_WRITERS } from './scenarios/freshness';
 import { runLoad, type MeasuredLoad } from './lib/load';
 import { runIngest } from './scenarios/ingest';
@@ -18,17 +18,17 @@ import { runSegmentScenario, segmentRows } from './scenarios/segment';
 import { runWebhookScenario, webhookRows } from './scenarios/webhooks';
 
 /**
- * `npm run bench [-- --quick] [--only ingest,freshness,lookup,segment,webhooks,scaling,rebuild,scripts] [--seed N]`: every scenario
+ * `npm run bench [-- --quick] [--only ingest,freshness,lookup,segment,webhooks,audiences,scaling,rebuild,scripts] [--seed N]`: every scenario
  * beside its baselines in one run, one process tree (this runner, the service as a child, the bare server as a
  * child); prints the figures table and writes JSON under test/bench/results/.
  */
 const SIZES = {
-  quick: { singles: 4000, batches: 10, emmettSeconds: 6, bareSeconds: 3, segmentPerRound: 5000, freshSeconds: 5, lookupSeconds: 4, lookupRuns: 5, steps: [10_000, 100_000], memoryTarget: 1_000_000, storeEvents: 5000, foldItems: 200_000, asOfStages: '10000', computedItems: 6000, webhookSeconds: 5 },
-  full: { singles: 20_000, batches: 100, emmettSeconds: 30, bareSeconds: 10, segmentPerRound: 25_000, freshSeconds: 20, lookupSeconds: 15, lookupRuns: 5, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000, asOfStages: '10000,100000', computedItems: 40_000, webhookSeconds: 20 },
+  quick: { singles: 4000, batches: 10, emmettSeconds: 6, bareSeconds: 3, segmentPerRound: 5000, freshSeconds: 5, lookupSeconds: 4, lookupRuns: 5, steps: [10_000, 100_000], memoryTarget: 1_000_000, storeEvents: 5000, foldItems: 200_000, asOfStages: '10000', computedItems: 6000, webhookSeconds: 5, audienceItems: 20_000, audienceSeconds: 5, audienceRounds: 2, audiencePreviews: 8 },
+  full: { singles: 20_000, batches: 100, emmettSeconds: 30, bareSeconds: 10, segmentPerRound: 25_000, freshSeconds: 20, lookupSeconds: 15, lookupRuns: 5, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000, asOfStages: '10000,100000', computedItems: 40_000, webhookSeconds: 20, audienceItems: 100_000, audienceSeconds: 20, audienceRounds: 2, audiencePreviews: 20 },
 };
 type Sizes = (typeof SIZES)['quick'];
 const MAX_FRESH_RATE = 4000;
-const SCENARIOS = ['ingest', 'freshness', 'lookup', 'segment', 'webhooks', 'scaling', 'rebuild', 'scripts'];
+const SCENARIOS = ['ingest', 'freshness', 'lookup', 'segment', 'webhooks', 'audiences', 'scaling', 'rebuild', 'scripts'];
 
 /** Seconds since start in every line, to cut a `--cpu-prof` profile of this runner to one phase (profile-top --from/--to). */
 const say = (text: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)} +${process.uptime().toFixed(1)}s] ${text}\n`);
@@ -109,6 +109,15 @@ async function offlineScenarios(sizes: Sizes, seed: number, want: (s: string) =>
   rmSync(service.dataDir, { recursive: true, force: true });
 }
 
+/** A script's output as JSON when it is (its first brace on), else the text as it came. */
+function parsedJson(output: string): unknown {
+  try {
+    return JSON.parse(output.slice(output.indexOf('{')));
+  } catch {
+    return output;
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, seed: { type: 'string', default: '1' } } });
   const mode = values.quick ? 'quick' : 'full';
@@ -133,6 +142,13 @@ async function main(): Promise<void> {
     const webhooks = await runWebhookScenario({ seconds: sizes.webhookSeconds });
     results.webhooks = webhooks;
     rows.push(...webhookRows(webhooks));
+  }
+  if (want('audiences')) {
+    const args = ['--items', String(sizes.audienceItems), '--seconds', String(sizes.audienceSeconds), '--rounds', String(sizes.audienceRounds), '--previews', String(sizes.audiencePreviews)];
+    say(`audiences (issue 14): ${fmt(sizes.audienceItems)}-event log folded with 50 audiences vs none (${sizes.audienceRounds} rounds), transitions at a paced 1,000 events/s, backfill, preview`);
+    const output = await runScript('audiences.bench.js', args, {}, 3600);
+    results.audiences = parsedJson(output);
+    rows.push(...audienceRows(output));
   }
   if (['scaling', 'rebuild'].some(want)) await offlineScenarios(sizes, seed, want, results, rows);
   if (want('scripts')) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * event store adapter beside raw inserts (no HTTP), the pure identity-graph fold over generated items, and asOf
  * reads of one subject as the log grows.
  */
-function runScript(script: string, args: string[], env: Record<string, string>, maxSeconds: number): Promise<string> {
+export function runScript(script: string, args: string[], env: Record<string, string>, maxSeconds: number): Promise<string> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(__dirname, '..', script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
