@@ -24,8 +24,17 @@ export function compileEventCondition(condition: EventCondition): AnonymousCount
   return { name: nameOf(counted), function: 'count', ...counted };
 }
 
+/**
+ * Conditions are never changed once parsed (definitions are log events), so each leaf's name is computed once: the
+ * projector evaluates the same leaves for every profile it touches, and hashing them each time was a visible share
+ * of its cost.
+ */
+const names = new WeakMap<EventCondition, string>();
+
 export function anonymousName(condition: EventCondition): string {
-  return nameOf(countedPart(condition));
+  let name = names.get(condition);
+  if (name === undefined) names.set(condition, (name = nameOf(countedPart(condition))));
+  return name;
 }
 
 export function isAnonymousName(name: string): boolean {

@@ -148,6 +148,10 @@ export interface AudienceBackfill {
   total: number;
   /** The last graph id evaluated (profiles are walked in listProfiles order). */
   cursor?: string;
+  /** Log time of the definition change (epoch ms): the moment its entries and exits are dated at. */
+  definedAt?: number;
+  /** Where the definition change is in the log: the cause its transitions carry. */
+  cause?: { position?: string; eventId?: string };
 }
 
 export interface AudienceWrites {

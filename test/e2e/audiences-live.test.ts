@@ -81,10 +81,12 @@ describe('audience memberships over the service', () => {
     const condition = { and: [{ attribute: 'tier', op: 'eq', value: 'gold' }, { event: { type: 'purchase' }, window: { last: '1h' } }] };
     const preview = await app.post('/v1/audiences/preview', { condition });
     expect(preview.body.size).toBe(5);
-    await put('gold', condition);
+    const defined = await put('gold', condition);
     const ready = await until(() => app.getOk('/v1/audiences/gold'), (a) => a.status === 'ready', 10_000);
     expect(ready).toMatchObject({ status: 'ready', size: preview.body.size });
-    expect((await membersOf('gold')).length).toBe(5);
+    // Entries the backfill decided are dated at the definition's log time (API.md: enteredAt), not when it ran.
+    const logged = (await app.getOk('/v1/log?limit=1000')).items.find((i: { position: string }) => i.position === defined);
+    expect((await membersOf('gold')).map((m) => m.enteredAt)).toEqual(Array(5).fill(logged.recordedAt));
   });
 
   it('an erasure takes the profile out of every audience, now and as of any moment', async () => {

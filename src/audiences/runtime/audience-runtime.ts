@@ -20,6 +20,8 @@ import { membershipStep, mergeWrites, type MembershipStep, type ProfileAfter } f
 
 const BACKFILL_PAGE = 100;
 const TICK_MS = 200;
+/** How long one round may spend on backfill pages before batches get their turn. */
+const BACKFILL_SLICE_MS = 20;
 const REDERIVE_PAGE = 500;
 
 /** What the audience runtime needs of the computed-attribute runtime: the one window engine. */
@@ -76,7 +78,8 @@ export class AudienceRuntime {
       return mergeWrites(await this.exitMembers(audienceId, at, cause), { backfills: { delete: [audienceId] } });
     }
     const total = await this.store.countProfiles();
-    const backfill: AudienceBackfill = { audienceId, version: event.data.version, status: total === 0 ? 'ready' : 'backfilling', done: 0, total };
+    // Entries the backfill decides are dated at the definition's log time, with its position (API.md: enteredAt).
+    const backfill: AudienceBackfill = { audienceId, version: event.data.version, status: total === 0 ? 'ready' : 'backfilling', done: 0, total, definedAt: at, cause: { position: decoded.position, eventId: decoded.eventId } };
     this.backfills.set(audienceId, backfill);
     return { backfills: { upsert: [backfill] } };
   }
@@ -131,47 +134,70 @@ export class AudienceRuntime {
     }
   }
 
-  /** What time alone changed (a lapse at `at`, a computed backfill step): those graphs are evaluated again. */
-  async afterValues(rows: ReadonlyArray<{ graphId: string; at: number }>, writes: ComputedWrites): Promise<void> {
+  /**
+   * What changed computed values without an item: a window lapse at `at` (cause `windowLapse`), or a backfill step of
+   * a computed attribute's new definition (cause `definition`: the audiences reading it move because it was defined).
+   */
+  async afterValues(rows: ReadonlyArray<{ graphId: string; at: number; reason: 'windowLapse' | 'backfill' }>, writes: ComputedWrites): Promise<void> {
     if (this.definitions.byId.size === 0 || rows.length === 0) return;
     const values = new Map((writes.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
-    for (const { graphId, at } of rows) {
-      const record = (await this.store.getProfile(graphId));
+    for (const { graphId, at, reason } of rows) {
+      const record = await this.store.getProfile(graphId);
       if (!record) continue;
-      const step = await this.step([{ record, values: values.get(graphId) ?? {} }], [], at, { kind: 'windowLapse' });
+      const cause: TransitionCause = { kind: reason === 'backfill' ? 'definition' : 'windowLapse' };
+      const step = await this.step([{ record, values: values.get(graphId) ?? {} }], [], at, cause);
       if (step.enter!.length + step.exit!.length > 0) await this.store.commitAudiences(step);
     }
   }
 
-  /** One page of each running backfill; their profiles' counts are refreshed by the window engine first. */
-  async tick(now: number): Promise<void> {
-    for (const backfill of [...this.backfills.values()]) {
-      if (backfill.status !== 'backfilling') continue;
-      const page = await this.store.listProfiles({ limit: BACKFILL_PAGE, cursor: backfill.cursor });
-      const computed = await this.windows.refresh(page.items.map((p) => p.graphId));
-      const values = new Map((computed.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
-      const after = page.items.map((record) => ({ record, values: values.get(record.graphId) ?? {} }));
-      const cause: TransitionCause = { kind: 'definition', version: backfill.version };
-      const step = await this.step(after, [], now, cause, [backfill.audienceId]);
+  /**
+   * Backfill pages for at most BACKFILL_SLICE_MS (at least one), so items queued meanwhile wait no longer than that.
+   * Backfills at the same point of their walk (saved together) share a page: its profiles are read and their counts
+   * refreshed once, then each audience is evaluated and committed in turn (an audience the previous one names sees
+   * its memberships). True when backfilling is left: the next round comes at once.
+   */
+  async tick(now: number, clock: () => number = Date.now): Promise<boolean> {
+    const until = clock() + BACKFILL_SLICE_MS;
+    do {
+      if (!(await this.backfillStep(now))) return false;
+    } while (clock() < until);
+    return !this.settled;
+  }
+
+  private async backfillStep(now: number): Promise<boolean> {
+    const running = [...this.backfills.values()].filter((b) => b.status === 'backfilling');
+    if (running.length === 0) return false;
+    const group = running.filter((b) => b.cursor === running[0]!.cursor);
+    const page = await this.store.listProfiles({ limit: BACKFILL_PAGE, cursor: group[0]!.cursor });
+    const computed = await this.windows.refresh(page.items.map((p) => p.graphId));
+    await this.store.commitComputed(computed);
+    const values = new Map((computed.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
+    const after = page.items.map((record) => ({ record, values: values.get(record.graphId) ?? {} }));
+    for (const backfill of group) {
+      const cause: TransitionCause = { kind: 'definition', version: backfill.version, ...(backfill.cause ?? {}) };
+      const step = await this.step(after, [], backfill.definedAt ?? now, cause, [backfill.audienceId]);
       const done = backfill.done + page.items.length;
       const next: AudienceBackfill = page.nextCursor
         ? { ...backfill, done, cursor: page.nextCursor }
-        : { audienceId: backfill.audienceId, version: backfill.version, status: 'ready', done, total: Math.max(done, backfill.total) };
+        : { ...backfill, status: 'ready', done, total: Math.max(done, backfill.total), cursor: undefined };
       this.backfills.set(next.audienceId, next);
-      await this.store.commitComputed(computed);
       await this.store.commitAudiences({ ...step, backfills: { upsert: [next] } });
     }
+    return true;
   }
 
-  /** Backfill pages run this often, inside `exclusive` (the projector's lock), so they never interleave a batch. */
+  /** Backfill rounds run inside `exclusive` (the projector's lock), so they never interleave a batch. */
   startTicking(exclusive: <T>(work: () => Promise<T>) => Promise<T>, onError: (error: unknown) => void): void {
     if (this.ticker) return;
     let running = false;
-    this.ticker = setInterval(() => {
+    const tick = () => {
       if (running || this.settled) return;
       running = true;
-      exclusive(() => this.tick(Date.now())).catch(onError).finally(() => (running = false));
-    }, TICK_MS);
+      exclusive(() => this.tick(Date.now()))
+        .then((more) => more && setImmediate(tick), onError)
+        .finally(() => (running = false));
+    };
+    this.ticker = setInterval(tick, TICK_MS);
     this.ticker.unref();
   }
 
