@@ -15,8 +15,11 @@ import { definitionsAt } from './definitions-in-force';
 import { loadStates, refreshGraphs } from './graph-refresh';
 import { valueChangesOf } from './value-changes';
 
-/** What time alone changed for these graphs (`at`: the lapse's due moment, or the backfill step's now). */
-export type ValuesListener = (rows: Array<{ graphId: string; at: number }>, writes: ComputedWrites) => Promise<void>;
+/**
+ * What changed these graphs' values without an item: `windowLapse` (at: the moment an entry left or entered its
+ * window) or `backfill` (a definition created or changed; at: the backfill step's now).
+ */
+export type ValuesListener = (rows: Array<{ graphId: string; at: number; reason: 'windowLapse' | 'backfill' }>, writes: ComputedWrites) => Promise<void>;
 
 /** Lapses and backfill steps run this often between batches; a lapse applies within a second of falling due. */
 export const TICK_MS = 200;
@@ -171,7 +174,7 @@ export class ComputedRuntime {
       const writes = await refreshGraphs(this.store, due.map((d) => d.graphId), ctx, this.backfilling());
       const dueAt = new Map(due.map((d) => [d.graphId, d.dueAt ?? ctx.now]));
       await this.store.commitComputed(this.withChanges(due, writes, (g) => dueAt.get(g) ?? ctx.now));
-      await this.valuesListener?.(due.map((d) => ({ graphId: d.graphId, at: d.dueAt ?? ctx.now })), writes);
+      await this.valuesListener?.(due.map((d) => ({ graphId: d.graphId, at: d.dueAt ?? ctx.now, reason: 'windowLapse' as const })), writes);
     }
     const until = this.clock() + BACKFILL_SLICE_MS;
     while (this.clock() < until) if (!(await this.backfillStep(ctx))) return false;
@@ -198,7 +201,7 @@ export class ComputedRuntime {
     });
     for (const b of next) this.backfills.set(b.name, b);
     await this.store.commitComputed({ ...writes, backfills: { upsert: next } });
-    await this.valuesListener?.(page.items.map((p) => ({ graphId: p.graphId, at: ctx.now })), writes);
+    await this.valuesListener?.(page.items.map((p) => ({ graphId: p.graphId, at: ctx.now, reason: 'backfill' as const })), writes);
     return true;
   }
 
