@@ -55,6 +55,20 @@ export class AudienceDefinitionsService {
     return found;
   }
 
+  /**
+   * The definitions as they were at log time `asOf` (the changes logged before it), folded from the stream afresh:
+   * for reads as of a moment, which are rare; the stream is small.
+   */
+  async definitionsBefore(asOf: number): Promise<AudienceDefinitions> {
+    let state = initialDefinitions();
+    for (const r of await this.log.readStream(AUDIENCES_STREAM)) {
+      const { event, recordedAt } = decode(r);
+      if (recordedAt.getTime() >= asOf) break;
+      state = evolveDefinitions(state, event as AudienceDefinitionEvent, recordedAt.toISOString());
+    }
+    return state;
+  }
+
   /** Decides on the freshest state and appends with the exact revision: a concurrent change is a 409. */
   async execute(command: AudienceCommand): Promise<{ position: Position; version?: number }> {
     await this.refresh();

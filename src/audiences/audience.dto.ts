@@ -71,4 +71,14 @@ export class ExplainQueryDto {
   @IsString()
   @MaxLength(64)
   minPosition?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Explain as the service knew the profile at this moment (log time), ISO-8601 with zone: the definition then in force, ' +
+      'the profile then, windows evaluated with now = asOf; member and enteredAt are the stored membership at that moment',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'asOf must carry a zone' })
+  asOf?: string;
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ComputedAttributesModule } from '../computed-attributes';
 import { IdentityModule } from '../identity';
 import { ProfilesModule } from '../profiles';
 import { AudienceDefinitionsService } from './audience-definitions.service';
@@ -12,7 +13,7 @@ import { ProfileViews } from './profile-views';
 
 /** Audiences: definitions written by admins (events in the log), preview, explain; read by the projector too. */
 @Module({
-  imports: [IdentityModule, ProfilesModule, AudienceMembershipsModule],
+  imports: [IdentityModule, ProfilesModule, AudienceMembershipsModule, ComputedAttributesModule],
   controllers: [AudiencesController, ExplainMembershipController],
   providers: [AudienceDefinitionsService, AudienceStatus, PreviewAudience, ExplainMembership, ProfileViews],
   exports: [AudienceDefinitionsService],

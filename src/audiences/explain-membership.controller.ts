@@ -22,6 +22,6 @@ export class ExplainMembershipController {
   ): Promise<MembershipExplanation> {
     if (!NAME_PATTERN.test(audienceId)) throw badRequest('AUDIENCE_ID_INVALID', 'An audience id is [A-Za-z][A-Za-z0-9_]{0,63}');
     const query = validateBody(ExplainQueryDto, raw);
-    return this.explanations.explain(namespace, id, audienceId, query.minPosition, Date.now());
+    return this.explanations.explain(namespace, id, audienceId, query.minPosition, Date.now(), query.asOf === undefined ? undefined : Date.parse(query.asOf));
   }
 }

@@ -32,22 +32,14 @@ export class ProfileViews {
   constructor(@Inject(READ_STORE) private readonly store: ReadStore) {}
 
   async viewOf(profile: StoredProfile, conditions: readonly Condition[], now: number): Promise<ExplainView> {
-    const doc = profile.doc;
-    const identities = (doc.identities as IdentityRef[] | undefined) ?? [];
     const anonymous = anonymousDefinitions(conditions);
     const events = anonymous.length > 0 ? await this.timeline(profile.graphId, anonymous) : [];
-    const state = emptyPrimaryState(now);
-    buildDefinitions(state, anonymous, events.map(computedEventOf));
-    const counts = graphValues(anonymous, [state]);
-    return {
-      attributes: (doc.attributes as Record<string, unknown> | undefined) ?? {},
-      provenance: (doc.provenance as ExplainView['provenance'] | undefined) ?? {},
-      computed: { ...((doc.computed as Record<string, unknown> | undefined) ?? {}), ...counts },
-      namespaces: new Set(identities.map((i) => i.namespace)),
-      identities: identities.map(({ namespace, id }) => ({ namespace, id })),
-      memberships: new Map(),
-      matchingEvents: (name) => matchingIds(anonymous, name, events, now),
-    };
+    return viewOver(profile.doc, (profile.doc.computed as Record<string, unknown> | undefined) ?? {}, events, anonymous, now);
+  }
+
+  /** The same view of a profile as it was at a moment (explain asOf): its document, computed values and events then. */
+  viewAsOf(doc: Record<string, unknown>, computed: Record<string, unknown>, events: readonly TimelineEvent[], conditions: readonly Condition[], asOf: number): ExplainView {
+    return viewOver(doc, computed, events, anonymousDefinitions(conditions), asOf);
   }
 
   /** Every event of the graph's identities of the types the definitions read, oldest first. */
@@ -65,6 +57,29 @@ export class ProfileViews {
     } while (cursor);
     return events;
   }
+}
+
+/** A profile as conditions see it at `now`: the anonymous counts from the window engine over `events` (oldest first). */
+function viewOver(
+  doc: Record<string, unknown>,
+  computed: Record<string, unknown>,
+  events: readonly TimelineEvent[],
+  anonymous: readonly CompiledDefinition[],
+  now: number,
+): ExplainView {
+  const identities = (doc.identities as IdentityRef[] | undefined) ?? [];
+  const state = emptyPrimaryState(now);
+  buildDefinitions(state, anonymous, events.map(computedEventOf));
+  const counts = graphValues(anonymous, [state]);
+  return {
+    attributes: (doc.attributes as Record<string, unknown> | undefined) ?? {},
+    provenance: (doc.provenance as ExplainView['provenance'] | undefined) ?? {},
+    computed: { ...computed, ...counts },
+    namespaces: new Set(identities.map((i) => i.namespace)),
+    identities: identities.map(({ namespace, id }) => ({ namespace, id })),
+    memberships: new Map(),
+    matchingEvents: (name) => matchingIds(anonymous, name, events, now),
+  };
 }
 
 /** The anonymous counts of every event condition in these conditions, compiled for the engine. */

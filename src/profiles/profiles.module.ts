@@ -41,6 +41,6 @@ import { SubjectLookup } from './subject-lookup';
     ExplainGraphPathHandler,
     ListProfilesHandler,
   ],
-  exports: [SubjectLookup],
+  exports: [SubjectLookup, AsOfReader],
 })
 export class ProfilesModule {}

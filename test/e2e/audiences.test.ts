@@ -82,6 +82,24 @@ describe('audiences over HTTP', () => {
     const notAnn = await app.getOk('/v1/profiles/CRMID/ann/audiences/baselers/explain');
     expect(notAnn.member).toBe(false);
     expect(notAnn.condition.evidence).toEqual({ value: 'Bern', records: [expect.objectContaining({ path: 'address.city', source: 'crm', recordId: 'r2' })] });
+
+    // asOf: Tom moves to Bern; explained as of before the move, he is still a Basel member, with the record then.
+    const beforeMove = await app.momentAfter(last);
+    await app.momentAfter(await app.ingest('/v1/records', { id: 'r3', source: 'crm', identities: [{ namespace: 'CRMID', id: 'tom' }], attributes: { address: { city: 'Bern' } } }));
+    const nowTom = await app.getOk('/v1/profiles/CRMID/tom/audiences/baselers/explain');
+    expect({ member: nowTom.member, matched: nowTom.condition.matched }).toEqual({ member: false, matched: false });
+    const thenTom = await app.getOk(`/v1/profiles/CRMID/tom/audiences/baselers/explain?asOf=${encodeURIComponent(beforeMove)}`);
+    expect(thenTom).toEqual({
+      member: true,
+      enteredAt: expect.any(String),
+      condition: { ...basel, matched: true, evidence: { value: 'Basel', records: [expect.objectContaining({ path: 'address.city', recordId: 'r1' })] } },
+    });
+    const thenBuyer = await app.getOk(`/v1/profiles/CRMID/tom/audiences/buyers/explain?asOf=${encodeURIComponent(beforeMove)}`);
+    expect(thenBuyer.condition).toEqual({ ...recentBuyer, matched: true, evidence: { count: 1, eventIds: ['e1'] } });
+    const early = await app.call('GET', `/v1/profiles/CRMID/tom/audiences/baselers/explain?asOf=${encodeURIComponent(new Date(now - 3_600_000).toISOString())}`);
+    expect({ status: early.status, code: early.body.error?.code }).toEqual({ status: 404, code: 'AUDIENCE_NOT_FOUND' });
+    const noZone = await app.call('GET', '/v1/profiles/CRMID/tom/audiences/baselers/explain?asOf=2024-01-01T00:00:00');
+    expect(noZone.status).toBe(400);
   });
 
   it('preview refuses an invalid condition with 422 and stores nothing', async () => {

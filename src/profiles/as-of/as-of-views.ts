@@ -47,3 +47,24 @@ export function snapshotEvents(snapshot: AsOfSnapshot, query: Omit<EventsQuery, 
     .sort(order);
   return toEventsPage(events.slice(0, query.limit + 1), full);
 }
+
+/**
+ * The subject's profile as the projector held it at the snapshot's moment (graph stitching, the built-in attribute
+ * merge: the document conditions read), its graph members then and the experience events of those members, oldest
+ * first. What a read that re-evaluates a condition as of a moment needs (audience explain).
+ */
+export function snapshotStoredProfile(snapshot: AsOfSnapshot): { doc: ProfileDoc; members: IdentityKey[]; events: TimelineEvent[] } | undefined {
+  const { graph, fragments, stats } = snapshot.scope;
+  const members = snapshotMembers(snapshot);
+  const byPrimary = new Map<IdentityKey, Fragment[]>();
+  for (const f of fragments.values()) if (members.includes(f.primaryKey)) byPrimary.set(f.primaryKey, [...(byPrimary.get(f.primaryKey) ?? []), f]);
+  const nodes = members.map((k) => graph.nodes.get(k)!);
+  const doc = profileRecordFor(snapshot.node!.graphId, nodes, byPrimary, stats, snapshot.ctx)?.doc;
+  if (!doc) return undefined;
+  const inGraph = new Set(members);
+  const events = snapshot.items
+    .map(timelineEventOf)
+    .filter((e): e is TimelineEvent => e !== undefined && inGraph.has(e.primaryKey))
+    .sort(compareEvents('asc'));
+  return { doc, members, events };
+}
