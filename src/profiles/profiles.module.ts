@@ -12,7 +12,7 @@ import { GetProfileHistoryHandler } from './get-profile-history/get-profile-hist
 import { GetProfileGraphController } from './get-profile-graph/get-profile-graph.controller';
 import { GetProfileGraphHandler } from './get-profile-graph/get-profile-graph.query';
 import { GetProfileController } from './get-profile/get-profile.controller';
-import { GetProfileHandler } from './get-profile/get-profile.query';
+import { GetProfileHandler, GetProfileJsonHandler } from './get-profile/get-profile.query';
 import { ListProfilesController } from './list-profiles/list-profiles.controller';
 import { ListProfilesHandler } from './list-profiles/list-profiles.query';
 import { LookupProfileController } from './lookup-profile/lookup-profile.controller';
@@ -35,6 +35,7 @@ import { SubjectLookup } from './subject-lookup';
     AsOfReader,
     SubjectLookup,
     GetProfileHandler,
+    GetProfileJsonHandler,
     GetProfileEventsHandler,
     GetProfileGraphHandler,
     GetProfileHistoryHandler,

@@ -307,6 +307,8 @@ export interface ReadStore {
   /** Queries. */
   getNode(key: IdentityKey): Promise<IdentityNode | undefined>;
   getProfile(graphId: IdentityKey): Promise<ProfileRecord | undefined>;
+  /** The profile document without its graph id, as JSON text (profile-json.ts): what the API shows, unparsed. */
+  getProfileJson(graphId: IdentityKey): Promise<string | undefined>;
   /** Profiles in the database's order of graphId (byte order for ASCII; beyond it, the server's collation). */
   listProfiles(query: ListProfilesQuery): Promise<Page<ProfileRecord>>;
   queryEvents(query: EventsQuery): Promise<Page<TimelineEvent>>;

@@ -91,7 +91,16 @@ function describeCommit(ctx: ReadStoreContext) {
       expect(await ctx.store.getNode(D)).toBeUndefined();
       expect(byKey(await ctx.store.getNodesOfGraphs([A, D]))).toEqual(byKey([node(A), node(B, A), node(C, A)]));
       expect(await ctx.store.getProfile(A)).toEqual(profile(A, 5000, { name: 'Tom', city: 'Oslo' }));
+      expect(await ctx.store.getProfileJson(A)).toBe(JSON.stringify(profile(A, 5000, { name: 'Tom', city: 'Oslo' }).doc));
+      expect(await ctx.store.getProfileJson(D)).toBeUndefined();
       expect(await ctx.store.getFragmentsOfPrimaries([C, B])).toEqual([fragment('web', C, { city: 'Oslo' })]);
+    });
+
+    it('answers a profile as JSON text without its graph id, in the order the projector wrote it', async () => {
+      const doc = { profileId: 'p_x', graphId: A, identities: [{ namespace: 'CRMID', id: 'tom "t"' }], attributes: { '2': 'b', a: 1 }, eventCount: 3 };
+      await ctx.store.commit({ profiles: { upsert: [{ graphId: A, createdAt: 1, updatedAt: 2, doc }] } }, { projector: 'graph', position: '5' });
+      const { graphId: _graphId, ...rest } = doc;
+      expect(await ctx.store.getProfileJson(A)).toBe(JSON.stringify(rest));
     });
 
     it('loads links touching any given identity, active and removed, each once', async () => {

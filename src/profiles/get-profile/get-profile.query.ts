@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { notFound } from '../../common';
 import { TESSERA_CONFIG, TesseraConfig } from '../../config';
+import type { Position } from '../../event-store';
 import { IdentitySettingsService } from '../../identity';
 import { MergePoliciesService, type MergePolicy } from '../../merge-policies';
 import { profileIdOf, profileRecordFor, type PrimaryStats } from '../../read-models';
@@ -28,6 +29,17 @@ export class GetProfileQuery extends Query<ProfileBody> {
   }
 }
 
+/**
+ * The same read as GetProfileQuery, answered as the JSON text of its body: the HTTP routes send it as it is. The
+ * stored document's text is spliced, never parsed and re-serialised (profile-json.ts); the bytes equal
+ * `JSON.stringify` of GetProfileQuery's body (get-profile-json.spec.ts).
+ */
+export class GetProfileJsonQuery extends Query<string> {
+  constructor(readonly read: GetProfileQuery) {
+    super();
+  }
+}
+
 /** The stored document serves the built-in merge; any other policy is computed on read from the fragments. */
 const isStoredShape = (p: MergePolicy) => p.attributeMerge.type === 'timestampOrdered' && p.identityStitching === 'graph';
 
@@ -45,10 +57,33 @@ export class GetProfileHandler implements IQueryHandler<GetProfileQuery, Profile
   ) {}
 
   async execute(query: GetProfileQuery): Promise<ProfileBody> {
+    const { identity, position, policy } = await this.begin(query);
+    if (query.asOf !== undefined) return this.executeAsOf(identity, query.asOf, policy);
+    return this.executeNow(identity, policy, position);
+  }
+
+  /** GetProfileJsonQuery: the hot path (now, the stored merge) as text; every other read as JSON of its body. */
+  async executeJson(query: GetProfileQuery): Promise<string> {
+    const { identity, position, policy } = await this.begin(query);
+    if (query.asOf !== undefined) return JSON.stringify(await this.executeAsOf(identity, query.asOf, policy));
+    if (!isStoredShape(policy)) return JSON.stringify(await this.executeNow(identity, policy, position));
+    const node = await this.lookup.node(identity);
+    const stored = await this.store.getProfileJson(node.graphId);
+    if (stored === undefined) throw notFound('PROFILE_NOT_FOUND', 'No profile holds this identity');
+    const computed = await this.computedValues.current(node.graphId);
+    const audiences = await this.memberships.current(node.graphId);
+    // profileBody's member order: the document's own, then computed, audiences, position.
+    return `${stored.slice(0, -1)},"computed":${JSON.stringify(computed)},"audiences":${JSON.stringify(audiences)},"position":${JSON.stringify(position ?? null)}}`;
+  }
+
+  private async begin(query: GetProfileQuery): Promise<{ identity: IdentityRef; position: Position | undefined; policy: MergePolicy }> {
     const identity = this.lookup.normalise(query.namespace, query.id);
     const position = await this.lookup.awaitPosition(query.minPosition);
     const policy = query.mergePolicy ? await this.policies.get(query.mergePolicy) : await this.policies.default();
-    if (query.asOf !== undefined) return this.executeAsOf(identity, query.asOf, policy);
+    return { identity, position, policy };
+  }
+
+  private async executeNow(identity: IdentityRef, policy: MergePolicy, position: Position | undefined): Promise<ProfileBody> {
     const node = await this.lookup.node(identity);
     if (isStoredShape(policy)) {
       const stored = await this.store.getProfile(node.graphId);
@@ -85,5 +120,15 @@ export class GetProfileHandler implements IQueryHandler<GetProfileQuery, Profile
       profileIdOf: (g: IdentityKey) => profileIdOf(this.config.identityHashKey!, g),
     };
     return profileRecordFor(graphId, nodes, byPrimary, statsByKey, ctx, policy.attributeMerge)?.doc;
+  }
+}
+
+/** Answers GetProfileJsonQuery with GetProfileHandler's own reads. */
+@QueryHandler(GetProfileJsonQuery)
+export class GetProfileJsonHandler implements IQueryHandler<GetProfileJsonQuery, string> {
+  constructor(private readonly profiles: GetProfileHandler) {}
+
+  execute(query: GetProfileJsonQuery): Promise<string> {
+    return this.profiles.executeJson(query.read);
   }
 }

@@ -1,10 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Header, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, RequireScope, validateBody } from '../../common';
 import { asOfTime } from '../as-of-time';
-import { GetProfileQuery } from '../get-profile/get-profile.query';
-import type { ProfileBody } from '../profile-response';
+import { GetProfileJsonQuery, GetProfileQuery } from '../get-profile/get-profile.query';
 import { LookupProfileQueryDto } from './lookup-profile.dto';
 
 /**
@@ -20,10 +19,12 @@ export class LookupProfileController {
 
   @Get('lookup')
   @RequireScope('read')
+  // The body is JSON text already (GetProfileJsonQuery): fastify sends a string with a JSON type as it is.
+  @Header('Content-Type', 'application/json; charset=utf-8')
   @ApiOperation({ summary: 'The unified profile of an identity named in the query: the same answers as GET /v1/profiles/{namespace}/{id}' })
   @ApiErrors('VALIDATION_FAILED', 'IDENTITY_INVALID', 'POSITION_INVALID', 'PROFILE_NOT_FOUND', 'MERGE_POLICY_NOT_FOUND', 'AS_OF_TOO_LARGE', 'READ_MODEL_STALE')
-  lookup(@Query() raw: unknown): Promise<ProfileBody> {
+  lookup(@Query() raw: unknown): Promise<string> {
     const { namespace, id, mergePolicy, minPosition, asOf } = validateBody(LookupProfileQueryDto, raw);
-    return this.queries.execute(new GetProfileQuery(namespace, id, mergePolicy, minPosition, asOfTime(asOf)));
+    return this.queries.execute(new GetProfileJsonQuery(new GetProfileQuery(namespace, id, mergePolicy, minPosition, asOfTime(asOf))));
   }
 }

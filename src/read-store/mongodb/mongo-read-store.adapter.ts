@@ -4,6 +4,7 @@ import type { ChangeItem } from '../../../projections/change-feed';
 import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
 import { comparePositions, type Position } from '../../event-store';
 import { modelPrefix } from '../model-version';
+import { withoutGraphId } from '../profile-json';
 import { assertLimit, decodeProfilesCursor } from '../query-bounds';
 import type {
   Checkpoint,
@@ -132,6 +133,11 @@ export class MongoReadStore implements ReadStore {
       const doc = await this.c.profiles.findOne({ _id: graphId });
       return doc ? toProfile(doc) : undefined;
     });
+  }
+
+  async getProfileJson(graphId: IdentityKey): Promise<string | undefined> {
+    const record = await this.getProfile(graphId);
+    return record && JSON.stringify(withoutGraphId(record.doc as Record<string, unknown>));
   }
 
   listProfiles(query: ListProfilesQuery): Promise<Page<ProfileRecord>> {

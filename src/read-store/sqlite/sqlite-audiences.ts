@@ -41,6 +41,8 @@ export function openAudienceTables(db: Database.Database, p: string) {
     open: db.prepare(`SELECT doc FROM ${p}memberships WHERE audience_id = ? AND graph_id = ? AND exited_at IS NULL`).pluck(),
     exit: db.prepare(`UPDATE ${p}memberships SET exited_at = ?, doc = ? WHERE audience_id = ? AND graph_id = ? AND exited_at IS NULL`),
     ofGraphs: db.prepare(`SELECT ${COLUMNS} FROM ${p}memberships WHERE exited_at IS NULL AND graph_id IN (SELECT value FROM json_each(?)) ORDER BY graph_id, audience_id`),
+    // One graph (a profile read): the (graph_id, entered_at) index alone, no json_each table, no sort of graphs.
+    ofGraph: db.prepare(`SELECT ${COLUMNS} FROM ${p}memberships WHERE exited_at IS NULL AND graph_id = ? ORDER BY audience_id`),
     intervals: db.prepare(`SELECT ${COLUMNS} FROM ${p}memberships WHERE graph_id IN (SELECT value FROM json_each(?)) ORDER BY entered_at, audience_id`),
     ofGraphAt: db.prepare(`SELECT ${COLUMNS} FROM ${p}memberships WHERE graph_id = ? AND ${AT('@at')} ORDER BY audience_id`),
     members: db.prepare(`SELECT ${COLUMNS} FROM ${p}memberships WHERE audience_id = @audience AND graph_id > @after AND exited_at IS NULL ORDER BY graph_id LIMIT @limit`),
@@ -64,7 +66,8 @@ export function openAudienceTables(db: Database.Database, p: string) {
   return {
     write,
     commit: db.transaction((writes: AudienceWrites) => write(writes)),
-    ofGraphs: (graphIds: IdentityKey[]): MembershipRow[] => (s.ofGraphs.all(JSON.stringify(graphIds)) as Row[]).map(toRow),
+    ofGraphs: (graphIds: IdentityKey[]): MembershipRow[] =>
+      ((graphIds.length === 1 ? s.ofGraph.all(graphIds[0]) : s.ofGraphs.all(JSON.stringify(graphIds))) as Row[]).map(toRow),
     intervals: (graphIds: IdentityKey[]): MembershipRow[] => (s.intervals.all(JSON.stringify(graphIds)) as Row[]).map(toRow),
     ofGraphAt: (graphId: IdentityKey, at: number): MembershipRow[] => (s.ofGraphAt.all(graphId, { at }) as Row[]).map(toRow),
     members(query: MembersQuery): Page<MembershipRow> {

@@ -32,6 +32,7 @@ export function openComputedTables(db: Database.Database, p: string) {
     putValues: db.prepare(`INSERT OR REPLACE INTO ${p}computed_values (graph_id, due_at, doc) VALUES (?, ?, ?)`),
     deleteValues: db.prepare(`DELETE FROM ${p}computed_values WHERE graph_id = ?`),
     values: db.prepare(`SELECT graph_id, due_at, doc FROM ${p}computed_values WHERE ${inList('graph_id')}`),
+    valuesOf: db.prepare(`SELECT graph_id, due_at, doc FROM ${p}computed_values WHERE graph_id = ?`),
     due: db.prepare(`SELECT graph_id, due_at, doc FROM ${p}computed_values WHERE due_at <= ? ORDER BY due_at LIMIT ?`),
     putBackfill: db.prepare(`INSERT OR REPLACE INTO ${p}computed_backfills (name, doc) VALUES (?, ?)`),
     deleteBackfill: db.prepare(`DELETE FROM ${p}computed_backfills WHERE name = ?`),
@@ -56,7 +57,9 @@ export function openComputedTables(db: Database.Database, p: string) {
       return rows.map((r) => ({ primaryKey: r.primary_key, doc: JSON.parse(r.doc) }));
     },
     values(graphIds: IdentityKey[]): ComputedValuesRow[] {
-      return (s.values.all(JSON.stringify(graphIds)) as ValuesRow[]).map(toValues);
+      // One graph (a profile read): a primary-key probe instead of json_each.
+      const rows = graphIds.length === 1 ? s.valuesOf.all(graphIds[0]) : s.values.all(JSON.stringify(graphIds));
+      return (rows as ValuesRow[]).map(toValues);
     },
     due(now: number, limit: number): ComputedValuesRow[] {
       return (s.due.all(now, limit) as ValuesRow[]).map(toValues);

@@ -4,6 +4,7 @@ import type { ChangeItem } from '../../../projections/change-feed';
 import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
 import { comparePositions, type Position } from '../../event-store';
 import { modelPrefix } from '../model-version';
+import { profileJsonOf } from '../profile-json';
 import {
   assertLimit,
   decodeProfilesCursor,
@@ -104,7 +105,11 @@ export class SqliteReadStore implements ReadStore {
   }
 
   getNodes(keys: IdentityKey[]): Promise<IdentityNode[]> {
-    return settle(() => parseAll(this.s.nodesByKeys.all(JSON.stringify(keys))));
+    return settle(() => {
+      if (keys.length !== 1) return parseAll(this.s.nodesByKeys.all(JSON.stringify(keys)));
+      const doc = this.s.nodeByKey.get(keys[0]) as string | undefined;
+      return doc === undefined ? [] : [JSON.parse(doc) as IdentityNode];
+    });
   }
 
   getNodesOfGraphs(graphIds: IdentityKey[]): Promise<IdentityNode[]> {
@@ -173,6 +178,13 @@ export class SqliteReadStore implements ReadStore {
     return settle(() => {
       const row = this.s.profile.get(graphId) as ProfileRow | undefined;
       return row && toProfile(row);
+    });
+  }
+
+  getProfileJson(graphId: IdentityKey): Promise<string | undefined> {
+    return settle(() => {
+      const doc = this.s.profileDoc.get(graphId) as string | undefined;
+      return doc === undefined ? undefined : profileJsonOf(doc, graphId);
     });
   }
 

@@ -20,6 +20,8 @@ export function prepareStatements(db: Database, p: string) {
     upsertNode: guardedUpsert('nodes', ['key', 'graph_id', 'pos', 'doc'], 'key'),
     deleteNode: db.prepare(`DELETE FROM ${p}nodes WHERE key = ? AND pos <= ?`),
     nodesByKeys: db.prepare(`SELECT doc FROM ${p}nodes WHERE ${inList('key')}`).pluck(),
+    // One key (a profile read, a single-event batch): a primary-key probe, without json_each's table and parse.
+    nodeByKey: db.prepare(`SELECT doc FROM ${p}nodes WHERE key = ?`).pluck(),
     nodesByGraphs: db.prepare(`SELECT doc FROM ${p}nodes WHERE ${inList('graph_id')}`).pluck(),
 
     upsertLink: guardedUpsert('links', ['key', 'a', 'b', 'pos', 'doc'], 'key'),
@@ -37,6 +39,7 @@ export function prepareStatements(db: Database, p: string) {
     upsertProfile: guardedUpsert('profiles', ['graph_id', 'pos', 'created_at', 'updated_at', 'doc'], 'graph_id'),
     deleteProfile: db.prepare(`DELETE FROM ${p}profiles WHERE graph_id = ? AND pos <= ?`),
     profile: db.prepare(`SELECT graph_id, created_at, updated_at, doc FROM ${p}profiles WHERE graph_id = ?`),
+    profileDoc: db.prepare(`SELECT doc FROM ${p}profiles WHERE graph_id = ?`).pluck(),
     profilesAfter: db.prepare(
       `SELECT graph_id, created_at, updated_at, doc FROM ${p}profiles WHERE graph_id > ? ORDER BY graph_id LIMIT ?`,
     ),
