@@ -60,3 +60,11 @@ export interface ChangeCause {
 export function profileIdsNamed(item: ChangeDraft): string[] {
   return [...new Set([item.profileId, ...(item.mergedFrom ?? []), ...(item.into ?? [])])];
 }
+
+/**
+ * The profile ids an item is indexed under for erasure: a `profile.erased` notice under none, so the purge that
+ * follows it (and any later erasure of the same ids) finds nothing of it to remove, and it stays in the feed.
+ */
+export function erasureRefsOf(item: ChangeDraft): string[] {
+  return item.type === 'profile.erased' ? [] : profileIdsNamed(item);
+}

@@ -124,6 +124,13 @@ export interface SubjectErasedV1 {
    * before these existed, or too many to list): every graph is re-derived.
    */
   seeds?: ItemRef[];
+  /**
+   * The public (pseudonymous) profile ids the erasure tells the change feed about: those of the erased identities
+   * that had a profile or that some feed item named. The projector writes one `profile.erased` per id with this
+   * event, at its position, so every feed reader meets them in log order and a rebuild writes the same ones.
+   * Absent (an erasure logged before these existed): the notices were written at the purge, after the checkpoint.
+   */
+  erasedProfiles?: string[];
 }
 
 /** A log item by its place in its stream: what an event may point at without holding any of the item's values. */

@@ -17,6 +17,7 @@ import { rederiveGraphs } from './rederive';
 import { takeBatches } from './take-batches';
 import { PositionWaiters } from './position-waiters';
 import { signallingWrites } from './feed-signal';
+import { erasureNotices } from './erasure-notices';
 
 export interface ProjectorOptions {
   /** Names the checkpoint; a rebuild beside the live models uses another name and model version. */
@@ -183,9 +184,16 @@ export class Projector {
         this.rules = evolveRules(this.rules, decoded);
         const writes = await rederiveGraphs(this.log, this.store, decoded, this.context());
         writes.changes = await rederivedChanges(this.store, writes, recorded);
+        writes.changes.push(...erasureNotices(decoded, writes.changes));
         await parkOnRefusal(decoded, () => this.commit(writes, recorded.position));
         await this.computed.afterRederive(writes, recorded.recordedAt.getTime());
         await this.audiences.afterRederive(writes, decoded, decoded.event.type === 'SubjectErased' ? 'erasure' : 'split');
+      } else if (decoded && erasureNotices(decoded).length > 0) {
+        // An erasure that re-derives nobody: its notices still go in at its position, in their own commit.
+        if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
+        segment = [];
+        segmentEnd = undefined;
+        await this.commit({ changes: erasureNotices(decoded) }, recorded.position);
       } else if (decoded && isComputedDefinitionEvent(decoded)) {
         if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
         segment = [];

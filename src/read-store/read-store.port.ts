@@ -288,6 +288,12 @@ export interface FeedErasure {
   profileIds: string[];
   /** Log time of the erasure: the notices' `at`. */
   at: number;
+  /**
+   * The projector already wrote the `profile.erased` notices, with the SubjectErased event (its `erasedProfiles`):
+   * purge only. Without it (an erasure logged before events carried them) the notices are written here, after the
+   * read models' checkpoint.
+   */
+  noticed?: boolean;
 }
 
 export interface ReadStore {
@@ -326,6 +332,8 @@ export interface ReadStore {
   getChange(id: string): Promise<ChangeItem | undefined>;
   lastChangeId(): Promise<string | undefined>;
   countChangesAfter(after: string | undefined): Promise<number>;
+  /** Which of these profile ids some stored feed item names (an erasure notices those). */
+  profilesNamedInFeed(profileIds: string[]): Promise<string[]>;
 
   /** Computed attributes: engine state by primary identity, values by graph (missing keys are left out). */
   getComputedStates(primaryKeys: IdentityKey[]): Promise<ComputedStateRow[]>;

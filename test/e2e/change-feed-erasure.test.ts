@@ -45,6 +45,8 @@ describe('change feed: erasure', () => {
     expect(after.some((i) => i.profileId === ann)).toBe(true);
 
     const notice = naming[0];
+    // Written by the projector with the SubjectErased event, at its position: not after a checkpoint at the purge.
+    expect(notice.id).toMatch(/^\d+-\d{8}$/);
     await eventually(async () => healthy.deliveries.some((d) => d.headers['webhook-id'] === notice.id), 'notice delivered');
     stalling = false;
     await eventually(async () => (await app.getOk('/v1/destinations/stalled')).lag === 0, 'stalled destination caught up');

@@ -34,12 +34,13 @@ export class ErasureStalledError extends Error {}
  * 1. count what the subject holds (own records, events, links) for the audit;
  * 2. delete the subject keys: from here on every reader of the log, live or replaying, sees none of it;
  * 3. erase the subject streams physically where the store can;
- * 4. append SubjectErased (no personal data); when a link joined the subject to anybody else, the projector
+ * 4. append SubjectErased (no personal data; the pseudonymous profile ids the feed notices as erased, which the
+ *    projector writes as profile.erased items at the event's position); when a link joined the subject to anybody else, the projector
  *    treats it as a rule event and re-derives, from the log that now reads without the subject, the closure of
  *    the people they shared items with (`seeds`, found in step 1), so those people come out as a replay would
  *    make them (a lone person costs no re-derivation);
  * 5. once the read models have passed it (no batch decoded before step 2 can land later), purge the subject's
- *    rows, and rewrite other people's timeline events that named them.
+ *    rows and feed items, and rewrite other people's timeline events and feed items that named them.
  */
 export async function eraseSubject(steps: ErasureSteps, set: SubjectSet, requestId: string, suppress: boolean): Promise<PrivacyCounts> {
   const lap = stopwatch();
@@ -56,18 +57,38 @@ export async function eraseSubject(steps: ErasureSteps, set: SubjectSet, request
   const rewrittenEvents = (await readRows(steps.log, items.otherRows))
     .map(timelineEventOf)
     .filter((e): e is TimelineEvent => e !== undefined);
-  const position = await steps.audit({ requestId, at: steps.now().toISOString(), counts, rederive, ...(seeds ? { seeds } : {}) });
+  const orphans = await orphanedBy(steps.store, set, items.own);
+  const identityKeys = [...set.keys, ...orphans];
+  const profileIds = steps.profileIdOf ? identityKeys.map((k) => steps.profileIdOf!(k)) : undefined;
+  const erasedProfiles = profileIds && (await noticedProfiles(steps, identityKeys, profileIds));
+  const position = await steps.audit({
+    requestId, at: steps.now().toISOString(), counts, rederive, ...(seeds ? { seeds } : {}), ...(erasedProfiles ? { erasedProfiles } : {}),
+  });
   const audit = lap();
   if (!(await steps.processed(position))) {
     throw new ErasureStalledError('The read models did not reach the erasure in time; submit the request again to finish it');
   }
   const readModels = lap();
-  const orphans = await orphanedBy(steps.store, set, items.own);
-  const identityKeys = [...set.keys, ...orphans];
-  const feed = steps.profileIdOf && { profileIds: identityKeys.map((k) => steps.profileIdOf!(k)), at: steps.now().getTime() };
+  const feed = profileIds && { profileIds, at: steps.now().getTime(), noticed: true };
   await steps.store.eraseSubjects({ identityKeys, streams: set.streams, rewrittenEvents, ...(feed ? { feed } : {}) });
   steps.timed?.({ collect, keys, streams, audit, readModels, purge: lap() });
   return counts;
+}
+
+/**
+ * The profile ids the feed must be told are erased: of the erased identities' ids, those with a profile now or that
+ * some feed item named. Read once the read models have taken in everything logged so far (the subject's keys are
+ * gone by now, so nothing logged later can name them), so no item about them lands after the list is made.
+ */
+async function noticedProfiles(steps: ErasureSteps, identityKeys: IdentityKey[], profileIds: string[]): Promise<string[]> {
+  const head = await steps.log.headPosition();
+  if (head !== undefined && !(await steps.processed(head))) {
+    throw new ErasureStalledError('The read models did not reach the log head in time; submit the request again to finish it');
+  }
+  const named = new Set(await steps.store.profilesNamedInFeed(profileIds));
+  const current = await Promise.all(identityKeys.map((k) => steps.store.getProfile(k)));
+  current.forEach((profile) => profile && named.add(profile.doc.profileId));
+  return [...new Set(profileIds.filter((id) => named.has(id)))].sort();
 }
 
 function stopwatch(): () => number {

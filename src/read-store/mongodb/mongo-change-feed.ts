@@ -1,10 +1,10 @@
 import type { Collection } from 'mongodb';
-import { eraseFromFeed, numberAfterCheckpoint, profileIdsNamed, type ChangeItem, type TimedDraft } from '../../../projections/change-feed';
+import { eraseFromFeed, erasureRefsOf, numberAfterCheckpoint, profileIdsNamed, type ChangeItem, type TimedDraft } from '../../../projections/change-feed';
 import type { ChangeQuery, FeedErasure } from '../read-store.port';
 import type { ChangeDoc, ReadModelCollections } from './mongo-collections';
 import { chunks, findByIds } from './mongo-guarded-writes';
 
-const toDoc = (item: ChangeItem, refs = profileIdsNamed(item)): ChangeDoc => ({ _id: item.id, type: item.type, refs, doc: JSON.stringify(item) });
+const toDoc = (item: ChangeItem, refs = erasureRefsOf(item)): ChangeDoc => ({ _id: item.id, type: item.type, refs, doc: JSON.stringify(item) });
 const parse = (d: ChangeDoc) => JSON.parse(d.doc) as ChangeItem;
 
 export async function writeChanges(changes: Collection<ChangeDoc>, items: readonly ChangeItem[]): Promise<void> {
@@ -53,7 +53,14 @@ export async function eraseChanges(c: ReadModelCollections, identityKeys: string
     const refs = profileIdsNamed(item).filter((id) => !erased.has(id));
     await c.changes.updateOne({ _id: item.id }, { $set: { doc: JSON.stringify(item), refs } });
   }
-  if (out.notices.length > 0) await c.changes.insertMany(out.notices.map((n) => toDoc(n, [])), { ordered: true });
+  if (!feed.noticed && out.notices.length > 0) await c.changes.insertMany(out.notices.map((n) => toDoc(n, [])), { ordered: true });
+}
+
+/** Which of these profile ids some stored item names (notices aside). */
+export async function profilesNamed(changes: Collection<ChangeDoc>, profileIds: readonly string[]): Promise<string[]> {
+  const found = new Set<string>();
+  for (const ids of chunks([...profileIds])) for (const id of await changes.distinct('refs', { refs: { $in: ids } })) if (ids.includes(id as string)) found.add(id as string);
+  return [...found];
 }
 
 function dedupe(items: ChangeItem[]): ChangeItem[] {

@@ -33,7 +33,7 @@ import type {
   TimelineEvent,
 } from '../read-store.port';
 import { computedBackfills, computedStates, computedValues, dueComputed, eraseComputed, writeComputed } from './mongo-computed';
-import { appendAfterCheckpoint, countChangesAfter, eraseChanges, getChange, lastChangeId, readChanges } from './mongo-change-feed';
+import { appendAfterCheckpoint, countChangesAfter, eraseChanges, getChange, lastChangeId, profilesNamed, readChanges } from './mongo-change-feed';
 import { eraseInMongo } from './mongo-erasure';
 import { audienceBackfills, countMembers, eraseMemberships, members, membershipIntervals, membershipsAsOf, membershipsOf, writeAudiences } from './mongo-audiences';
 import { writeBatch } from './mongo-batch-writer';
@@ -231,6 +231,10 @@ export class MongoReadStore implements ReadStore {
 
   readChanges(query: ChangeQuery): Promise<ChangeItem[]> {
     return translated(() => readChanges(this.c.changes, query));
+  }
+
+  profilesNamedInFeed(profileIds: string[]): Promise<string[]> {
+    return translated(() => profilesNamed(this.c.changes, profileIds));
   }
 
   getChange(id: string): Promise<ChangeItem | undefined> {

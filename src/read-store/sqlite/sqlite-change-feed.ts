@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { eraseFromFeed, numberAfterCheckpoint, profileIdsNamed, type ChangeItem, type TimedDraft } from '../../../projections/change-feed';
+import { eraseFromFeed, erasureRefsOf, numberAfterCheckpoint, type ChangeItem, type TimedDraft } from '../../../projections/change-feed';
 import type { ChangeQuery, FeedErasure } from '../read-store.port';
 
 /**
@@ -29,10 +29,11 @@ export function openChangeFeedTables(db: Database.Database, p: string) {
   const byId = db.prepare(`SELECT doc FROM ${p}changes WHERE id = ?`);
   const last = db.prepare(`SELECT id FROM ${p}changes ORDER BY id DESC LIMIT 1`);
   const countAfter = db.prepare(`SELECT count(*) AS n FROM ${p}changes WHERE id > ?`);
+  const named = db.prepare(`SELECT DISTINCT profile_id FROM ${p}change_refs WHERE profile_id IN (SELECT value FROM json_each(?))`).pluck();
   const write = (items: readonly ChangeItem[] | undefined) => {
     for (const item of items ?? []) {
       if (insert.run(item.id, item.type, JSON.stringify(item)).changes === 0) continue;
-      for (const profileId of profileIdsNamed(item)) insertRef.run(profileId, item.id);
+      for (const profileId of erasureRefsOf(item)) insertRef.run(profileId, item.id);
     }
   };
   return {
@@ -49,6 +50,7 @@ export function openChangeFeedTables(db: Database.Database, p: string) {
     },
     lastId: () => (last.get() as { id: string } | undefined)?.id,
     countAfter: (id: string | undefined) => (countAfter.get(id ?? '') as { n: number }).n,
+    named: (profileIds: readonly string[]) => named.all(JSON.stringify(profileIds)) as string[],
     /**
      * Changes no batch entry caused (audience lapses, backfills): numbered after the checkpoint, see
      * numberAfterCheckpoint. Call it inside the transaction that writes what they describe.
@@ -76,8 +78,9 @@ export function openChangeFeedTables(db: Database.Database, p: string) {
       for (const id of out.remove) remove.run(id);
       for (const item of out.rewrite) rewrite.run(JSON.stringify(item), item.id);
       db.prepare(`DELETE FROM ${p}change_refs WHERE profile_id IN (SELECT value FROM json_each(?))`).run(ids);
-      // Notices get no refs: a later erasure of the same ids finds nothing left to purge or notice.
-      for (const notice of out.notices) insert.run(notice.id, notice.type, JSON.stringify(notice));
+      // Notices get no refs: a later erasure of the same ids finds nothing left to purge or notice. An erasure whose
+      // notices the projector wrote (at the SubjectErased event) only purges here.
+      if (!feed.noticed) for (const notice of out.notices) insert.run(notice.id, notice.type, JSON.stringify(notice));
     },
   };
 }

@@ -228,6 +228,10 @@ export class SqliteReadStore implements ReadStore {
     return settle(() => this.feed.read(query));
   }
 
+  profilesNamedInFeed(profileIds: string[]): Promise<string[]> {
+    return settle(() => this.feed.named(profileIds));
+  }
+
   getChange(id: string): Promise<ChangeItem | undefined> {
     return settle(() => this.feed.get(id));
   }

@@ -48,7 +48,9 @@ describe('privacy: access, then erasure of a whole graph', () => {
     // items with, found from Ann's items that name the device and her CRMID (her stream and revisions, nothing of Tom).
     const annStream = subjectStream(app.config.identityHashKey!, ANN.crm);
     const seeds = [{ stream: annStream, revision: 0 }, { stream: annStream, revision: 1 }];
-    expect(audit[0].event.data).toEqual({ requestId: erasure.requestId, at: expect.any(String), counts: erasure.counts, rederive: true, seeds });
+    // erasedProfiles: pseudonymous profile ids only (the feed's profile.erased notices), never an identity value.
+    const erasedProfiles = expect.arrayContaining([expect.stringMatching(/^p_[\w-]+$/)]);
+    expect(audit[0].event.data).toEqual({ requestId: erasure.requestId, at: expect.any(String), counts: erasure.counts, rederive: true, seeds, erasedProfiles });
     const page = await app.call('GET', '/v1/log?limit=1000');
     expect(page.status).toBe(200);
     for (const value of ERASED_VALUES) expect(page.text).not.toContain(value);
