@@ -7,3 +7,4 @@ export * from './evaluate';
 export * from './membership';
 export * from './explain';
 export * from './anonymous-definitions';
+export * from './lapse-transitions';

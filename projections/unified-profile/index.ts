@@ -3,6 +3,7 @@ export {
   PATH_SEPARATOR,
   InvalidAttributeKeyError,
   flattenAttributes,
+  unflattenLeaves,
   type LeafValue,
   type AttributeWrite,
 } from './attribute-path';

@@ -41,6 +41,23 @@ describe('audience memberships over the service', () => {
     expect(await audiencesOf('/v1/profiles/CRMID/tom')).toEqual([]);
     expect((await membersOf('recent', during)).length).toBe(1);
     expect(await audiencesOf(`/v1/profiles/CRMID/tom?asOf=${encodeURIComponent(during)}`)).toEqual(['recent']);
+
+    // History: the exit is an entry of its own at the lapse moment (the purchase's timestamp + 2 s, to the
+    // millisecond), derived from the log and the definition: every reading, and any rebuild, gives the same.
+    const lapseAt = new Date(at + 2_000).toISOString();
+    const history = async (query = '') => (await app.getOk(`/v1/profiles/CRMID/tom/history${query}`)).items as Array<{ kind: string; recordedAt: string; position: string; changes: { audiences?: unknown[] } }>;
+    const items = await history();
+    expect(items.map((i) => [i.kind, i.changes.audiences])).toEqual([
+      ['event', [{ id: 'recent', kind: 'entered', at: logged.recordedAt, cause: 'item' }]],
+      ['windowLapse', [{ id: 'recent', kind: 'exited', at: lapseAt, cause: 'windowLapse' }]],
+    ]);
+    expect(items[1]).toMatchObject({ recordedAt: lapseAt, position });
+    expect(await history()).toEqual(items);
+    expect((await history(`?asOf=${encodeURIComponent(during)}`)).map((i) => i.kind)).toEqual(['event']);
+    const first = await app.getOk('/v1/profiles/CRMID/tom/history?limit=1');
+    const second = await app.getOk(`/v1/profiles/CRMID/tom/history?limit=1&cursor=${first.nextCursor}`);
+    expect([...first.items, ...second.items]).toEqual(items);
+    expect(second.nextCursor).toBeNull();
   });
 
   it('a merge where only the union qualifies enters once; a split exits; audience-of-audience follows', async () => {

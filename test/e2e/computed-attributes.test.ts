@@ -68,6 +68,13 @@ describe('computed attributes over the service', () => {
     const lapsed = await until(computedOf, (v) => v?.recent === 0, 1_500);
     expect(lapsed.recent).toBe(0);
     expect((await app.getOk(`/v1/profiles/CRMID/tom?asOf=${encodeURIComponent(during)}`)).computed).toEqual({ recent: 1 });
+    // The lapse is a history entry of its own, at the event's timestamp + 2 s exactly.
+    const history = (await app.getOk('/v1/profiles/CRMID/tom/history')).items as Array<{ kind: string; recordedAt: string; changes: { computed?: unknown[] } }>;
+    expect(history.map((h) => [h.kind, h.recordedAt.length, h.changes.computed])).toEqual([
+      ['event', 24, [{ name: 'recent', before: 0, after: 1 }]],
+      ['windowLapse', 24, [{ name: 'recent', before: 1, after: 0 }]],
+    ]);
+    expect(history[1]!.recordedAt).toBe(new Date(at + 2_000).toISOString());
   });
 
   it('a lapse that fell due while the service was down applies at start', async () => {

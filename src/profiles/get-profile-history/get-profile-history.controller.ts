@@ -17,7 +17,12 @@ export class GetProfileHistoryController {
     summary:
       'The log events that shaped this profile, oldest first, each with what it changed: attribute leaves (before, after), ' +
       'links added, removed (with the rule: UNIQUE_NAMESPACE_CONFLICT, GRAPH_CAP, LINK_REJECTED) or restored, identities ' +
-      'that joined or left the graph; settings changes and link rejections that changed this graph. Paged by log position.',
+      'that joined or left the graph; settings changes and link rejections that changed this graph; computed values ' +
+      '(changes.computed: name, before, after) and audience entries/exits (changes.audiences: id, kind, at, cause). ' +
+      'A window lapse (an event leaving its window, no new event) is an entry of its own, kind windowLapse, without ' +
+      'eventId: recordedAt is the lapse moment (event timestamp + window, to the millisecond), position the last log ' +
+      'entry before it; derived from the log and the definitions, so equal on every reading and after a rebuild. ' +
+      'Lapses are listed up to asOf, or up to the moment of the request. Paged by log position.',
   })
   @ApiErrors('PROFILE_NOT_FOUND', 'AS_OF_TOO_LARGE')
   history(@Param('namespace') namespace: string, @Param('id') id: string, @Query() raw: unknown): Promise<ProfileHistoryBody> {

@@ -14,11 +14,11 @@ import {
 } from '../../read-models';
 import { decodeCursor, encodeCursor } from '../../read-store';
 import { ComputedHistoryReader } from '../../computed-attributes';
-import { AudienceMembershipsReader, type HistoryTransition } from '../../audiences/audience-memberships.module';
+import { AudienceMembershipsReader, HistoryLapsesReader, type HistoryLapse, type HistoryTransition } from '../../audiences/audience-memberships.module';
 import type { ComputedChange } from '../../../projections/computed-attributes';
 import { AsOfReader } from '../as-of/as-of-reader';
 import { SubjectLookup } from '../subject-lookup';
-import { historyItemBody, type HistoryItemBody } from './history-response';
+import { historyItemBody, lapseItemBody, type HistoryItemBody } from './history-response';
 
 export interface ProfileHistoryBody {
   items: HistoryItemBody[];
@@ -47,26 +47,56 @@ export class GetProfileHistoryHandler implements IQueryHandler<GetProfileHistory
     private readonly asOf: AsOfReader,
     private readonly computedHistory: ComputedHistoryReader,
     private readonly memberships: AudienceMembershipsReader,
+    private readonly lapses: HistoryLapsesReader,
   ) {}
 
   async execute({ namespace, id, params }: GetProfileHistoryQuery): Promise<ProfileHistoryBody> {
     const identity: IdentityRef = this.lookup.normalise(namespace, id);
-    const after = params.cursor === undefined ? undefined : decodePosition(params.cursor);
+    const after = params.cursor === undefined ? undefined : decodeHistoryCursor(params.cursor);
     await this.lookup.awaitPosition(params.minPosition);
     const { subject, items, ruleEvents } = await this.asOf.subjectLog(identity, params.asOf);
     const log = [...items, ...ruleEvents].sort((x, y) => comparePositions(x.position, y.position));
     const steps = subjectHistory(subject, historyRules(initialRules()), historyEntries(log));
-    const pending = steps.filter((s) => after === undefined || comparePositions(log[s.index].position, after) > 0);
+    const refs = steps.map((s) => ({ index: s.index, joined: s.changes.joined, left: s.changes.left }));
+    // Lapses up to the moment read (asOf, or now): each follows the step that left the profile as it was then.
+    const lapses = await this.lapses.lapses(log, steps.map((s, n) => ({ ...refs[n]!, attributes: s.changes.attributes })), params.asOf ?? Date.now());
+    const entries = historyOrder(steps, lapses, (index) => log[index].position);
+    const pending = entries.filter((e) => after === undefined || compareEntries(e, after) > 0);
     const page = pending.slice(0, params.limit);
-    const computed = await this.computedHistory.changes(log, steps.map((s) => ({ index: s.index, joined: s.changes.joined, left: s.changes.left })));
+    const computed = await this.computedHistory.changes(log, refs);
     const audiences = await this.memberships.transitionsByEvent(identityKeysOf(log));
     const more = pending.length > params.limit;
+    const last = page[page.length - 1];
     return {
-      items: page.map((step: HistoryStep) =>
-        withAudiences(withComputed(historyItemBody(log[step.index], step), computed.get(step.index)), audiences.get(log[step.index].eventId))),
-      nextCursor: more ? encodeCursor([log[page[page.length - 1].index].position]) : null,
+      items: page.map((entry) => {
+        if (entry.lapse) return lapseItemBody(entry.position, entry.lapse);
+        const step = entry.step!;
+        return withAudiences(withComputed(historyItemBody(log[step.index], step), computed.get(step.index)), audiences.get(log[step.index].eventId));
+      }),
+      nextCursor: more && last ? encodeCursor([last.position, last.ordinal]) : null,
     };
   }
+}
+
+/** A history entry in order: a step (a log entry), or the n-th lapse after a step (ordinal n), at that step's position. */
+interface OrderedEntry {
+  position: string;
+  ordinal: number;
+  step?: HistoryStep;
+  lapse?: HistoryLapse;
+}
+
+function historyOrder(steps: readonly HistoryStep[], lapses: readonly HistoryLapse[], positionOf: (index: number) => string): OrderedEntry[] {
+  const byStep = new Map<number, HistoryLapse[]>();
+  for (const l of lapses) byStep.set(l.afterIndex, [...(byStep.get(l.afterIndex) ?? []), l]);
+  return steps.flatMap((step) => {
+    const position = positionOf(step.index);
+    return [{ position, ordinal: 0, step }, ...(byStep.get(step.index) ?? []).map((lapse, n) => ({ position, ordinal: n + 1, lapse }))];
+  });
+}
+
+function compareEntries(x: { position: string; ordinal: number }, y: { position: string; ordinal: number }): number {
+  return comparePositions(x.position, y.position) || x.ordinal - y.ordinal;
 }
 
 /** The computed values the step changed, when it changed any (`changes.computed`: name, before, after). */
@@ -102,8 +132,16 @@ function historyRules(rules: ProjectionRules) {
   return { settings: rules.settings, rejected: rejectedPairs(rules) };
 }
 
-function decodePosition(cursor: string): string {
-  const [position] = decodeCursor<[string]>(cursor, ['string']);
-  if (!isPosition(position)) throw badRequest('READ_STORE_BAD_CURSOR', 'The cursor is not one this query returned');
-  return position;
+/** A page's cursor: the last entry served, [position, ordinal]; a cursor of earlier versions ([position]) still reads. */
+function decodeHistoryCursor(cursor: string): { position: string; ordinal: number } {
+  let key: { position: string; ordinal: number };
+  try {
+    const [position, ordinal] = decodeCursor<[string, number]>(cursor, ['string', 'number']);
+    key = { position, ordinal };
+  } catch {
+    const [position] = decodeCursor<[string]>(cursor, ['string']);
+    key = { position, ordinal: 0 };
+  }
+  if (!isPosition(key.position) || !Number.isInteger(key.ordinal) || key.ordinal < 0) throw badRequest('READ_STORE_BAD_CURSOR', 'The cursor is not one this query returned');
+  return key;
 }

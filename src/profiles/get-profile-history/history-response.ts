@@ -7,8 +7,9 @@ export interface HistoryItemBody {
   position: string;
   /** Log time (what asOf compares with), ISO-8601 UTC. */
   recordedAt: string;
-  eventId: string;
-  kind: 'record' | 'event' | 'link' | 'settingsChanged' | 'linkRejected' | 'linkRejectionWithdrawn';
+  /** Absent on a `windowLapse` entry: time alone changed the profile, no log event did. */
+  eventId?: string;
+  kind: 'record' | 'event' | 'link' | 'settingsChanged' | 'linkRejected' | 'linkRejectionWithdrawn' | 'windowLapse';
   /** For records, events and links: the item as its source sent it. */
   item?: { id: string; source: string; timestamp: string; type?: string; identities: IdentityRef[] };
   /** For rule events: the rule as it was logged. */
@@ -40,6 +41,18 @@ export function historyItemBody(decoded: DecodedEvent, step: HistoryStep): Histo
   if (step.rejection) body.rejection = { code: step.rejection.code, reason: step.rejection.reason };
   return body;
 }
+
+/**
+ * A window lapse between log entries: `recordedAt` is the lapse moment (an event's timestamp plus the window, exact
+ * to the millisecond), `position` the last log entry before it (the log as it stood); it changes computed values
+ * and memberships only.
+ */
+export function lapseItemBody(position: string, lapse: { at: number; computed: unknown[]; audiences: unknown[] }): HistoryItemBody {
+  const changes = { ...changesBody(EMPTY_CHANGES), ...(lapse.computed.length > 0 ? { computed: lapse.computed } : {}), ...(lapse.audiences.length > 0 ? { audiences: lapse.audiences } : {}) };
+  return { position, recordedAt: new Date(lapse.at).toISOString(), kind: 'windowLapse', changes };
+}
+
+const EMPTY_CHANGES: SubjectChanges = { attributes: [], linksAdded: [], linksRemoved: [], linksRestored: [], joined: [], left: [] };
 
 function itemOrRule(decoded: DecodedEvent): Pick<HistoryItemBody, 'item' | 'rule'> {
   const { event } = decoded;

@@ -8,6 +8,7 @@ const KIND_NAMES = {
   settingsChanged: 'identity settings changed',
   linkRejected: 'link rejected by an operator',
   linkRejectionWithdrawn: 'link rejection withdrawn',
+  windowLapse: 'a window lapsed (no new event)',
 };
 
 /**
@@ -76,6 +77,8 @@ function changesList(entry) {
     ...linkLines(changes.linksRestored, 'relinked'),
     ...keyLines(changes.identitiesJoined ?? changes.joined, 'joined the graph'),
     ...keyLines(changes.identitiesLeft ?? changes.left, 'left the graph'),
+    ...(Array.isArray(changes.computed) ? changes.computed.map((c) => `computed ${c.name}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`) : []),
+    ...(Array.isArray(changes.audiences) ? changes.audiences.map((a) => `${a.kind} audience ${a.id} (${a.cause})`) : []),
   ];
   if (entry.rejection) lines.push(`rejected: ${entry.rejection.reason ?? entry.rejection.code}`);
   return lines.length ? h('ul', { class: 'changes' }, lines.map((line) => h('li', {}, line))) : null;
