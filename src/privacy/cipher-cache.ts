@@ -17,6 +17,13 @@ export class BoundedMap<K, V> {
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as K);
   }
 
+  /** The entry, removed: a hand-off read once. */
+  take(key: K): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) this.entries.delete(key);
+    return value;
+  }
+
   clear(): void {
     this.entries.clear();
   }
@@ -31,10 +38,17 @@ export class CipherCache {
   readonly subjects = new BoundedMap<string, string>(200_000);
   readonly sealed = new BoundedMap<string, { text: string; key: Buffer }>(200_000);
   readonly opened = new BoundedMap<string, { value: string; key: Buffer }>(200_000);
+  /**
+   * The plaintext payloads of events this process sealed and appended, by log position, until its own subscription
+   * reads them (encrypting-event-store.ts): the in-process projector then need not open what was sealed a moment
+   * ago. A few thousand at most: a projector further behind opens them as any reader does.
+   */
+  readonly appended = new BoundedMap<string, Record<string, unknown>>(4_096);
 
   clear(): void {
     this.subjects.clear();
     this.sealed.clear();
     this.opened.clear();
+    this.appended.clear();
   }
 }

@@ -72,4 +72,30 @@ describe('EncryptingEventStore', () => {
       record('r2', [ann], { name: 'Ann' }).data,
     ]);
   });
+
+  it('hands its own subscription the plaintext it sealed: the same events a second reader of the files opens', async () => {
+    const first = await append(record('r1', [tom, device], { name: 'Tom', nested: { deep: [1, null, 'x'] }, gone: undefined }), 'r1');
+    const second = await append(record('r2', [ann, tom], { name: 'Ann' }), 'r2');
+    await append(record('r1', [tom, device], { name: 'Tom, a duplicate' }), 'r1');
+    const handOff = log.keys.cipherCache.appended;
+    expect([handOff.get(first.position), handOff.get(second.position)]).toEqual([expect.any(Object), expect.any(Object)]);
+    const other = new EncryptingEventStore(openSqliteEventStore(join(dir, 'events.sqlite')), new SubjectKeys(openSqliteKeyStore(join(dir, 'keys.sqlite'))), HASH_KEY);
+    try {
+      const own = log.subscribeToAll();
+      const theirs = other.subscribeToAll();
+      expect(await take(own, 2)).toStrictEqual(await take(theirs, 2));
+      expect([handOff.get(first.position), handOff.get(second.position)]).toEqual([undefined, undefined]);
+      await Promise.all([own.close(), theirs.close()]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('forgets the hand-off when someone is erased: an item sealed before the erasure reads as erased', async () => {
+    await append(record('r1', [tom, device], { name: 'Tom' }), 'r1');
+    await log.keys.erase([subjectIdOf(HASH_KEY, tom)]);
+    const subscription = log.subscribeToAll();
+    expect(decode((await take(subscription, 1))[0]).event).toEqual({ type: 'ItemErased', data: { erasedType: 'RecordIngested' } });
+    await subscription.close();
+  });
 });

@@ -18,6 +18,8 @@ const CHUNK = 500;
 export class SqliteKeyStore implements KeyStore {
   private readonly insert: Database.Statement;
   private readonly remove: Database.Statement;
+  /** SELECTs by number of subjects: preparing one per call cost more than the read itself (every key creation and cache miss reads). */
+  private readonly selects = new Map<number, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {
     db.pragma('busy_timeout = 5000');
@@ -38,12 +40,19 @@ export class SqliteKeyStore implements KeyStore {
     const found = new Map<string, Buffer>();
     for (let i = 0; i < subjectIds.length; i += CHUNK) {
       const part = subjectIds.slice(i, i + CHUNK);
-      const rows = this.db
-        .prepare(`SELECT subject, key FROM subject_keys WHERE subject IN (${part.map(() => '?').join(',')})`)
-        .all(...part) as Array<{ subject: string; key: Buffer }>;
+      const rows = this.selectOf(part.length).all(...part) as Array<{ subject: string; key: Buffer }>;
       rows.forEach((r) => found.set(r.subject, r.key));
     }
     return found;
+  }
+
+  private selectOf(count: number): Database.Statement {
+    let select = this.selects.get(count);
+    if (!select) {
+      select = this.db.prepare(`SELECT subject, key FROM subject_keys WHERE subject IN (${Array.from({ length: count }, () => '?').join(',')})`);
+      this.selects.set(count, select);
+    }
+    return select;
   }
 
   async deleteKeys(subjectIds: string[]): Promise<number> {
