@@ -156,6 +156,16 @@ describe('eraseFromFeed', () => {
     ]);
   });
 
+  it('withdraws the values of a staying profile’s computed.changed items, and leaves its other items as they are', () => {
+    const named = [
+      item('1', { type: 'computed.changed', profileId: 'pS', name: 'pages', value: ['/secret'] }),
+      item('2', { type: 'profile.updated', profileId: 'pS', changed: ['identities'] }),
+    ];
+    const out = eraseFromFeed(new Set(['pE']), named, [], '0099', 0, 0, new Set(['pS']));
+    expect(out.rewrite).toEqual([item('1', { type: 'computed.changed', profileId: 'pS', name: 'pages' })]);
+    expect(out.remove).toEqual([]);
+  });
+
   it('notices a current profile the feed never named', () => {
     expect(eraseFromFeed(new Set(['pE']), [], ['pE'], '0099', 0, 3).notices.map((n) => n.id)).toEqual([erasureId('0099', 3)]);
   });

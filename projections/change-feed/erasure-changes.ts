@@ -14,8 +14,10 @@ export interface FeedErasure {
  * What an erasure does to the feed: every stored item naming one of the subject's profiles either goes (it is about
  * them) or loses their ids (it is about someone else), and each of those profiles gets a `profile.erased` notice,
  * which carries nothing but the pseudonymous id a consumer needs to forget it. `named` holds the stored items
- * naming any erased id, `current` the erased profiles that exist now (noticed even if the feed never named them,
- * e.g. data older than the feed); `firstOrdinal` continues the erasure numbering at that checkpoint.
+ * naming any erased or redacted id, `current` the erased profiles that exist now (noticed even if the feed never
+ * named them, e.g. data older than the feed); `firstOrdinal` continues the erasure numbering at that checkpoint.
+ * `redacted`: profiles that held the subject and stay (an erasure of one identity of theirs): their
+ * `computed.changed` items lose the value, which may have counted the subject's events.
  */
 export function eraseFromFeed(
   erased: ReadonlySet<string>,
@@ -24,6 +26,7 @@ export function eraseFromFeed(
   checkpointKey: string,
   at: number,
   firstOrdinal = 0,
+  redacted: ReadonlySet<string> = new Set(),
 ): FeedErasure {
   const remove: string[] = [];
   const rewrite: ChangeItem[] = [];
@@ -31,7 +34,8 @@ export function eraseFromFeed(
   for (const item of named) {
     profileIdsNamed(item).filter((id) => erased.has(id)).forEach((id) => known.add(id));
     if (erased.has(item.profileId)) remove.push(item.id);
-    else rewrite.push(withoutErased(item, erased));
+    else if (redacted.has(item.profileId) && item.type === 'computed.changed') rewrite.push(withoutValue(withoutErased(item, erased)));
+    else if (profileIdsNamed(item).some((id) => erased.has(id))) rewrite.push(withoutErased(item, erased));
   }
   const iso = new Date(at).toISOString();
   const notices = [...known].sort().map((profileId, i): ChangeItem => ({
@@ -41,6 +45,11 @@ export function eraseFromFeed(
     profileId,
   }));
   return { remove, rewrite, notices };
+}
+
+function withoutValue(item: ChangeItem): ChangeItem {
+  const { value: _value, ...rest } = item;
+  return rest;
 }
 
 function withoutErased(item: ChangeItem, erased: ReadonlySet<string>): ChangeItem {

@@ -294,6 +294,11 @@ export interface FeedErasure {
    * read models' checkpoint.
    */
   noticed?: boolean;
+  /**
+   * Profiles that held the subject and stay (an erasure of one identity of theirs): their `computed.changed` items
+   * lose the value, which may have counted the subject's events.
+   */
+  redacted?: string[];
 }
 
 export interface ReadStore {

@@ -76,4 +76,25 @@ describe('change feed: computed.changed', () => {
     expect(lapse).toMatchObject({ name: 'recent', value: 0, at: new Date(at + 1_000).toISOString() });
     expect(lapse.id).toMatch(/-e\d{8}$/);
   });
+
+  it('an erasure of one identity of a profile that stays withdraws the values its computed.changed items carried', async () => {
+    await app.call('PUT', '/v1/computed-attributes/pages', { body: { function: 'list', field: 'page' } });
+    const view = (id: string, identity: { namespace: string; id: string }, page: string) => ({ id, source: 'web', type: 'view', timestamp: '2024-05-01T12:00:00Z', identities: [identity], data: { page } });
+    await app.ingest('/v1/events', view('cc-6', crm('dee'), '/public'));
+    await app.ingest('/v1/events', view('cc-7', cookie('c-dee'), '/secret-page-dee'));
+    const joined = await app.ingest('/v1/links', { source: 'web', identities: [crm('dee'), cookie('c-dee')] });
+    await app.momentAfter(joined);
+    const dee = (await app.getOk('/v1/profiles/CRMID/dee')).profileId as string;
+    const before = (await feedAfter(undefined)).filter((i) => i.profileId === dee && i.type === 'computed.changed' && i.name === 'pages');
+    expect(JSON.stringify(before)).toContain('/secret-page-dee');
+    const erase = await app.post('/v1/privacy/requests', { type: 'erase', identity: cookie('c-dee'), scope: 'identity' });
+    await until(async () => (await app.getOk(`/v1/privacy/requests/${erase.body.requestId}`)).status, (status) => status === 'completed', 15_000);
+    const after = (await feedAfter(undefined)).filter((i) => i.profileId === dee && i.type === 'computed.changed');
+    const kept = after.filter((i) => before.some((b) => b.id === i.id));
+    expect(kept.map((i) => i.id)).toEqual(before.map((i) => i.id));
+    expect(kept.every((i) => !('value' in i))).toBe(true);
+    // What the erasure's re-derivation wrote afterwards is the profile without the cookie.
+    expect(after.filter((i) => i.name === 'pages' && 'value' in i).at(-1)?.value).toEqual(['/public']);
+    expect(JSON.stringify(await feedAfter(undefined))).not.toContain('/secret-page-dee');
+  });
 });

@@ -48,6 +48,9 @@ export async function eraseSubject(steps: ErasureSteps, set: SubjectSet, request
   const counts = countsOf(set, buildAccessExport(set, items.own, [], null).export);
   const rederive = await linkedToOthers(steps.store, set);
   const seeds = rederive ? await rederiveSeeds(steps.store, set, [...items.own, ...items.others]) : undefined;
+  // The profiles the subject is part of now, read before anything is erased: those that stay keep their feed items,
+  // but not the computed values those items carry (they may have counted the subject's events).
+  const heldBy = new Set((await steps.store.getNodes(set.keys)).map((n) => n.graphId));
   const collect = lap();
   await steps.keys.erase(set.subjectIds);
   const keys = lap();
@@ -69,7 +72,8 @@ export async function eraseSubject(steps: ErasureSteps, set: SubjectSet, request
     throw new ErasureStalledError('The read models did not reach the erasure in time; submit the request again to finish it');
   }
   const readModels = lap();
-  const feed = profileIds && { profileIds, at: steps.now().getTime(), noticed: true };
+  const redacted = profileIds && [...heldBy].map((g) => steps.profileIdOf!(g)).filter((id) => !profileIds.includes(id));
+  const feed = profileIds && { profileIds, at: steps.now().getTime(), noticed: true, ...(redacted?.length ? { redacted } : {}) };
   await steps.store.eraseSubjects({ identityKeys, streams: set.streams, rewrittenEvents, ...(feed ? { feed } : {}) });
   steps.timed?.({ collect, keys, streams, audit, readModels, purge: lap() });
   return counts;

@@ -43,11 +43,11 @@ export async function eraseChanges(c: ReadModelCollections, identityKeys: string
     for (const p of await findByIds(c.profiles, keys)) current.push((JSON.parse(p.doc) as { profileId: string }).profileId);
   }
   const named: ChangeItem[] = [];
-  for (const ids of chunks(feed.profileIds)) named.push(...(await c.changes.find({ refs: { $in: ids } }).toArray()).map(parse));
+  for (const ids of chunks([...feed.profileIds, ...(feed.redacted ?? [])])) named.push(...(await c.changes.find({ refs: { $in: ids } }).toArray()).map(parse));
   const checkpoint = (await c.checkpoints.find({}).sort({ pos: -1 }).limit(1).toArray())[0]?.pos ?? '';
   const taken = await c.changes.countDocuments({ _id: { $gte: `${checkpoint}-e`, $lt: `${checkpoint}-f` } });
   const erased = new Set(feed.profileIds);
-  const out = eraseFromFeed(erased, dedupe(named), current, checkpoint, feed.at, taken);
+  const out = eraseFromFeed(erased, dedupe(named), current, checkpoint, feed.at, taken, new Set(feed.redacted));
   for (const ids of chunks(out.remove)) await c.changes.deleteMany({ _id: { $in: ids } });
   for (const item of out.rewrite) {
     const refs = profileIdsNamed(item).filter((id) => !erased.has(id));

@@ -66,13 +66,14 @@ export function openChangeFeedTables(db: Database.Database, p: string) {
     /** Inside the erasure's transaction: see eraseFromFeed. */
     erase(feed: FeedErasure, checkpointKey: string, current: readonly string[]): void {
       const ids = JSON.stringify(feed.profileIds);
+      const lookedUp = JSON.stringify([...feed.profileIds, ...(feed.redacted ?? [])]);
       const named = (db.prepare(
         `SELECT DISTINCT c.doc FROM ${p}change_refs r JOIN ${p}changes c ON c.id = r.change_id
          WHERE r.profile_id IN (SELECT value FROM json_each(?)) ORDER BY c.id`,
-      ).all(ids) as { doc: string }[]).map((r) => JSON.parse(r.doc) as ChangeItem);
+      ).all(lookedUp) as { doc: string }[]).map((r) => JSON.parse(r.doc) as ChangeItem);
       const prefix = `${checkpointKey}-e`;
       const taken = (db.prepare(`SELECT count(*) AS n FROM ${p}changes WHERE id >= ? AND id < ?`).get(prefix, `${checkpointKey}-f`) as { n: number }).n;
-      const out = eraseFromFeed(new Set(feed.profileIds), named, current, checkpointKey, feed.at, taken);
+      const out = eraseFromFeed(new Set(feed.profileIds), named, current, checkpointKey, feed.at, taken, new Set(feed.redacted));
       const remove = db.prepare(`DELETE FROM ${p}changes WHERE id = ?`);
       const rewrite = db.prepare(`UPDATE ${p}changes SET doc = ? WHERE id = ?`);
       for (const id of out.remove) remove.run(id);
