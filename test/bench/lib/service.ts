@@ -7,9 +7,11 @@ import { sleep } from './stats';
 
 /**
  * The built service (dist-bench/src/main.js) in a child process with its own temp DATA_DIR, on 127.0.0.1 only.
- * BENCH_PROFILE=<dir> starts it under `node --cpu-prof`, the profile written there when it stops; BENCH_SERVICE_FLAGS adds
- * node flags to the service's command line.
+ * BENCH_PROFILE=<dir> starts it under `node --cpu-prof`, the profile written there when it stops; BENCH_SERVICE_FLAGS sets
+ * the service's node flags (default: those of `npm start`).
  */
+/** The node flags of `npm start` (package.json "start"). */
+export const SERVICE_NODE_FLAGS = '--max-old-space-size=640';
 export const BENCH_OUT = resolve(__dirname, '..', '..', '..');
 const MAIN = join(BENCH_OUT, 'src', 'main.js');
 export const PROJECT_ROOT = resolve(BENCH_OUT, '..');
@@ -76,8 +78,9 @@ export async function startService(name: string, env: Record<string, string> = {
   const dataDir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), `tessera-bench-${name}-`));
   const port = await freePort();
   const profile = process.env.BENCH_PROFILE;
-  // BENCH_SERVICE_FLAGS: node flags for the service only, e.g. "--max-old-space-size=640" to bound its heap.
-  const flags = (process.env.BENCH_SERVICE_FLAGS ?? '').split(' ').filter(Boolean);
+  // BENCH_SERVICE_FLAGS: node flags for the service only; by default the heap bound `npm start` gives it (package.json),
+  // so the bench measures the service as it is started. BENCH_SERVICE_FLAGS= (empty) runs it without.
+  const flags = (process.env.BENCH_SERVICE_FLAGS ?? SERVICE_NODE_FLAGS).split(' ').filter(Boolean);
   const args = [...flags, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, `--cpu-prof-name=${name}.cpuprofile`] : []), MAIN];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
