@@ -200,6 +200,8 @@ export interface ComputedBackfill {
   total: number;
   /** The last graph id backfilled (profiles are walked in listProfiles order). */
   cursor?: string;
+  /** Log time of the definition change (epoch ms): audience moves the backfill causes are dated at it. */
+  definedAt?: number;
 }
 
 export interface ComputedWrites {

@@ -106,7 +106,7 @@ export class ComputedRuntime {
       return { backfills: { delete: [name] } };
     }
     const total = await this.store.countProfiles();
-    const backfill: ComputedBackfill = { name, version: event.data.version, status: total === 0 ? 'ready' : 'backfilling', done: 0, total };
+    const backfill: ComputedBackfill = { name, version: event.data.version, status: total === 0 ? 'ready' : 'backfilling', done: 0, total, definedAt: decoded.recordedAt.getTime() };
     this.backfills.set(name, backfill);
     return { backfills: { upsert: [backfill] } };
   }
@@ -197,11 +197,13 @@ export class ComputedRuntime {
       const done = b.done + page.items.length;
       return page.nextCursor
         ? { ...b, done, cursor: page.nextCursor }
-        : { name: b.name, version: b.version, status: 'ready', done, total: Math.max(done, b.total) };
+        : { name: b.name, version: b.version, status: 'ready', done, total: Math.max(done, b.total), ...(b.definedAt === undefined ? {} : { definedAt: b.definedAt }) };
     });
     for (const b of next) this.backfills.set(b.name, b);
     await this.store.commitComputed({ ...writes, backfills: { upsert: next } });
-    await this.valuesListener?.(page.items.map((p) => ({ graphId: p.graphId, at: ctx.now, reason: 'backfill' as const })), writes);
+    // Audiences the new values move are moved by the definition change: dated at its log time (API.md enteredAt).
+    const definedAt = Math.max(...group.map((b) => b.definedAt ?? ctx.now));
+    await this.valuesListener?.(page.items.map((p) => ({ graphId: p.graphId, at: definedAt, reason: 'backfill' as const })), writes);
     return true;
   }
 
