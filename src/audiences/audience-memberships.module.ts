@@ -6,5 +6,5 @@ import { HistoryLapsesReader } from './history-lapses.reader';
 @Module({ providers: [AudienceMembershipsReader, HistoryLapsesReader], exports: [AudienceMembershipsReader, HistoryLapsesReader] })
 export class AudienceMembershipsModule {}
 export { AudienceMembershipsReader } from './audience-memberships.reader';
-export type { HistoryTransition } from './audience-memberships.reader';
+export type { DefinitionChange, HistoryTransition } from './audience-memberships.reader';
 export { HistoryLapsesReader, type HistoryLapse } from './history-lapses.reader';

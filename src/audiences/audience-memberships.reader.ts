@@ -32,7 +32,7 @@ export class AudienceMembershipsReader {
 
   /**
    * The transitions of these graphs' memberships by the log event that caused them (entries and exits), for the
-   * profile's history. Lapses have no log event: they show in members and audiences as of a moment.
+   * profile's history. Lapses have no log event: the history derives them from the log (HistoryLapsesReader).
    */
   async transitionsByEvent(graphIds: readonly IdentityKey[]): Promise<Map<string, HistoryTransition[]>> {
     const byEvent = new Map<string, HistoryTransition[]>();
@@ -52,6 +52,27 @@ export class AudienceMembershipsReader {
     return byEvent;
   }
 
+  /**
+   * The entries and exits a definition change caused (a backfill of a new or changed audience, the exits of a deleted
+   * one), grouped by that change's log event: they belong to no step of the subject's own log, so the history shows
+   * each change as an entry of its own, at the change's position and log time.
+   */
+  async definitionChanges(graphIds: readonly IdentityKey[]): Promise<DefinitionChange[]> {
+    const byEvent = new Map<string, DefinitionChange>();
+    const add = (cause: TransitionCause | undefined, t: HistoryTransition) => {
+      if (cause?.kind !== 'definition' || cause.eventId === undefined || cause.position === undefined) return;
+      const change = byEvent.get(cause.eventId) ?? { eventId: cause.eventId, position: cause.position, at: t.at, audiences: [] };
+      change.audiences.push(t);
+      byEvent.set(cause.eventId, change);
+    };
+    for (const row of await this.store.getMembershipIntervals([...new Set(graphIds)])) {
+      const doc = row.doc as { cause?: TransitionCause; exitCause?: TransitionCause };
+      add(doc.cause, { id: row.audienceId, kind: 'entered', at: new Date(row.enteredAt).toISOString(), cause: 'definition' });
+      if (row.exitedAt !== undefined) add(doc.exitCause, { id: row.audienceId, kind: 'exited', at: new Date(row.exitedAt).toISOString(), cause: 'definition' });
+    }
+    return [...byEvent.values()];
+  }
+
   async members(audienceId: string, limit: number, cursor?: string, asOf?: number): Promise<{ items: AudienceMember[]; nextCursor?: string }> {
     const page = await this.store.listMembers({ audienceId, limit, cursor, ...(asOf === undefined ? {} : { asOf }) });
     const items = page.items.map((row) => {
@@ -60,6 +81,14 @@ export class AudienceMembershipsReader {
     });
     return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
+}
+
+/** The memberships one audience definition change moved (history entries of kind `audienceDefinition`). */
+export interface DefinitionChange {
+  eventId: string;
+  position: string;
+  at: string;
+  audiences: HistoryTransition[];
 }
 
 /** An audience entry or exit as a history step shows it (`changes.audiences`). */

@@ -104,6 +104,10 @@ describe('audience memberships over the service', () => {
     // Entries the backfill decided are dated at the definition's log time (API.md: enteredAt), not when it ran.
     const logged = (await app.getOk('/v1/log?limit=1000')).items.find((i: { position: string }) => i.position === defined);
     expect((await membersOf('gold')).map((m) => m.enteredAt)).toEqual(Array(5).fill(logged.recordedAt));
+    // The profile's history shows the definition change that moved it, at the change's position and log time.
+    const history = (await app.getOk('/v1/profiles/CRMID/c0/history')).items as Array<{ kind: string; position: string; recordedAt: string; changes: { audiences?: unknown[] } }>;
+    expect(history.map((h) => h.kind)).toEqual(['event', 'record', 'audienceDefinition']);
+    expect(history[2]).toMatchObject({ position: defined, recordedAt: logged.recordedAt, changes: { audiences: [{ id: 'gold', kind: 'entered', at: logged.recordedAt, cause: 'definition' }] } });
   });
 
   it('an erasure takes the profile out of every audience, now and as of any moment', async () => {

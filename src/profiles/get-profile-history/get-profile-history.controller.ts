@@ -22,7 +22,9 @@ export class GetProfileHistoryController {
       'A window lapse (an event leaving its window, no new event) is an entry of its own, kind windowLapse, without ' +
       'eventId: recordedAt is the lapse moment (event timestamp + window, to the millisecond), position the last log ' +
       'entry before it; derived from the log and the definitions, so equal on every reading and after a rebuild. ' +
-      'Lapses are listed up to asOf, or up to the moment of the request. Paged by log position.',
+      'Lapses are listed up to asOf, or up to the moment of the request. An audience definition change that moved the ' +
+      'profile (a backfill, a deleted audience) is an entry of kind audienceDefinition at its own position and log time, ' +
+      'with changes.audiences. Paged by log position.',
   })
   @ApiErrors('PROFILE_NOT_FOUND', 'AS_OF_TOO_LARGE')
   history(@Param('namespace') namespace: string, @Param('id') id: string, @Query() raw: unknown): Promise<ProfileHistoryBody> {

@@ -14,11 +14,11 @@ import {
 } from '../../read-models';
 import { decodeCursor, encodeCursor } from '../../read-store';
 import { ComputedHistoryReader } from '../../computed-attributes';
-import { AudienceMembershipsReader, HistoryLapsesReader, type HistoryLapse, type HistoryTransition } from '../../audiences/audience-memberships.module';
+import { AudienceMembershipsReader, HistoryLapsesReader, type DefinitionChange, type HistoryLapse, type HistoryTransition } from '../../audiences/audience-memberships.module';
 import type { ComputedChange } from '../../../projections/computed-attributes';
 import { AsOfReader } from '../as-of/as-of-reader';
 import { SubjectLookup } from '../subject-lookup';
-import { historyItemBody, lapseItemBody, type HistoryItemBody } from './history-response';
+import { definitionItemBody, historyItemBody, lapseItemBody, type HistoryItemBody } from './history-response';
 
 export interface ProfileHistoryBody {
   items: HistoryItemBody[];
@@ -60,16 +60,20 @@ export class GetProfileHistoryHandler implements IQueryHandler<GetProfileHistory
     const refs = steps.map((s) => ({ index: s.index, joined: s.changes.joined, left: s.changes.left }));
     // Lapses up to the moment read (asOf, or now): each follows the step that left the profile as it was then.
     const lapses = await this.lapses.lapses(log, steps.map((s, n) => ({ ...refs[n]!, attributes: s.changes.attributes })), params.asOf ?? Date.now());
-    const entries = historyOrder(steps, lapses, (index) => log[index].position);
+    const keys = identityKeysOf(log);
+    const until = params.asOf ?? Infinity;
+    const definitions = (await this.memberships.definitionChanges(keys)).filter((d) => Date.parse(d.at) < until);
+    const entries = historyOrder(steps, lapses, definitions, (index) => log[index].position);
     const pending = entries.filter((e) => after === undefined || compareEntries(e, after) > 0);
     const page = pending.slice(0, params.limit);
     const computed = await this.computedHistory.changes(log, refs);
-    const audiences = await this.memberships.transitionsByEvent(identityKeysOf(log));
+    const audiences = await this.memberships.transitionsByEvent(keys);
     const more = pending.length > params.limit;
     const last = page[page.length - 1];
     return {
       items: page.map((entry) => {
         if (entry.lapse) return lapseItemBody(entry.position, entry.lapse);
+        if (entry.definition) return definitionItemBody(entry.definition);
         const step = entry.step!;
         return withAudiences(withComputed(historyItemBody(log[step.index], step), computed.get(step.index)), audiences.get(log[step.index].eventId));
       }),
@@ -78,21 +82,27 @@ export class GetProfileHistoryHandler implements IQueryHandler<GetProfileHistory
   }
 }
 
-/** A history entry in order: a step (a log entry), or the n-th lapse after a step (ordinal n), at that step's position. */
+/**
+ * A history entry in order: a step (a log entry), the n-th lapse after a step (ordinal n, at that step's position),
+ * or an audience definition change that moved the profile (at its own position).
+ */
 interface OrderedEntry {
   position: string;
   ordinal: number;
   step?: HistoryStep;
   lapse?: HistoryLapse;
+  definition?: DefinitionChange;
 }
 
-function historyOrder(steps: readonly HistoryStep[], lapses: readonly HistoryLapse[], positionOf: (index: number) => string): OrderedEntry[] {
+function historyOrder(steps: readonly HistoryStep[], lapses: readonly HistoryLapse[], definitions: readonly DefinitionChange[], positionOf: (index: number) => string): OrderedEntry[] {
   const byStep = new Map<number, HistoryLapse[]>();
   for (const l of lapses) byStep.set(l.afterIndex, [...(byStep.get(l.afterIndex) ?? []), l]);
-  return steps.flatMap((step) => {
+  const ordered: OrderedEntry[] = steps.flatMap((step) => {
     const position = positionOf(step.index);
     return [{ position, ordinal: 0, step }, ...(byStep.get(step.index) ?? []).map((lapse, n) => ({ position, ordinal: n + 1, lapse }))];
   });
+  if (definitions.length === 0) return ordered;
+  return [...ordered, ...definitions.map((definition) => ({ position: definition.position, ordinal: 0, definition }))].sort(compareEntries);
 }
 
 function compareEntries(x: { position: string; ordinal: number }, y: { position: string; ordinal: number }): number {

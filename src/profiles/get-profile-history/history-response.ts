@@ -9,7 +9,7 @@ export interface HistoryItemBody {
   recordedAt: string;
   /** Absent on a `windowLapse` entry: time alone changed the profile, no log event did. */
   eventId?: string;
-  kind: 'record' | 'event' | 'link' | 'settingsChanged' | 'linkRejected' | 'linkRejectionWithdrawn' | 'windowLapse';
+  kind: 'record' | 'event' | 'link' | 'settingsChanged' | 'linkRejected' | 'linkRejectionWithdrawn' | 'windowLapse' | 'audienceDefinition';
   /** For records, events and links: the item as its source sent it. */
   item?: { id: string; source: string; timestamp: string; type?: string; identities: IdentityRef[] };
   /** For rule events: the rule as it was logged. */
@@ -50,6 +50,14 @@ export function historyItemBody(decoded: DecodedEvent, step: HistoryStep): Histo
 export function lapseItemBody(position: string, lapse: { at: number; computed: unknown[]; audiences: unknown[] }): HistoryItemBody {
   const changes = { ...changesBody(EMPTY_CHANGES), ...(lapse.computed.length > 0 ? { computed: lapse.computed } : {}), ...(lapse.audiences.length > 0 ? { audiences: lapse.audiences } : {}) };
   return { position, recordedAt: new Date(lapse.at).toISOString(), kind: 'windowLapse', changes };
+}
+
+/**
+ * An audience definition change that moved the profile (a backfill's entries and exits, a deleted audience's exits):
+ * the definition's log event, with the memberships it moved; nothing else changed.
+ */
+export function definitionItemBody(change: { eventId: string; position: string; at: string; audiences: unknown[] }): HistoryItemBody {
+  return { position: change.position, recordedAt: change.at, eventId: change.eventId, kind: 'audienceDefinition', changes: Object.assign(changesBody(EMPTY_CHANGES), { audiences: change.audiences }) };
 }
 
 const EMPTY_CHANGES: SubjectChanges = { attributes: [], linksAdded: [], linksRemoved: [], linksRestored: [], joined: [], left: [] };

@@ -9,6 +9,7 @@ const KIND_NAMES = {
   linkRejected: 'link rejected by an operator',
   linkRejectionWithdrawn: 'link rejection withdrawn',
   windowLapse: 'a window lapsed (no new event)',
+  audienceDefinition: 'an audience definition changed',
 };
 
 /**
