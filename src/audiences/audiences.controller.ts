@@ -33,7 +33,13 @@ export class AudiencesController {
   @Post('preview')
   @HttpCode(200)
   @RequireScope('read')
-  @ApiOperation({ summary: 'The exact number of profiles a condition matches now, and a sample; nothing is stored' })
+  @ApiOperation({
+    summary: 'The exact number of profiles a condition matches now, and a sample; nothing is stored',
+    description:
+      'Every profile of the read models is evaluated at the moment of the request, with the operators and the window engine ' +
+      'the projector uses (audiences the condition names are evaluated from scratch too), so the cost grows with the number ' +
+      'of profiles. `limit` is the sample size, 0..100, default 10; the sample is in profile order.',
+  })
   @ApiBody({ type: PreviewAudienceDto })
   @ApiUnprocessableEntityResponse({ description: 'CONDITION_INVALID, with details[].path naming each offending node' })
   preview(@Body() raw: unknown): Promise<PreviewResult> {
@@ -51,7 +57,14 @@ export class AudiencesController {
 
   @Get(':id/members')
   @RequireScope('read')
-  @ApiOperation({ summary: 'The members now, or at `asOf` (log time), paged by profile' })
+  @ApiOperation({
+    summary: 'The members now, or at `asOf` (log time), paged by profile',
+    description:
+      '`enteredAt` is the moment of the entry: the log time of the item, merge, split or definition change that caused ' +
+      'it (entries a backfill decides carry the log time of the definition change, whenever the backfill reached the ' +
+      'profile), or the moment a window lapsed (the event timestamp plus the window). Members are kept as intervals, so ' +
+      '`asOf` answers who was a member then.',
+  })
   @ApiNotFoundResponse({ description: 'AUDIENCE_NOT_FOUND' })
   async members(@Param('id') rawId: string, @Query() raw: unknown): Promise<{ items: AudienceMember[]; nextCursor?: string }> {
     const id = audienceId(rawId);
@@ -65,7 +78,15 @@ export class AudiencesController {
   @Put(':id')
   @HttpCode(200)
   @RequireScope('admin')
-  @ApiOperation({ summary: 'Create or replace an audience (appends AudienceSaved); members are backfilled in the background' })
+  @ApiOperation({
+    summary: 'Create or replace an audience (appends AudienceSaved); members are backfilled in the background',
+    description:
+      'Choices where the contract is silent: a condition may only name audiences and identity namespaces that exist ' +
+      '(a computed attribute not defined reads as absent); unknown keys in a condition are refused; the id is ' +
+      '[A-Za-z][A-Za-z0-9_]{0,63}. `status` is backfilling until every profile was evaluated against this version ' +
+      '(GET shows `progress` {done, total}); live items are evaluated meanwhile. The backfill\'s entries and exits carry ' +
+      'cause `definition` and the definition change\'s log time.',
+  })
   @ApiBody({ type: PutAudienceDto })
   @ApiOkResponse({ type: AudienceSavedResponseDto })
   @ApiUnprocessableEntityResponse({ description: 'CONDITION_INVALID (details[].path per node), AUDIENCE_CYCLE' })

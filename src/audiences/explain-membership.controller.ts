@@ -12,7 +12,17 @@ export class ExplainMembershipController {
 
   @Get(':namespace/:id/audiences/:audienceId/explain')
   @RequireScope('read')
-  @ApiOperation({ summary: 'Why a profile is or is not in an audience: every node matched or not, with its evidence' })
+  @ApiOperation({
+    summary: 'Why a profile is or is not in an audience: every node matched or not, with its evidence',
+    description:
+      '`member` and `enteredAt` are the stored membership (what the profile body and the member list show); `condition` ' +
+      'is the definition evaluated at the request (or at `asOf`), each node with `matched` and `evidence`: attribute ' +
+      '{value, records: [{path, source, timestamp, recordId}]}, computed {value}, identity {identities}, event ' +
+      '{count, eventIds (the counted events\' item ids, newest first)}, audience {member, enteredAt?}. With `asOf` ' +
+      '(log time, ISO-8601 with zone) the definition then in force, the profile as folded from the log before that ' +
+      'moment, windows at now = asOf, and the membership stored for that moment; AUDIENCE_NOT_FOUND when the audience ' +
+      'was not defined then.',
+  })
   @ApiNotFoundResponse({ description: 'PROFILE_NOT_FOUND, AUDIENCE_NOT_FOUND' })
   explain(
     @Param('namespace') namespace: string,

@@ -209,6 +209,8 @@ async function main(): Promise<void> {
   }
   if (values['folds-only']) {
     process.stdout.write(`${JSON.stringify({ cpuUs: { none: noneCpu, fifty: fiftyCpu } })}\n`);
+    await closeStores(bare!);
+    await closeStores(withFifty!);
     return;
   }
   // Side by side: the same paced load on the store without audiences (profile visible), then with the fifty.
