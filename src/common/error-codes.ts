@@ -140,6 +140,7 @@ const STORES = {
   READ_STORE_UNAVAILABLE: { status: 503, role: 'The read store cannot be used now; retry later' },
   READ_STORE_WRITE_CONFLICT: { status: 409, role: 'Another writer changed the same read models; retry the batch' },
   READ_MODEL_REJECTED: { status: 422, role: 'The read store refused a read-model write for good (the projector parks)' },
+  READ_MODEL_FENCED: { status: 409, role: 'A read-model write under a projector lease another projector has since taken' },
   KEY_STORE_UNAVAILABLE: { status: 503, role: 'The key store cannot be used now; retry later' },
 } as const;
 

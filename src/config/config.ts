@@ -57,6 +57,14 @@ export interface ProjectorConfig {
   mode: 'inline' | 'external';
   /** Most log events folded and committed together. */
   batchSize: number;
+  /**
+   * The projector lease (one active projector per read-model version): PROJECTOR_LEASE_TTL_MS, how long it lasts
+   * unrenewed on MongoDB (the holder renews it every third of that; a standby takes over at most this long after the
+   * holder died; on SQLite the lock dies with its holder, and a standby tries every fifth of it, at most each second).
+   */
+  leaseTtlMs: number;
+  /** PROJECTOR_ID: this process's name in the lease; default host:pid:random. */
+  leaseHolder?: string;
 }
 
 export const TESSERA_CONFIG = Symbol('TesseraConfig');
@@ -105,6 +113,8 @@ export function parseConfig(env: Env): TesseraConfig {
     projector: {
       mode: parseProjectorMode(env.PROJECTOR, problems),
       batchSize: int('PROJECTOR_BATCH_SIZE', 500, 1, 10_000),
+      leaseTtlMs: int('PROJECTOR_LEASE_TTL_MS', 10_000, 100, 600_000),
+      leaseHolder: nonEmpty(env.PROJECTOR_ID),
     },
     logEncryption: parseOnOff(env, 'LOG_ENCRYPTION', true, problems),
     segment: parseSegmentConfig(env, problems),

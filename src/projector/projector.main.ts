@@ -5,11 +5,13 @@ import { openReadStore } from '../read-store';
 import { readStoreTarget } from '../read-store/read-store.module';
 import { profileIdOf } from '../read-models';
 import { Projector } from './projector';
+import { defaultLeaseHolder } from './lease-keeper';
 
 /**
  * The projector as its own process (`npm run projector`), for the distributed mode: the API instances then run
- * with PROJECTOR=external and only read the checkpoint. Same code, same checkpoint name as the in-process one, so
- * exactly one of them should run against a given read store.
+ * with PROJECTOR=external and only read the checkpoint. Same code, same checkpoint name as the in-process one.
+ * Start as many as you like against one read store: they share its projector lease, one is active and the others
+ * stand by and take over when it dies.
  */
 async function main(): Promise<void> {
   const config = await loadConfig(process.env);
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
     batchSize: config.projector.batchSize,
     profileIdOf: (graphId) => profileIdOf(config.identityHashKey!, graphId),
     onCommit: ({ events, position, ms }) => logger.debug({ events, position, ms }, 'batch committed'),
+    lease: { holder: config.projector.leaseHolder ?? defaultLeaseHolder(), ttlMs: config.projector.leaseTtlMs },
   });
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'projector stopping');

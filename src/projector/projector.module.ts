@@ -10,13 +10,16 @@ import { profileIdOf } from '../read-models';
 import { Projector } from './projector';
 import { projectorStatus } from './projector-status';
 import { ReadModelWatermark } from './read-model-watermark';
+import { defaultLeaseHolder } from './lease-keeper';
+import { leaseHealth, registerLeaseGauges } from './lease-health';
 
 /** Readiness fails when the read models trail the log by more than this. */
 const MAX_READY_LAG_SECONDS = 30;
 
 /**
  * The read side's runtime. PROJECTOR=inline (default) runs the projector in this process; `external` leaves it
- * to a separate `npm run projector` process and only reads its checkpoint.
+ * to a separate `npm run projector` process and only reads its checkpoint. Either way the projector holds the
+ * read models' lease while it writes, so several instances on one data dir or one MongoDB stand by for each other.
  */
 @Module({})
 export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,6 +37,7 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
               ? new Projector(log, store, {
                   batchSize: config.projector.batchSize,
                   profileIdOf: (g) => profileIdOf(config.identityHashKey!, g),
+                  lease: { holder: config.projector.leaseHolder ?? defaultLeaseHolder(), ttlMs: config.projector.leaseTtlMs },
                 })
               : null,
         },
@@ -46,6 +50,7 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @Inject(Projector) private readonly projector: Projector | null,
     @Inject(EVENT_STORE) private readonly log: EventStore,
+    @Inject(READ_STORE) private readonly store: ReadStore,
     private readonly watermark: ReadModelWatermark,
     private readonly readiness: ReadinessRegistry,
     private readonly metrics: MetricsService,
@@ -58,9 +63,10 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
       if (status.lagSeconds > MAX_READY_LAG_SECONDS || lastError) {
         throw new Error(`read models trail the log by ${status.lagSeconds.toFixed(1)} s${lastError ? `: ${lastError}` : ''}`);
       }
-      return { ...status, inline: this.projector !== null };
+      return { ...status, inline: this.projector !== null, lease: await leaseHealth(this.store, this.projector) };
     });
     this.registerLagGauge();
+    registerLeaseGauges(this.metrics.registry, this.store, this.projector);
     this.projector?.start();
   }
 

@@ -4,7 +4,7 @@ import type { Transition } from '../../projections/audiences';
 import { decode, type DecodedEvent, UnknownEventTypeError } from '../events';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { comparePositions, type Position } from '../event-store';
-import { isPermanentStoreError, type ReadModelBatch, type ReadStore } from '../read-store';
+import { isPermanentStoreError, ReadModelFencedError, type ReadModelBatch, type ReadStore } from '../read-store';
 import { evolveRules, isRuleEvent, projectBatch, rejectedPairs, type ProjectionContext, type ProjectionRules } from '../read-models';
 import { ComputedRuntime, isComputedDefinitionEvent } from '../computed-attributes';
 import { AudienceRuntime, isAudienceDefinitionEvent } from '../audiences/runtime';
@@ -18,6 +18,7 @@ import { takeBatches } from './take-batches';
 import { PositionWaiters } from './position-waiters';
 import { signallingWrites } from './feed-signal';
 import { erasureNotices } from './erasure-notices';
+import { LeaseKeeper, type LeaseRole, type ProjectorLeaseOptions } from './lease-keeper';
 
 export interface ProjectorOptions {
   /** Names the checkpoint; a rebuild beside the live models uses another name and model version. */
@@ -29,6 +30,11 @@ export interface ProjectorOptions {
   profileIdOf(graphId: IdentityKey): string;
   /** Called after every committed batch (metrics). */
   onCommit?(info: { events: number; position: Position; ms: number }): void;
+  /**
+   * Run only while holding the read models' projector lease (the live projector, in-process or its own process);
+   * absent (a rebuild into its own model version, tests), it runs unconditionally.
+   */
+  lease?: ProjectorLeaseOptions;
 }
 
 export const MAIN_PROJECTOR = 'profiles';
@@ -49,6 +55,11 @@ export class Projector {
   private loopDone?: Promise<void>;
   private stopping = false;
   private closeSubscription?: () => Promise<void>;
+  private readonly keeper?: LeaseKeeper;
+  /** Set when the lease moved on under this projector: the pass ends and it stands by. */
+  private leaseLost = false;
+  /** Ends a standby's wait early (stop). */
+  private wake?: () => void;
   /** Computed attributes: definitions, engine states, the timer queue of lapses and backfills (between batches). */
   private readonly computed: ComputedRuntime;
   /** Audiences: definitions, the memberships each batch, lapse and backfill moves (projections/audiences). */
@@ -67,6 +78,7 @@ export class Projector {
   ) {
     this.name = options.name ?? MAIN_PROJECTOR;
     this.batchSize = options.batchSize ?? 500;
+    if (options.lease) this.keeper = new LeaseKeeper(store, this.name, options.lease, options.logger);
     // Lapses and backfill steps write outside batches, through the runtimes: they signal the feed's readers too.
     const signalled = signallingWrites(store, () => this.feedWritten());
     this.computed = new ComputedRuntime(log, signalled, Date.now, options.profileIdOf);
@@ -87,13 +99,24 @@ export class Projector {
     return this.loopDone !== undefined;
   }
 
+  /** Running and, under a lease, holding it: only then do its checkpoint and waiters follow the read models. */
+  get active(): boolean {
+    return this.running && (this.keeper === undefined || this.keeper.role === 'active');
+  }
+
+  /** Under a lease: this process's part (active or standby), its name in the lease, its token while active. */
+  get lease(): { role: LeaseRole; holder: string; token?: number } | undefined {
+    return this.keeper && { role: this.keeper.role, holder: this.keeper.holder, ...(this.keeper.role === 'active' ? { token: this.keeper.token } : {}) };
+  }
+
   start(): void {
     this.stopping = false;
-    this.loopDone ??= this.loop();
+    this.loopDone ??= this.keeper ? this.leased(this.keeper) : this.loop();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wake?.();
     await this.closeSubscription?.();
     await this.loopDone;
     this.loopDone = undefined;
@@ -121,14 +144,57 @@ export class Projector {
     return head === undefined ? true : this.whenProcessed(head, timeoutMs);
   }
 
+  /**
+   * Stands by until the lease is free, then projects while it holds it. When the lease moves on (a renewal finds
+   * it gone, or the store fences a write) the pass ends where its last commit left the read models, and it stands
+   * by again; the new holder resumes from that checkpoint. Parked, it keeps the lease: a standby would park at the
+   * same event.
+   */
+  private async leased(keeper: LeaseKeeper): Promise<void> {
+    while (!this.stopping) {
+      if (!(await keeper.tryAcquire())) {
+        await this.pause(keeper.pollMs);
+        continue;
+      }
+      this.leaseLost = false;
+      keeper.keepRenewing(() => this.loseLease());
+      await this.loop();
+      while (this.parkedAt && !this.stopping && !this.leaseLost) await this.pause(keeper.pollMs);
+      if (this.stopping) await keeper.release();
+      else keeper.stepDown('fenced');
+    }
+  }
+
+  private loseLease(): void {
+    this.leaseLost = true;
+    void this.closeSubscription?.();
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
   private async loop(): Promise<void> {
     let backoff = 50;
-    while (!this.stopping) {
+    while (!this.stopping && !this.leaseLost) {
       try {
         await this.pass();
         backoff = 50;
       } catch (error) {
         if (error instanceof ProjectorParkedError) return this.park(error);
+        if (error instanceof ReadModelFencedError || this.leaseLost) {
+          this.options.logger?.warn({ projector: this.name, err: String(error) }, 'projector stepping down: the lease moved on');
+          this.leaseLost = true;
+          return;
+        }
         this.lastError = error instanceof Error ? error.message : String(error);
         this.options.logger?.error({ err: this.lastError, projector: this.name }, 'projector pass failed; resuming');
         await new Promise((r) => setTimeout(r, backoff));

@@ -8,7 +8,7 @@ const POLL_MS = 10;
 /**
  * How far the read models have got, for read-your-writes (`minPosition`) and for every response's `position`.
  * With the projector in this process, waiting is event-driven; with a separate projector process (distributed
- * mode) the checkpoint in the read store is polled.
+ * mode), or while this process's projector stands by for the lease, the checkpoint in the read store is polled.
  */
 @Injectable()
 export class ReadModelWatermark {
@@ -18,11 +18,11 @@ export class ReadModelWatermark {
   ) {}
 
   async current(): Promise<Position | undefined> {
-    return this.projector?.checkpoint ?? (await this.store.getCheckpoint(MAIN_PROJECTOR));
+    return (this.projector?.active ? this.projector.checkpoint : undefined) ?? (await this.store.getCheckpoint(MAIN_PROJECTOR));
   }
 
   async whenProcessed(position: Position, timeoutMs: number): Promise<boolean> {
-    if (this.projector?.running) return this.projector.whenProcessed(position, timeoutMs);
+    if (this.projector?.active) return this.projector.whenProcessed(position, timeoutMs);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const current = await this.store.getCheckpoint(MAIN_PROJECTOR);

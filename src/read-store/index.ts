@@ -5,3 +5,13 @@ export { isPermanentStoreError, ReadModelRejectedError } from './read-model-reje
 export { assertEventsQuery, compareEvents, decodeEventsCursor, toEventsPage } from './query-bounds';
 export { decodeCursor, encodeCursor } from './cursor';
 export { positionKey } from './position-key';
+export {
+  acquire,
+  assertHolds,
+  holds,
+  ReadModelFencedError,
+  renewed,
+  type LeaseGrant,
+  type LeaseRequest,
+  type LeaseState,
+} from './projector-lease';

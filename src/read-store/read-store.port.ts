@@ -2,6 +2,7 @@ import type { IdentityKey, IdentityNode, IdentityRef, LinkState } from '../../pr
 import type { Fragment as FragmentDoc, UnifiedProfile } from '../../projections/unified-profile';
 import type { Position } from '../event-store';
 import type { ChangeItem, ChangeType, TimedDraft } from '../../projections/change-feed';
+import type { LeaseGrant, LeaseRequest, LeaseState } from './projector-lease';
 
 /**
  * The read models, as the projector writes them and the query handlers read them. Two adapters implement it
@@ -366,6 +367,22 @@ export interface ReadStore {
   getAudienceBackfills(): Promise<AudienceBackfill[]>;
   /** What time alone changed (lapses, backfill steps): no checkpoint moves; never concurrent with `commit`. */
   commitAudiences(writes: AudienceWrites): Promise<void>;
+
+  /**
+   * The projector lease (projector-lease.ts): tries once to take it for `request.holder`. Once granted, this store
+   * instance fences every later write it makes (commit, commitComputed, commitAudiences) with the grant: checked
+   * inside the write, which fails with READ_MODEL_FENCED as soon as another holder has taken the lease.
+   * SQLite: an OS lock on a file beside the read models, which the kernel frees when the holder dies (SIGKILL
+   * included), so it has no expiry; the token lives in the read-model file. MongoDB: the lease lives in the
+   * projector's checkpoint document and expires `ttlMs` after its last renewal.
+   */
+  acquireLease(request: LeaseRequest): Promise<LeaseGrant | undefined>;
+  /** Pushes the expiry of this store's grant out; false when the lease has moved on (the holder steps down). */
+  renewLease(now: number, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up (a standby may take it at once); this store's writes stay fenced. */
+  releaseLease(): Promise<void>;
+  /** The lease as it stands, for health: holder (absent when nobody holds it), token, expiry. */
+  readLease(projector: string): Promise<LeaseState | undefined>;
 
   close(): Promise<void>;
 }

@@ -16,6 +16,7 @@ import { describeAudiences } from './read-store.audiences.contract';
 import { describeComputed } from './read-store.computed.contract';
 import { describeErasure } from './read-store.erasure.contract';
 import { describeItemIndex } from './read-store.item-index.contract';
+import { describeLease } from './read-store.lease.contract';
 import { describeReadStoreQueries } from './read-store.queries.contract';
 
 /**
@@ -42,6 +43,7 @@ export function describeReadStoreContract(name: string, createHarness: () => Pro
     describeComputed(ctx);
     describeAudiences(ctx);
     describeChangeFeed(ctx);
+    describeLease(ctx);
   });
 }
 

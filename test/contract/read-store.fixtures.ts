@@ -16,6 +16,12 @@ export interface ReadStoreHarness {
   open(options?: ReadStoreOptions): Promise<ReadStore>;
   /** Closes what open() opened and removes the database. */
   dispose(): Promise<void>;
+  /**
+   * Takes the projector lease from its holder behind its back, as when a paused holder's lease lapses. Absent where
+   * the clock does it (MongoDB: the next candidate asks past the expiry); SQLite's lock cannot lapse while its
+   * holder lives, so there the lock file is removed, as an operator might by mistake.
+   */
+  lapseLease?(): Promise<void>;
 }
 
 export interface ReadStoreContext {

@@ -3,6 +3,10 @@ import { MongoClient } from 'mongodb';
 import { openReadStore, type ReadStore } from '../../src/read-store';
 import { openMongoReadStore } from '../../src/read-store/mongodb';
 import { startJongodb, type Jongodb } from '../support/jongodb';
+import { writeBatch } from '../../src/read-store/mongodb/mongo-batch-writer';
+import { readModelCollections } from '../../src/read-store/mongodb/mongo-collections';
+import { MongoLease } from '../../src/read-store/mongodb/mongo-lease';
+import { node } from './read-store.fixtures';
 import { describeReadStoreContract } from './read-store.contract';
 import type { ReadStoreHarness } from './read-store.fixtures';
 
@@ -49,5 +53,28 @@ describe('MongoDB read store: vendor errors', () => {
     await stopped.stop();
     const opening = openMongoReadStore(stopped.uri, { client: { serverSelectionTimeoutMS: 300 } });
     await expect(opening).rejects.toMatchObject({ code: 'READ_STORE_UNAVAILABLE', status: 503 });
+  });
+});
+
+describe('MongoDB read store: the lease fences the checkpoint itself', () => {
+  it('refuses the checkpoint of a holder that passed the lease check and then paused while a standby took over', async () => {
+    const dbName = `tessera_fence_${randomUUID().replace(/-/g, '')}`;
+    const client = await MongoClient.connect(jongodb!.uri);
+    const c = readModelCollections(client.db(dbName), 'v1_');
+    const paused = new MongoLease(c);
+    const now = Date.now();
+    await paused.acquire({ projector: 'profiles', holder: 'paused', ttlMs: 1000, now });
+    await writeBatch(c, {}, { projector: 'profiles', position: '5' }, paused);
+    const standby = await openMongoReadStore(jongodb!.uri, { dbName });
+    expect(await standby.acquireLease({ projector: 'profiles', holder: 'standby', ttlMs: 1000, now: now + 5000 })).toBeDefined();
+    // Its check before writing ran before the takeover; what it writes next is what the server must refuse.
+    jest.spyOn(paused, 'assertFence').mockResolvedValueOnce(undefined);
+    await expect(writeBatch(c, { nodes: { upsert: [node('CRMID:late')] } }, { projector: 'profiles', position: '9' }, paused)).rejects.toMatchObject({
+      code: 'READ_MODEL_FENCED',
+    });
+    expect(await standby.getCheckpoint('profiles')).toBe('5');
+    await standby.commit({}, { projector: 'profiles', position: '6' });
+    expect(await standby.getCheckpoint('profiles')).toBe('6');
+    await Promise.all([standby.close(), client.close()]);
   });
 });

@@ -1,9 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReadStore, type ReadStore } from '../../src/read-store';
 import { describeReadStoreContract, fullBatch } from './read-store.contract';
 import { opaque } from './read-store.fixtures';
+
+/** The holder keeps its lock on the removed file; the next candidate locks a new one at the same path. */
+function removeLeaseLocks(dir: string): void {
+  for (const name of readdirSync(dir)) if (name.includes('-lease-')) rmSync(join(dir, name));
+}
 
 describeReadStoreContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-rs-'));
@@ -18,6 +23,7 @@ describeReadStoreContract('sqlite', async () => {
       await Promise.all(opened.map((s) => s.close()));
       rmSync(dir, { recursive: true, force: true });
     },
+    lapseLease: async () => removeLeaseLocks(dir),
   };
 });
 
@@ -35,6 +41,7 @@ describeReadStoreContract('sqlite, throwaway durability', async () => {
       await Promise.all(opened.map((s) => s.close()));
       rmSync(dir, { recursive: true, force: true });
     },
+    lapseLease: async () => removeLeaseLocks(dir),
   };
 });
 

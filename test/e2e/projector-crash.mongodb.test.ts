@@ -61,8 +61,9 @@ function workload() {
 /** Documents written by a batch after the committed checkpoint: the store is in the middle of a commit. */
 async function halfCommitted(client: MongoClient, db: string): Promise<boolean> {
   const database = client.db(db);
-  const checkpoint = await database.collection<{ _id: string; pos: string }>('v1_checkpoints').findOne({ _id: MAIN_PROJECTOR });
-  if (!checkpoint) return false;
+  const checkpoint = await database.collection<{ _id: string; pos?: string }>('v1_checkpoints').findOne({ _id: MAIN_PROJECTOR });
+  // The projector's lease lives in the same document: before the first commit it holds only that.
+  if (checkpoint?.pos === undefined) return false;
   for (const name of ['v1_nodes', 'v1_links', 'v1_fragments', 'v1_profiles']) {
     if (await database.collection<{ pos: string }>(name).findOne({ pos: { $gt: checkpoint.pos } })) return true;
   }
@@ -77,8 +78,8 @@ async function killMidCommit(client: MongoClient, db: string, head: string): Pro
   const running = startProjector(withDb(uri, db));
   for (;;) {
     if (await halfCommitted(client, db)) break;
-    const checkpoint = await client.db(db).collection<{ _id: string; position: string }>('v1_checkpoints').findOne({ _id: MAIN_PROJECTOR });
-    if (checkpoint && comparePositions(checkpoint.position, head) >= 0) break;
+    const checkpoint = await client.db(db).collection<{ _id: string; position?: string }>('v1_checkpoints').findOne({ _id: MAIN_PROJECTOR });
+    if (checkpoint?.position !== undefined && comparePositions(checkpoint.position, head) >= 0) break;
   }
   running.kill('SIGKILL');
   await new Promise((r) => running.once('close', r));

@@ -1,9 +1,10 @@
-import type { AnyBulkWriteOperation, Collection } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Filter } from 'mongodb';
 import { comparePositions } from '../../event-store';
 import { positionKey } from '../position-key';
 import type { Checkpoint, Fragment, ProfileRecord, ReadModelBatch, TimelineEvent } from '../read-store.port';
 import {
   fragmentId,
+  type CheckpointDoc,
   type EventDoc,
   type FragmentDoc,
   type GuardedDoc,
@@ -15,6 +16,7 @@ import { assertBounded } from './mongo-document-bound';
 import { chunks, findByIds, guardedDelete, guardedUpsert } from './mongo-guarded-writes';
 import { writeChanges } from './mongo-change-feed';
 import { writeItemIndex } from './mongo-item-index';
+import type { MongoLease } from './mongo-lease';
 
 /**
  * Applies a batch document by document, then the checkpoint. A crash in between leaves some documents at the new
@@ -23,9 +25,10 @@ import { writeItemIndex } from './mongo-item-index';
  * cannot be stored writes nothing. Collections are independent, so they are written side by side (and all settle
  * before commit answers); within one, upserts come before deletes so that a delete wins.
  */
-export async function writeBatch(c: ReadModelCollections, batch: ReadModelBatch, checkpoint: Checkpoint) {
+export async function writeBatch(c: ReadModelCollections, batch: ReadModelBatch, checkpoint: Checkpoint, lease: MongoLease) {
   const current = await c.checkpoints.findOne({ _id: checkpoint.projector });
-  if (current && comparePositions(current.position, checkpoint.position) >= 0) return;
+  await lease.assertFence(current);
+  if (current?.position !== undefined && comparePositions(current.position, checkpoint.position) >= 0) return;
   const pos = positionKey(checkpoint.position);
   const { nodes, links, fragments, profiles } = batch;
   const nodeDocs = (nodes?.upsert ?? []).map((n) => ({ _id: n.key, pos, graphId: n.graphId, doc: JSON.stringify(n) }));
@@ -49,7 +52,22 @@ export async function writeBatch(c: ReadModelCollections, batch: ReadModelBatch,
     writeItemIndex(c, batch.itemIndex ?? []),
     writeChanges(c.changes, batch.changes ?? []),
   ]);
-  await guardedUpsert(c.checkpoints, [{ _id: checkpoint.projector, pos, position: checkpoint.position }]);
+  await writeCheckpoint(c, current, checkpoint, pos, lease);
+}
+
+/**
+ * Moves the checkpoint forward only, and only under the store's lease: the filter holds both guards, so the server
+ * applies them atomically. No match means a newer checkpoint is there (nothing to do) or the lease moved on (the
+ * second look throws READ_MODEL_FENCED). A leased store always finds the document: taking the lease created it.
+ */
+async function writeCheckpoint(c: ReadModelCollections, current: CheckpointDoc | null, checkpoint: Checkpoint, pos: string, lease: MongoLease) {
+  if (!current && !lease.leased) {
+    await c.checkpoints.insertOne({ _id: checkpoint.projector, pos, position: checkpoint.position });
+    return;
+  }
+  const filter: Filter<CheckpointDoc> = { _id: checkpoint.projector, $or: [{ pos: { $exists: false } }, { pos: { $lt: pos } }], ...lease.checkpointFence() };
+  const result = await c.checkpoints.updateOne(filter, { $set: { pos, position: checkpoint.position } });
+  if (result.matchedCount === 0) await lease.assertFence();
 }
 
 /** Like Promise.all, but answers only once every write has finished, so a retry never races a straggler. */

@@ -78,8 +78,22 @@ export interface ChangeDoc {
   doc: string;
 }
 
-export interface CheckpointDoc extends GuardedDoc {
-  position: string;
+/**
+ * A projector's checkpoint and its lease (mongo-lease.ts) share one document, so that the checkpoint moves only
+ * under the current lease token, atomically. Before the first commit under a lease it holds only the lease.
+ */
+export interface CheckpointDoc {
+  _id: string;
+  pos?: string;
+  position?: string;
+  lease?: LeaseDoc;
+}
+
+export interface LeaseDoc {
+  holder: string | null;
+  token: number;
+  /** Epoch ms; null once released. */
+  expiresAt: number | null;
 }
 
 /** Computed attributes (mongo-computed.ts): unguarded, rewritten whole by the one projector that owns them. */

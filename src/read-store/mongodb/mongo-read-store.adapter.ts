@@ -42,6 +42,8 @@ import { translated } from './mongo-errors';
 import { chunks, findByIds } from './mongo-guarded-writes';
 import { findItemsOf } from './mongo-item-index';
 import { queryTimeline } from './mongo-timeline';
+import { MongoLease } from './mongo-lease';
+import type { LeaseGrant, LeaseRequest, LeaseState } from '../projector-lease';
 
 export interface MongoReadStoreOptions extends ReadStoreOptions {
   /** Default: the database named in the URL (the driver's default when it names none). */
@@ -51,10 +53,14 @@ export interface MongoReadStoreOptions extends ReadStoreOptions {
 
 /** The distributed read store. Every call is translated: callers only ever see AppErrors from here. */
 export class MongoReadStore implements ReadStore {
+  private readonly lease: MongoLease;
+
   constructor(
     private readonly client: MongoClient,
     private readonly c: ReadModelCollections,
-  ) {}
+  ) {
+    this.lease = new MongoLease(c);
+  }
 
   getCheckpoint(projector: string): Promise<Position | undefined> {
     return translated(async () => (await this.c.checkpoints.findOne({ _id: projector }))?.position);
@@ -65,11 +71,12 @@ export class MongoReadStore implements ReadStore {
       // Computed documents first: a crash before the checkpoint re-applies the batch, and the engine state skips
       // what it already folded.
       const current = await this.c.checkpoints.findOne({ _id: checkpoint.projector });
-      if (!current || comparePositions(current.position, checkpoint.position) < 0) {
+      await this.lease.assertFence(current);
+      if (current?.position === undefined || comparePositions(current.position, checkpoint.position) < 0) {
         await writeComputed(this.c, batch.computed);
         await writeAudiences(this.c, batch.audiences);
       }
-      await writeBatch(this.c, batch, checkpoint);
+      await writeBatch(this.c, batch, checkpoint, this.lease);
     });
   }
 
@@ -188,6 +195,7 @@ export class MongoReadStore implements ReadStore {
 
   commitComputed(writes: ComputedWrites): Promise<void> {
     return translated(async () => {
+      await this.lease.assertFence();
       await writeComputed(this.c, writes);
       await appendAfterCheckpoint(this.c, writes.changes ?? []);
     });
@@ -223,6 +231,7 @@ export class MongoReadStore implements ReadStore {
 
   commitAudiences(writes: AudienceWrites): Promise<void> {
     return translated(async () => {
+      await this.lease.assertFence();
       await writeAudiences(this.c, writes);
       await appendAfterCheckpoint(this.c, writes.changes ?? []);
     });
@@ -247,6 +256,22 @@ export class MongoReadStore implements ReadStore {
 
   countChangesAfter(after: string | undefined): Promise<number> {
     return translated(() => countChangesAfter(this.c.changes, after));
+  }
+
+  acquireLease(request: LeaseRequest): Promise<LeaseGrant | undefined> {
+    return translated(() => this.lease.acquire(request));
+  }
+
+  renewLease(now: number, ttlMs: number): Promise<boolean> {
+    return translated(() => this.lease.renew(now, ttlMs));
+  }
+
+  releaseLease(): Promise<void> {
+    return translated(() => this.lease.release());
+  }
+
+  readLease(projector: string): Promise<LeaseState | undefined> {
+    return translated(() => this.lease.read(projector));
   }
 
   close(): Promise<void> {

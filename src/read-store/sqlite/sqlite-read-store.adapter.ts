@@ -36,6 +36,8 @@ import type {
   SubjectErasure,
   TimelineEvent,
 } from '../read-store.port';
+import type { LeaseGrant, LeaseRequest, LeaseState } from '../projector-lease';
+import { SqliteLease } from './sqlite-lease';
 import { computedSchemaSql, openComputedTables, type ComputedTables } from './sqlite-computed';
 import { audienceSchemaSql, openAudienceTables, type AudienceTables } from './sqlite-audiences';
 import { changeFeedSchemaSql, openChangeFeedTables, type ChangeFeedTables } from './sqlite-change-feed';
@@ -73,13 +75,16 @@ export class SqliteReadStore implements ReadStore {
   private readonly commitWithFeed: (batch: ReadModelBatch, checkpoint: Checkpoint) => void;
   private readonly computed: ComputedTables;
   private readonly audiences: AudienceTables;
+  private readonly lease: SqliteLease;
 
   constructor(private readonly db: Database.Database, private readonly prefix: string) {
     db.exec(schemaSql(prefix));
     db.exec(changeFeedSchemaSql(prefix));
     this.feed = openChangeFeedTables(db, prefix);
+    this.lease = new SqliteLease(db, prefix);
     // The feed items go in the batch's transaction, and only when the batch itself is applied (not skipped).
     this.commitWithFeed = db.transaction((batch: ReadModelBatch, checkpoint: Checkpoint) => {
+      this.lease.assertFence();
       const current = this.s.getCheckpoint.get(checkpoint.projector) as { position: string } | undefined;
       const fresh = !current || comparePositions(current.position, checkpoint.position) < 0;
       this.writeBatch(batch, checkpoint);
@@ -263,6 +268,7 @@ export class SqliteReadStore implements ReadStore {
   commitComputed(writes: ComputedWrites): Promise<void> {
     return settle(() =>
       this.db.transaction(() => {
+        this.lease.assertFence();
         this.computed.write(writes);
         this.feed.appendAfterCheckpoint(writes.changes ?? []);
       })(),
@@ -300,13 +306,31 @@ export class SqliteReadStore implements ReadStore {
   commitAudiences(writes: AudienceWrites): Promise<void> {
     return settle(() =>
       this.db.transaction(() => {
+        this.lease.assertFence();
         this.audiences.commit(writes);
         this.feed.appendAfterCheckpoint(writes.changes ?? []);
       })(),
     );
   }
 
+  acquireLease(request: LeaseRequest): Promise<LeaseGrant | undefined> {
+    return settle(() => this.lease.acquire(request));
+  }
+
+  renewLease(): Promise<boolean> {
+    return settle(() => this.lease.renew());
+  }
+
+  releaseLease(): Promise<void> {
+    return settle(() => this.lease.release());
+  }
+
+  readLease(projector: string): Promise<LeaseState | undefined> {
+    return settle(() => this.lease.read(projector));
+  }
+
   async close(): Promise<void> {
+    this.lease.close();
     if (this.db.open) this.db.close();
   }
 }
