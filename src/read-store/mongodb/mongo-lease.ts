@@ -9,8 +9,8 @@ const DUPLICATE_KEY = 11000;
  * holder renews. Every change is a compare-and-set on the lease as it was read (token and expiry), so of two
  * standbys racing for an expired lease exactly one wins. The checkpoint itself is written under a filter on the
  * holder's token (see checkpointFence), so a paused holder that wakes after a standby took over cannot move it;
- * the documents it may still write before that are position-guarded, and equal to what the new holder writes for
- * the same events (the fold is deterministic), so the read models still end equal to a rebuild.
+ * the documents it may still write before that are position-guarded: the state a crash in the middle of a commit
+ * leaves, which the new holder meets as a restarted projector would.
  */
 export class MongoLease {
   private grant?: LeaseGrant;
