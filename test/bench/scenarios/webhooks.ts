@@ -31,6 +31,8 @@ export interface WebhookBenchResult {
   ack: LatencySummary;
   backlog: { items: number; seconds: number; perSecond: number };
   fanOut: { readers: number; items: number; received: number; latency: LatencySummary; eventsPerSecond: number };
+  /** Delivery in its own instance beside the API instance. */
+  split: { latency: LatencySummary; afterAck: LatencySummary; ackedRate: number };
 }
 
 /** Keep-alive connections of the load client: enough for 1,000 records/s at a few ms each, bounded when it is not. */
@@ -93,11 +95,12 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   while (!check() && performance.now() < deadline) await sleep(5);
 }
 
-async function latencyRun(service: ServiceProcess, rate: number, seconds: number) {
+/** `deliverer`: the instance that runs the delivery loops, when it is not the one ingesting. */
+async function latencyRun(service: ServiceProcess, rate: number, seconds: number, deliverer = service, id = 'latency') {
   const receipts = new Map<string, number>();
   const receiver = await startReceiver((d) => (receipts.set(causeKey(String(d.headers['webhook-id'])), performance.now()), 200));
   try {
-    await putDestination(service, 'latency', receiver.url);
+    await putDestination(deliverer, id, receiver.url);
     const sent = await pacedRecords(service, rate, seconds);
     await until(() => [...sent.sentAt.keys()].every((k) => receipts.has(k)), 30_000);
     const latencies = [...sent.sentAt].filter(([k]) => receipts.has(k)).map(([k, t]) => receipts.get(k)! - t);
@@ -188,9 +191,27 @@ export async function runWebhookScenario(options: WebhookBenchOptions): Promise<
     const { sent, latency, afterAck, ackedRate, ack } = await latencyRun(service, rate, options.seconds);
     const backlog = await backlogRun(service);
     const fanOut = await fanOutRun(service, options.readers ?? 50, Math.min(rate, 200), Math.max(1, Math.round(options.seconds / 5)));
-    return { rate, sent, latency, afterAck, ackedRate, ack, backlog, fanOut };
+    const split = await splitRun(rate, options.seconds);
+    return { rate, sent, latency, afterAck, ackedRate, ack, backlog, fanOut, split };
   } finally {
     await service.stop();
+  }
+}
+
+/**
+ * The same paced load with the delivery loops in a second instance on the same data (README: DESTINATION_DELIVERY):
+ * the API instance ingests and projects with delivery off; the other, with PROJECTOR=external, only delivers, on an
+ * event loop of its own, woken by its feed poll.
+ */
+async function splitRun(rate: number, seconds: number) {
+  const api = await startService('webhooks-api', { DESTINATION_DELIVERY: 'off' });
+  const deliverer = await startService('webhooks-deliverer', { DATA_DIR: api.dataDir, PROJECTOR: 'external', DESTINATION_DELIVERY: 'on', CHANGE_FEED_POLL_MS: '2' });
+  try {
+    const { latency, afterAck, ackedRate } = await latencyRun(api, rate, seconds, deliverer, 'split');
+    return { latency, afterAck, ackedRate };
+  } finally {
+    await deliverer.stop({ keepData: true });
+    await api.stop();
   }
 }
 
@@ -199,6 +220,14 @@ export function webhookRows(r: WebhookBenchResult): Row[] {
   return [
     { scenario: 'append → webhook received p50 / p99 (ms)', tessera: `${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)}`, baseline: '—', target: 'p99 < 100 ms', met: r.latency.p99 < 100, load },
     { scenario: '  ack → webhook received p50 / p99 (ms)', tessera: `${fmt(r.afterAck.p50, 1)} / ${fmt(r.afterAck.p99, 1)}`, baseline: '—', target: '—', load: 'the same run, from the append’s acknowledgement' },
+    {
+      scenario: '  delivering instance beside the API: p50 / p99 (ms)',
+      tessera: `${fmt(r.split.latency.p50, 1)} / ${fmt(r.split.latency.p99, 1)}`,
+      baseline: '—',
+      target: 'p99 < 100 ms',
+      met: r.split.latency.p99 < 100,
+      load: `the same load (acked ${fmt(r.split.ackedRate)}/s); API with DESTINATION_DELIVERY=off, a second instance (PROJECTOR=external) delivers`,
+    },
     { scenario: 'webhook deliveries/s (backlog replay, one receiver)', tessera: fmt(r.backlog.perSecond), baseline: '—', target: '—', load: `${fmt(r.backlog.items)} changes` },
     {
       scenario: `SSE fan-out to ${r.fanOut.readers} readers: p50 / p99 (ms), events/s`,
