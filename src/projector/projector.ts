@@ -14,6 +14,7 @@ import { loadRules } from './load-rules';
 import { rederivedChanges } from './rederive-changes';
 import { feedingAudienceStore, withAudienceChanges } from './audience-feed';
 import { rederiveGraphs } from './rederive';
+import { RederiveRunner, type RederiveProgress } from './rederive-runner';
 import { takeBatches } from './take-batches';
 import { PositionWaiters } from './position-waiters';
 import { signallingWrites } from './feed-signal';
@@ -26,6 +27,9 @@ export interface ProjectorOptions {
   batchSize?: number;
   /** How long a batch may wait for more events when the log is busy (take-batches.ts); default 2 ms, 0 for none. */
   lingerMs?: number;
+  /** Items a chunk of a streamed re-derivation folds, and how long one between batches may take (rederive-stream.ts). */
+  rederiveChunkItems?: number;
+  rederiveChunkMs?: number;
   logger?: Logger;
   profileIdOf(graphId: IdentityKey): string;
   /** Called after every committed batch (metrics). */
@@ -66,6 +70,8 @@ export class Projector {
   private readonly audiences: AudienceRuntime;
   /** Told after every commit that may have added feed items: in-process feed readers wake at once, not at a poll. */
   private readonly feedListeners = new Set<() => void>();
+  /** A settings change's re-derivation of every graph, in chunks between batches (rederive-runner.ts). */
+  private readonly rederiving: RederiveRunner;
   lastError?: string;
   /** Set when the store refused an event's writes for good: the projector stopped there (see ProjectorParkedError). */
   parkedAt?: ParkedAt;
@@ -89,6 +95,25 @@ export class Projector {
     });
     this.audiences.onTransitions = (transitions) => void outsideBatches.push(...transitions);
     this.computed.setValuesListener((rows, writes) => this.audiences.afterValues(rows, writes));
+    this.rederiving = new RederiveRunner(log, store, {
+      name: this.name,
+      commit: async (writes, checkpoint) => {
+        if (checkpoint.step === undefined) return this.commit(writes, checkpoint.position);
+        await store.commit(writes, checkpoint);
+        if (writes.changesAfterCheckpoint?.length) this.feedWritten();
+      },
+      afterRederive: (writes, rule) => this.afterRederive(writes, rule),
+      exclusive: (work) => this.computed.exclusive(work),
+      checkpoint: () => this.waiters.position,
+      context: () => this.context(),
+      park: (error) => this.park(error),
+      logger: options.logger,
+    }, options.rederiveChunkItems, options.rederiveChunkMs);
+  }
+
+  /** A streamed re-derivation in progress (new items are projected meanwhile), for health. */
+  get rederivation(): RederiveProgress | undefined {
+    return this.rederiving.progress;
   }
 
   get checkpoint(): Position | undefined {
@@ -138,10 +163,15 @@ export class Projector {
     return this.waiters.wait(position, timeoutMs);
   }
 
-  /** Resolves once everything in the log at call time is in the read models (false on timeout). */
+  /**
+   * Resolves once everything in the log at call time is in the read models, a streamed re-derivation included
+   * (false on timeout).
+   */
   async whenIdle(timeoutMs = 30_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
     const head = await this.log.headPosition();
-    return head === undefined ? true : this.whenProcessed(head, timeoutMs);
+    if (head !== undefined && !(await this.whenProcessed(head, timeoutMs))) return false;
+    return this.rederiving.whenFinished(Math.max(0, deadline - Date.now()));
   }
 
   /**
@@ -212,6 +242,8 @@ export class Projector {
 
   private async pass(): Promise<void> {
     const checkpoint = await this.store.getCheckpoint(this.name);
+    // Before the checkpoint wakes anyone: whenIdle must find the re-derivation a crash left running.
+    await this.rederiving.load();
     if (checkpoint !== undefined) this.waiters.advance(checkpoint);
     this.rules = await loadRules(this.log, checkpoint);
     await this.computed.load(checkpoint);
@@ -220,6 +252,7 @@ export class Projector {
     this.audiences.startTicking((work) => this.computed.exclusive(work), (error) => this.options.logger?.error({ err: String(error), projector: this.name }, 'audience backfill failed'));
     const subscription = this.log.subscribeToAll({ after: checkpoint });
     this.closeSubscription = () => subscription.close();
+    this.rederiving.ensureRunning();
     try {
       for await (const batch of takeBatches(subscription, this.batchSize, { lingerMs: this.options.lingerMs ?? DEFAULT_LINGER_MS })) {
         await this.computed.exclusive(() => this.applyBatch(batch));
@@ -231,6 +264,7 @@ export class Projector {
       }
     } finally {
       await subscription.close();
+      await this.rederiving.stop();
       this.audiences.stopTicking();
       await this.computed.stopTicking();
     }
@@ -249,11 +283,14 @@ export class Projector {
         segmentEnd = undefined;
         this.rules = evolveRules(this.rules, decoded);
         const writes = await rederiveGraphs(this.log, this.store, decoded, this.context());
+        if (!writes) {
+          await this.rederiving.begin(decoded);
+          continue;
+        }
         writes.changes = await rederivedChanges(this.store, writes, recorded);
         writes.changes.push(...erasureNotices(decoded, writes.changes));
         await parkOnRefusal(decoded, () => this.commit(writes, recorded.position));
-        await this.computed.afterRederive(writes, recorded.recordedAt.getTime());
-        await this.audiences.afterRederive(writes, decoded, decoded.event.type === 'SubjectErased' ? 'erasure' : 'split');
+        await this.afterRederive(writes, decoded);
       } else if (decoded && erasureNotices(decoded).length > 0) {
         // An erasure that re-derives nobody: its notices still go in at its position, in their own commit.
         if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
@@ -325,9 +362,17 @@ export class Projector {
     return scope;
   }
 
-  /** True once every computed-attribute backfill is done (a rebuild waits for it before it counts as complete). */
+  /**
+   * True once every computed-attribute backfill and any streamed re-derivation are done (a rebuild waits for it
+   * before it counts as complete).
+   */
   get computedSettled(): boolean {
-    return this.computed.settled && this.audiences.settled;
+    return this.computed.settled && this.audiences.settled && !this.rederiving.active;
+  }
+
+  private async afterRederive(writes: ReadModelBatch, rule: DecodedEvent): Promise<void> {
+    await this.computed.afterRederive(writes, rule.recordedAt.getTime());
+    await this.audiences.afterRederive(writes, rule, rule.event.type === 'SubjectErased' ? 'erasure' : 'split');
   }
 
   /** An event type this version does not know is counted and logged, never silently dropped. */

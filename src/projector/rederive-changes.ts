@@ -1,7 +1,10 @@
-import { deriveProfileChanges, numberChanges, type ChangeItem } from '../../projections/change-feed';
-import type { RecordedEvent } from '../event-store/event-store.port';
+import { deriveProfileChanges, numberChanges, type ChangeDraft, type ChangeItem, type TimedDraft } from '../../projections/change-feed';
+import type { Position } from '../event-store';
 import { snapshotOfStoredProfile } from '../read-models';
 import { positionKey, type ProfileRecord, type ReadModelBatch, type ReadStore } from '../read-store';
+
+/** Where and when the rule event was logged: what its feed items are numbered and timed by. */
+type RuleMoment = { position: Position; recordedAt: Date };
 
 /** Past this many graphs, reading every profile in pages beats reading them one by one. */
 const LIST_ALL_ABOVE = 5_000;
@@ -12,11 +15,22 @@ const LIST_ALL_ABOVE = 5_000;
  * against the profiles it writes, numbered at the rule event's position. Read before the writes are committed, so
  * the store still holds the profiles as they were. A rejection re-derives only its pair's closure; so does this.
  */
-export async function rederivedChanges(store: ReadStore, writes: ReadModelBatch, rule: RecordedEvent): Promise<ChangeItem[]> {
+export async function rederivedChanges(store: ReadStore, writes: ReadModelBatch, rule: RuleMoment): Promise<ChangeItem[]> {
+  return numberChanges({ key: positionKey(rule.position), at: rule.recordedAt.getTime() }, await rederivedDrafts(store, writes));
+}
+
+/**
+ * The same for a chunk of a streamed re-derivation committed between two batches: the store numbers them after
+ * its checkpoint (changesAfterCheckpoint), so they sort after every item already at it; `at` is the rule's time.
+ */
+export async function rederivedTimedDrafts(store: ReadStore, writes: ReadModelBatch, rule: RuleMoment): Promise<TimedDraft[]> {
+  return (await rederivedDrafts(store, writes)).map((draft) => ({ ...draft, at: rule.recordedAt.getTime() }));
+}
+
+async function rederivedDrafts(store: ReadStore, writes: ReadModelBatch): Promise<ChangeDraft[]> {
   const before = await profilesBefore(store, writes);
   const after = writes.profiles?.upsert ?? [];
-  const drafts = deriveProfileChanges(before.map(snapshotOfStoredProfile), after.map(snapshotOfStoredProfile));
-  return numberChanges({ key: positionKey(rule.position), at: rule.recordedAt.getTime() }, drafts);
+  return deriveProfileChanges(before.map(snapshotOfStoredProfile), after.map(snapshotOfStoredProfile));
 }
 
 async function profilesBefore(store: ReadStore, writes: ReadModelBatch): Promise<ProfileRecord[]> {

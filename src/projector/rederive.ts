@@ -1,48 +1,50 @@
-import { applyItem, createGraphState, REMOVAL_REASONS, type GraphItem, type GraphState } from '../../projections/identity-graph';
+import { REMOVAL_REASONS, type GraphItem, type GraphState } from '../../projections/identity-graph';
 import { identityKey, linkKey, type IdentityKey, type LinkState } from '../../projections/model';
-import { decode, type DecodedEvent } from '../events';
+import type { DecodedEvent } from '../events';
 import type { EventStore } from '../event-store/event-store.port';
-import { comparePositions, type Position } from '../event-store';
+import type { Position } from '../event-store';
 import type { ReadModelBatch, ReadStore } from '../read-store/read-store.port';
-import { graphItemOf, loadedScopeOf, profilesOf, type ActiveRejection, type ProjectionContext } from '../read-models';
+import type { ActiveRejection, ProjectionContext } from '../read-models';
 import { loadRules } from './load-rules';
-import { inChunks, rederiveClosure } from './rederive-closure';
+import { Closure, foldClosure, inChunks, MAX_CLOSURE_ITEMS } from './rederive-closure';
 import { seedsOfRule } from './rule-seeds';
 
-const PAGE = 1000;
-
 /**
- * A change of rules (identity settings, a link rejection or its withdrawal) re-derives the graphs it can change:
- * the items logged up to the change are folded again, from scratch, under the new rules. That is what makes a
- * settings change retroactive and a rejection hold in every replay; it is also exactly what a rebuild from the
- * log computes, so the live models and a rebuild cannot drift apart.
+ * A change of rules (identity settings, a link rejection or its withdrawal, an erasure of someone linked to others)
+ * re-derives the graphs it can change: their items logged up to the change are folded again, from scratch, under
+ * the new rules. That is what makes a settings change retroactive and a rejection hold in every replay; it is also
+ * exactly what a rebuild from the log computes, so the live models and a rebuild cannot drift apart.
  *
  * A rejection or its withdrawal concerns one pair, an erasure the people the subject shared items with (rule-seeds.ts):
  * only the co-occurrence closure of those identities is folded (rederive-closure.ts), so its cost follows the size
- * of those people's history, not of the log. A settings change concerns anyone: every item of the log is folded.
+ * of those people's history, not of the log. Undefined for a rule that concerns anyone (a settings change) or whose
+ * closure is too large to hold: the projector then streams over every graph (rederive-stream.ts).
  */
 export async function rederiveGraphs(
   log: EventStore,
   store: ReadStore,
   rule: DecodedEvent,
   ctx: ProjectionContext,
-): Promise<ReadModelBatch> {
-  const until = rule.position;
-  const rejections = [...(await loadRules(log, until)).rejections.values()];
-  const observed = new RejectedPairObservations(rejections);
+): Promise<ReadModelBatch | undefined> {
   const seeds = await seedsOfRule(log, rule);
-  const scoped = seeds && (await rederiveClosure(log, store, until, ctx, seeds, (item) => observed.observe(item)));
-  if (scoped) return { ...scoped.writes, links: await linkWrites(store, scoped.graph, scoped.keys, observed) };
-  const graph = await foldLog(log, until, ctx, observed);
-  const keys = [...graph.nodes.keys()];
-  const fragments = await inChunks(keys, (part) => store.getFragmentsOfPrimaries(part));
-  const stats = await inChunks(keys, (part) => store.getEventStats(part));
-  const scope = loadedScopeOf(graph, fragments, stats, await allProfileGraphIds(store));
-  return {
-    nodes: { upsert: [...graph.nodes.values()] },
-    links: await linkWrites(store, graph, keys, observed),
-    profiles: profilesOf(scope, ctx),
-  };
+  if (!seeds) return undefined;
+  const closure = new Closure(log, store, rule.position);
+  if (!(await closure.grow(seeds, MAX_CLOSURE_ITEMS))) return undefined;
+  return closureWrites(log, store, rule.position, ctx, closure, seeds);
+}
+
+/** Every write of re-deriving a closure as of `until`: its nodes, profiles and links (rejected pairs as removed links). */
+export async function closureWrites(
+  log: EventStore,
+  store: ReadStore,
+  until: Position,
+  ctx: ProjectionContext,
+  closure: Closure,
+  seeds: readonly IdentityKey[],
+): Promise<ReadModelBatch> {
+  const observed = new RejectedPairObservations([...(await loadRules(log, until)).rejections.values()]);
+  const folded = await foldClosure(store, closure, seeds, ctx, (item) => observed.observe(item));
+  return { ...folded.writes, links: await linkWrites(store, folded.graph, folded.keys, observed) };
 }
 
 /** The re-derived links, the removed records of rejected pairs, and the deletion of links the fold no longer has. */
@@ -52,38 +54,6 @@ async function linkWrites(store: ReadStore, graph: GraphState, keys: IdentityKey
   const kept = new Set([...graph.links.keys(), ...rejectedLinks.map((l) => l.key)]);
   const staleLinks = [...new Set(oldLinks.map((l) => l.key))].filter((k) => !kept.has(k));
   return { upsert: [...graph.links.values(), ...rejectedLinks], delete: staleLinks };
-}
-
-async function foldLog(
-  log: EventStore,
-  until: Position,
-  ctx: ProjectionContext,
-  observed: RejectedPairObservations,
-): Promise<GraphState> {
-  const graph = createGraphState();
-  let after: Position | undefined;
-  for (;;) {
-    const page = await log.readAll({ after, limit: PAGE });
-    for (const recorded of page) {
-      if (comparePositions(recorded.position, until) > 0) return graph;
-      const item = graphItemOf(decode(recorded));
-      if (!item) continue;
-      if (applyItem(graph, ctx.settings, item, ctx.rejected).status === 'applied') observed.observe(item);
-    }
-    if (page.length < PAGE) return graph;
-    after = page[page.length - 1].position;
-  }
-}
-
-async function allProfileGraphIds(store: ReadStore): Promise<Set<IdentityKey>> {
-  const ids = new Set<IdentityKey>();
-  let cursor: string | undefined;
-  do {
-    const page = await store.listProfiles({ limit: 1000, cursor });
-    page.items.forEach((p) => ids.add(p.graphId));
-    cursor = page.nextCursor;
-  } while (cursor);
-  return ids;
 }
 
 /**

@@ -12,3 +12,13 @@ export function positionKey(position: Position): string {
   const [commit, prepare = '0'] = position.split('/');
   return commit.padStart(WIDTH, '0') + prepare.padStart(WIDTH, '0');
 }
+
+/**
+ * What a commit stamps its documents with: the checkpoint's key, or for a re-derivation chunk between two batches
+ * (`step`) the key followed by '~' and the step. '~' sorts after every digit, so the stamp is above every document
+ * of the batch at that position and of earlier chunks, and below the key of any later position.
+ */
+export function stampOf(checkpoint: { position: Position; step?: number }): string {
+  const key = positionKey(checkpoint.position);
+  return checkpoint.step === undefined ? key : `${key}~${String(checkpoint.step).padStart(10, '0')}`;
+}

@@ -125,6 +125,30 @@ export interface ReadModelBatch {
   computed?: ComputedWrites;
   /** Audience memberships the batch's items moved (projections/audiences). */
   audiences?: AudienceWrites;
+  /** A streamed re-derivation's progress after this batch (null: finished), stored in the same commit. */
+  rederiveJob?: RederiveJob | null;
+  /**
+   * Feed items of a re-derivation chunk (a commit with `checkpoint.step`): numbered by the store after the
+   * checkpoint, like the items of lapses (numberAfterCheckpoint), in the same commit.
+   */
+  changesAfterCheckpoint?: TimedDraft[];
+}
+
+/**
+ * A re-derivation that walks every graph in chunks (a settings change; src/projector/rederive-stream.ts), each
+ * committed with the progress it made, so a restart continues where the last committed chunk ended.
+ */
+export interface RederiveJob {
+  /** The rule event it re-derives for: its position, and its stream and revision to read it again. */
+  rule: Position;
+  ruleStream: string;
+  ruleRevision: number;
+  /** Node keys up to and including this one are done (node key order); absent: none yet. */
+  after?: IdentityKey;
+  /** Chunks committed so far (the first one with the rule event); the next chunk is step chunks + 1. */
+  chunks: number;
+  /** Identities re-derived so far, for health (a count; keys are re-derived more than once when graphs join). */
+  identities: number;
 }
 
 /**
@@ -220,6 +244,12 @@ export interface Checkpoint {
   projector: string;
   /** The last log position the batch covers; it also stamps every document the batch writes. */
   position: Position;
+  /**
+   * A chunk of a streamed re-derivation between two batches: `position` is the checkpoint as it stands and does
+   * not move; the documents are stamped just after it (positionKey + step), so they replace what the batch at
+   * `position` wrote and the next batch replaces them. Applied only when the stored job has fewer chunks.
+   */
+  step?: number;
 }
 
 export interface Page<T> {
@@ -317,6 +347,11 @@ export interface ReadStore {
   getEventStats(primaryKeys: IdentityKey[]): Promise<EventStats[]>;
   /** Index rows of these identities, in log order (position, then eventId), filtered as asked. */
   getItemsOfIdentities(keys: IdentityKey[], query?: ItemIndexQuery): Promise<ItemIndexEntry[]>;
+
+  /** The projector's streamed re-derivation in progress, if any. */
+  getRederiveJob(projector: string): Promise<RederiveJob | undefined>;
+  /** Node keys after `after` (exclusive) in key order (byte order): how a streamed re-derivation walks the graphs. */
+  listNodeKeys(after: IdentityKey | undefined, limit: number): Promise<IdentityKey[]>;
 
   /** Queries. */
   getNode(key: IdentityKey): Promise<IdentityNode | undefined>;

@@ -18,6 +18,7 @@ import { describeErasure } from './read-store.erasure.contract';
 import { describeItemIndex } from './read-store.item-index.contract';
 import { describeLease } from './read-store.lease.contract';
 import { describeReadStoreQueries } from './read-store.queries.contract';
+import { describeRederive } from './read-store.rederive.contract';
 
 /**
  * The promises of the ReadStore port, held against every adapter: each case gets its own empty database.
@@ -44,6 +45,7 @@ export function describeReadStoreContract(name: string, createHarness: () => Pro
     describeAudiences(ctx);
     describeChangeFeed(ctx);
     describeLease(ctx);
+    describeRederive(ctx);
   });
 }
 

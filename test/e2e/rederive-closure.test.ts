@@ -71,7 +71,7 @@ it('re-derives only the pair closure for a rejection and its withdrawal, ending 
   const to = { namespace: 'ECID', id: 'tablet' };
   const rejected = await appendRule(log, rule('LinkRejected', { rejectionId: 'rj1', from, to, reason: 'shared tablet' }), 1);
   const rules = await loadRules(log, rejected.position);
-  const writes = await rederiveGraphs(log, live, rejected, { settings: rules.settings, rejected: rejectedPairs(rules), profileIdOf: (g) => profileIdOf(KEY, g) });
+  const writes = (await rederiveGraphs(log, live, rejected, { settings: rules.settings, rejected: rejectedPairs(rules), profileIdOf: (g) => profileIdOf(KEY, g) }))!;
   const rederived = (writes.nodes?.upsert ?? []).map((n) => n.key).sort();
   expect(rederived).toEqual(['CRMID:ann', 'CRMID:bob', 'ECID:phone', 'ECID:tablet', 'Email:ann@x.com', 'Email:bob@x.com', 'Email:cy@x.com']);
   await project(log, live);
@@ -105,7 +105,7 @@ it('re-derives only the closure an erasure seeds (the items that still name whom
   const { position } = await log.append('tessera-privacy-test', [encode(audit, deriveEventId('SubjectErased', 'operator', 'rq1'))]);
   const [erased] = (await log.readStream('tessera-privacy-test')).filter((e) => e.position === position).map(decode);
   const rules = await loadRules(log, position);
-  const writes = await rederiveGraphs(log, live, erased, { settings: rules.settings, rejected: rejectedPairs(rules), profileIdOf: (g) => profileIdOf(KEY, g) });
+  const writes = (await rederiveGraphs(log, live, erased, { settings: rules.settings, rejected: rejectedPairs(rules), profileIdOf: (g) => profileIdOf(KEY, g) }))!;
   expect((writes.nodes?.upsert ?? []).map((n) => n.key).sort()).toEqual(['CRMID:bob', 'ECID:phone', 'ECID:tablet', 'Email:bob@x.com', 'Email:cy@x.com']);
   // Ann's link to the tablet is no longer in the log: the re-derivation deletes it.
   expect(writes.links?.delete).toEqual([linkKey('ECID:tablet', 'Email:ann@x.com')]);

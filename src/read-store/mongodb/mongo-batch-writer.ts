@@ -1,7 +1,7 @@
 import type { AnyBulkWriteOperation, Collection, Filter } from 'mongodb';
 import { comparePositions } from '../../event-store';
-import { positionKey } from '../position-key';
-import type { Checkpoint, Fragment, ProfileRecord, ReadModelBatch, TimelineEvent } from '../read-store.port';
+import { positionKey, stampOf } from '../position-key';
+import type { Checkpoint, Fragment, ProfileRecord, ReadModelBatch, RederiveJob, TimelineEvent } from '../read-store.port';
 import {
   fragmentId,
   type CheckpointDoc,
@@ -14,7 +14,7 @@ import {
 } from './mongo-collections';
 import { assertBounded } from './mongo-document-bound';
 import { chunks, findByIds, guardedDelete, guardedUpsert } from './mongo-guarded-writes';
-import { writeChanges } from './mongo-change-feed';
+import { appendAfterCheckpoint, writeChanges } from './mongo-change-feed';
 import { writeItemIndex } from './mongo-item-index';
 import type { MongoLease } from './mongo-lease';
 
@@ -28,8 +28,8 @@ import type { MongoLease } from './mongo-lease';
 export async function writeBatch(c: ReadModelCollections, batch: ReadModelBatch, checkpoint: Checkpoint, lease: MongoLease) {
   const current = await c.checkpoints.findOne({ _id: checkpoint.projector });
   await lease.assertFence(current);
-  if (current?.position !== undefined && comparePositions(current.position, checkpoint.position) >= 0) return;
-  const pos = positionKey(checkpoint.position);
+  if (!(await isFresh(c, checkpoint, current))) return;
+  const pos = stampOf(checkpoint);
   const { nodes, links, fragments, profiles } = batch;
   const nodeDocs = (nodes?.upsert ?? []).map((n) => ({ _id: n.key, pos, graphId: n.graphId, doc: JSON.stringify(n) }));
   const linkDocs = (links?.upsert ?? []).map((l) => ({ _id: l.key, pos, a: l.a, b: l.b, doc: JSON.stringify(l) }));
@@ -52,7 +52,27 @@ export async function writeBatch(c: ReadModelCollections, batch: ReadModelBatch,
     writeItemIndex(c, batch.itemIndex ?? []),
     writeChanges(c.changes, batch.changes ?? []),
   ]);
-  await writeCheckpoint(c, current, checkpoint, pos, lease);
+  // A chunk's feed items are numbered after the checkpoint: a crash before its job document is written runs the
+  // chunk again, which numbers them again (at least once, as webhooks deliver).
+  await appendAfterCheckpoint(c, batch.changesAfterCheckpoint ?? []);
+  // A re-derivation chunk leaves the checkpoint where it is; its progress is the job document, under the lease too.
+  if (checkpoint.step === undefined) await writeCheckpoint(c, current, checkpoint, pos, lease);
+  else await lease.assertFence();
+  if (batch.rederiveJob === null) await c.rederiveJobs.deleteOne({ _id: checkpoint.projector });
+  else if (batch.rederiveJob) await c.rederiveJobs.replaceOne({ _id: checkpoint.projector }, { doc: JSON.stringify(batch.rederiveJob) }, { upsert: true });
+}
+
+/**
+ * Whether the batch is still to apply: past the projector's checkpoint (`current`, when read already), or for a
+ * re-derivation chunk (`step`), beyond the chunks its stored job counts.
+ */
+export async function isFresh(c: ReadModelCollections, checkpoint: Checkpoint, current?: CheckpointDoc | null): Promise<boolean> {
+  if (checkpoint.step !== undefined) {
+    const job = await c.rederiveJobs.findOne({ _id: checkpoint.projector });
+    return job !== null && (JSON.parse(job.doc) as RederiveJob).chunks < checkpoint.step;
+  }
+  const stored = current === undefined ? await c.checkpoints.findOne({ _id: checkpoint.projector }) : current;
+  return stored?.position === undefined || comparePositions(stored.position, checkpoint.position) < 0;
 }
 
 /**

@@ -129,6 +129,12 @@ export interface AudienceBackfillDoc {
   doc: string;
 }
 
+/** A streamed re-derivation in progress, by projector name (RederiveJob as JSON). */
+export interface RederiveJobDoc {
+  _id: string;
+  doc: string;
+}
+
 export interface ReadModelCollections {
   nodes: Collection<NodeDoc>;
   links: Collection<LinkDoc>;
@@ -144,6 +150,7 @@ export interface ReadModelCollections {
   computedBackfills: Collection<ComputedBackfillDoc>;
   memberships: Collection<MembershipDoc>;
   audienceBackfills: Collection<AudienceBackfillDoc>;
+  rederiveJobs: Collection<RederiveJobDoc>;
 }
 
 export function readModelCollections(db: Db, prefix: string): ReadModelCollections {
@@ -162,6 +169,7 @@ export function readModelCollections(db: Db, prefix: string): ReadModelCollectio
     computedBackfills: db.collection(`${prefix}computed_backfills`),
     memberships: db.collection(`${prefix}memberships`),
     audienceBackfills: db.collection(`${prefix}audience_backfills`),
+    rederiveJobs: db.collection(`${prefix}rederive_jobs`),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { SubjectErasure } from '../read-store.port';
+import type { RederiveJob, SubjectErasure } from '../read-store.port';
 import type { ReadModelCollections } from './mongo-collections';
 import { chunks } from './mongo-guarded-writes';
 
@@ -21,5 +21,19 @@ export async function eraseInMongo(c: ReadModelCollections, erasure: SubjectEras
   for (const streams of chunks([...new Set(erasure.streams)])) await c.itemIndex.deleteMany({ stream: { $in: streams } });
   for (const event of erasure.rewrittenEvents) {
     await c.events.updateOne({ _id: event.eventId }, { $set: { doc: JSON.stringify(event.doc) } });
+  }
+  await moveRederiveCursors(c, new Set(erasure.identityKeys));
+}
+
+/**
+ * A streamed re-derivation's cursor is a node key: one naming an erased identity moves back to the node key before
+ * it (the walk does a few keys again, which changes nothing), so no erased value stays behind in the job.
+ */
+async function moveRederiveCursors(c: ReadModelCollections, erased: Set<string>): Promise<void> {
+  for (const found of await c.rederiveJobs.find({}).toArray()) {
+    const { after, ...job } = JSON.parse(found.doc) as RederiveJob;
+    if (after === undefined || !erased.has(after)) continue;
+    const [before] = await c.nodes.find({ _id: { $lt: after } }, { projection: { _id: 1 } }).sort({ _id: -1 }).limit(1).toArray();
+    await c.rederiveJobs.replaceOne({ _id: found._id }, { doc: JSON.stringify(before ? { ...job, after: before._id } : job) });
   }
 }

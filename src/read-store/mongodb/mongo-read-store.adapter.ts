@@ -27,6 +27,7 @@ import type {
   ProfileRecord,
   ReadModelBatch,
   ReadStore,
+  RederiveJob,
   ReadStoreOptions,
   ChangeQuery,
   SubjectErasure,
@@ -36,7 +37,7 @@ import { computedBackfills, computedStates, computedValues, dueComputed, eraseCo
 import { appendAfterCheckpoint, countChangesAfter, eraseChanges, getChange, lastChangeId, profilesNamed, readChanges } from './mongo-change-feed';
 import { eraseInMongo } from './mongo-erasure';
 import { audienceBackfills, countMembers, eraseMemberships, members, membershipIntervals, membershipsAsOf, membershipsOf, writeAudiences } from './mongo-audiences';
-import { writeBatch } from './mongo-batch-writer';
+import { isFresh, writeBatch } from './mongo-batch-writer';
 import { ensureIndexes, readModelCollections, type ProfileDoc, type ReadModelCollections } from './mongo-collections';
 import { translated } from './mongo-errors';
 import { chunks, findByIds } from './mongo-guarded-writes';
@@ -72,11 +73,25 @@ export class MongoReadStore implements ReadStore {
       // what it already folded.
       const current = await this.c.checkpoints.findOne({ _id: checkpoint.projector });
       await this.lease.assertFence(current);
-      if (current?.position === undefined || comparePositions(current.position, checkpoint.position) < 0) {
+      if (await isFresh(this.c, checkpoint, current)) {
         await writeComputed(this.c, batch.computed);
         await writeAudiences(this.c, batch.audiences);
       }
       await writeBatch(this.c, batch, checkpoint, this.lease);
+    });
+  }
+
+  getRederiveJob(projector: string): Promise<RederiveJob | undefined> {
+    return translated(async () => {
+      const found = await this.c.rederiveJobs.findOne({ _id: projector });
+      return found ? (JSON.parse(found.doc) as RederiveJob) : undefined;
+    });
+  }
+
+  listNodeKeys(after: IdentityKey | undefined, limit: number): Promise<IdentityKey[]> {
+    return translated(async () => {
+      const filter = after === undefined ? {} : { _id: { $gt: after } };
+      return (await this.c.nodes.find(filter, { projection: { _id: 1 } }).sort({ _id: 1 }).limit(limit).toArray()).map((d) => d._id);
     });
   }
 

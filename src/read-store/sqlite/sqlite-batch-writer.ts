@@ -1,28 +1,41 @@
 import type { Database } from 'better-sqlite3';
 import { comparePositions } from '../../event-store';
-import { positionKey } from '../position-key';
-import type { Checkpoint, ReadModelBatch } from '../read-store.port';
+import { positionKey, stampOf } from '../position-key';
+import type { Checkpoint, ReadModelBatch, RederiveJob } from '../read-store.port';
 import type { AudienceTables } from './sqlite-audiences';
 import type { ComputedTables } from './sqlite-computed';
 import type { SqliteStatements } from './sqlite-statements';
 
 /**
  * Applies a batch and its checkpoint in one transaction: either all of it is visible or none. A batch at or before
- * the projector's checkpoint is skipped whole; rows written by a newer batch (of any projector) are kept.
+ * the projector's checkpoint is skipped whole; rows written by a newer batch (of any projector) are kept. A
+ * re-derivation chunk (`step`) is skipped when the stored job has that many chunks already, and leaves the
+ * checkpoint where it is. Answers whether the batch was applied.
  */
 export function createBatchWriter(db: Database, s: SqliteStatements, computed?: ComputedTables, audiences?: AudienceTables) {
-  return db.transaction((batch: ReadModelBatch, checkpoint: Checkpoint) => {
-    const current = s.getCheckpoint.get(checkpoint.projector) as { position: string } | undefined;
-    if (current && comparePositions(current.position, checkpoint.position) >= 0) return;
-    const pos = positionKey(checkpoint.position);
+  return db.transaction((batch: ReadModelBatch, checkpoint: Checkpoint): boolean => {
+    if (!isFresh(s, checkpoint)) return false;
+    const pos = stampOf(checkpoint);
     writeGraph(s, batch, pos);
     writeProfiles(s, batch, pos);
     writeEvents(s, batch);
     writeItemIndex(s, batch);
     computed?.write(batch.computed);
     audiences?.write(batch.audiences);
-    s.putCheckpoint.run(checkpoint.projector, checkpoint.position, pos);
+    if (checkpoint.step === undefined) s.putCheckpoint.run(checkpoint.projector, checkpoint.position, pos);
+    if (batch.rederiveJob === null) s.deleteRederiveJob.run(checkpoint.projector);
+    else if (batch.rederiveJob) s.putRederiveJob.run(checkpoint.projector, JSON.stringify(batch.rederiveJob));
+    return true;
   });
+}
+
+function isFresh(s: SqliteStatements, checkpoint: Checkpoint): boolean {
+  if (checkpoint.step !== undefined) {
+    const job = s.getRederiveJob.get(checkpoint.projector) as string | undefined;
+    return job !== undefined && (JSON.parse(job) as RederiveJob).chunks < checkpoint.step;
+  }
+  const current = s.getCheckpoint.get(checkpoint.projector) as { position: string } | undefined;
+  return !current || comparePositions(current.position, checkpoint.position) < 0;
 }
 
 function writeGraph(s: SqliteStatements, batch: ReadModelBatch, pos: string): void {

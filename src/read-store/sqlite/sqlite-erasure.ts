@@ -26,6 +26,11 @@ export function eraseInSqlite(db: Database.Database, p: string, erasure: Subject
       `DELETE FROM ${p}event_stats WHERE ${inKeys('primary_key')}`,
       `DELETE FROM ${p}profiles WHERE ${inKeys('graph_id')}`,
       `DELETE FROM ${p}item_index WHERE ${inKeys('identity_key')} OR stream IN (SELECT value FROM json_each(@streams))`,
+      // A streamed re-derivation's cursor naming an erased identity moves back to the node key before it.
+      `UPDATE ${p}rederive_jobs AS j SET doc = CASE
+         WHEN (SELECT max(n.key) FROM ${p}nodes n WHERE n.key < json_extract(j.doc, '$.after')) IS NULL THEN json_remove(j.doc, '$.after')
+         ELSE json_set(j.doc, '$.after', (SELECT max(n.key) FROM ${p}nodes n WHERE n.key < json_extract(j.doc, '$.after'))) END
+       WHERE ${inKeys("json_extract(j.doc, '$.after')")}`,
       ...computedErasureSql(p),
       ...audienceErasureSql(p),
     ]) {

@@ -30,6 +30,7 @@ import type {
   ProfileRecord,
   ReadModelBatch,
   ReadStore,
+  RederiveJob,
   ReadStoreOptions,
   FeedErasure,
   ChangeQuery,
@@ -85,10 +86,9 @@ export class SqliteReadStore implements ReadStore {
     // The feed items go in the batch's transaction, and only when the batch itself is applied (not skipped).
     this.commitWithFeed = db.transaction((batch: ReadModelBatch, checkpoint: Checkpoint) => {
       this.lease.assertFence();
-      const current = this.s.getCheckpoint.get(checkpoint.projector) as { position: string } | undefined;
-      const fresh = !current || comparePositions(current.position, checkpoint.position) < 0;
-      this.writeBatch(batch, checkpoint);
-      if (fresh) this.feed.write(batch.changes);
+      if (!this.writeBatch(batch, checkpoint)) return;
+      this.feed.write(batch.changes);
+      this.feed.appendAfterCheckpoint(batch.changesAfterCheckpoint ?? []);
     });
     db.exec(computedSchemaSql(prefix));
     db.exec(audienceSchemaSql(prefix));
@@ -107,6 +107,17 @@ export class SqliteReadStore implements ReadStore {
 
   commit(batch: ReadModelBatch, checkpoint: Checkpoint): Promise<void> {
     return settle(() => this.commitWithFeed(batch, checkpoint));
+  }
+
+  getRederiveJob(projector: string): Promise<RederiveJob | undefined> {
+    return settle(() => {
+      const doc = this.s.getRederiveJob.get(projector) as string | undefined;
+      return doc === undefined ? undefined : (JSON.parse(doc) as RederiveJob);
+    });
+  }
+
+  listNodeKeys(after: IdentityKey | undefined, limit: number): Promise<IdentityKey[]> {
+    return settle(() => this.s.nodeKeysAfter.all(after ?? '', limit) as IdentityKey[]);
   }
 
   getNodes(keys: IdentityKey[]): Promise<IdentityNode[]> {

@@ -48,5 +48,8 @@ CREATE TABLE IF NOT EXISTS ${p}item_index (
 CREATE TABLE IF NOT EXISTS ${p}checkpoints (
   projector TEXT PRIMARY KEY, position TEXT NOT NULL, pos TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- A streamed re-derivation in progress (at most one per projector), written in the commits of its chunks.
+CREATE TABLE IF NOT EXISTS ${p}rederive_jobs (projector TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
 `;
 }

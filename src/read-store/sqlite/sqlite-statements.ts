@@ -16,12 +16,16 @@ export function prepareStatements(db: Database, p: string) {
   return {
     getCheckpoint: db.prepare(`SELECT position, pos FROM ${p}checkpoints WHERE projector = ?`),
     putCheckpoint: guardedUpsert('checkpoints', ['projector', 'position', 'pos'], 'projector'),
+    getRederiveJob: db.prepare(`SELECT doc FROM ${p}rederive_jobs WHERE projector = ?`).pluck(),
+    putRederiveJob: db.prepare(`INSERT OR REPLACE INTO ${p}rederive_jobs (projector, doc) VALUES (?, ?)`),
+    deleteRederiveJob: db.prepare(`DELETE FROM ${p}rederive_jobs WHERE projector = ?`),
 
     upsertNode: guardedUpsert('nodes', ['key', 'graph_id', 'pos', 'doc'], 'key'),
     deleteNode: db.prepare(`DELETE FROM ${p}nodes WHERE key = ? AND pos <= ?`),
     nodesByKeys: db.prepare(`SELECT doc FROM ${p}nodes WHERE ${inList('key')}`).pluck(),
     // One key (a profile read, a single-event batch): a primary-key probe, without json_each's table and parse.
     nodeByKey: db.prepare(`SELECT doc FROM ${p}nodes WHERE key = ?`).pluck(),
+    nodeKeysAfter: db.prepare(`SELECT key FROM ${p}nodes WHERE key > ? ORDER BY key LIMIT ?`).pluck(),
     nodesByGraphs: db.prepare(`SELECT doc FROM ${p}nodes WHERE ${inList('graph_id')}`).pluck(),
 
     upsertLink: guardedUpsert('links', ['key', 'a', 'b', 'pos', 'doc'], 'key'),

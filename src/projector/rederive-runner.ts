@@ -1,0 +1,155 @@
+import type { Logger } from 'pino';
+import type { DecodedEvent } from '../events';
+import type { EventStore } from '../event-store/event-store.port';
+import type { Position } from '../event-store';
+import type { Checkpoint, ReadModelBatch, ReadStore, RederiveJob } from '../read-store';
+import type { ProjectionContext } from '../read-models';
+import { erasureNotices } from './erasure-notices';
+import { parkOnRefusal, ProjectorParkedError } from './projector-parked';
+import { rederivedChanges, rederivedTimedDrafts } from './rederive-changes';
+import { StreamedRederivation } from './rederive-stream';
+
+/** What the runner needs of its projector. */
+export interface RederiveHooks {
+  name: string;
+  commit(writes: ReadModelBatch, checkpoint: Checkpoint): Promise<void>;
+  /** Computed values and audience memberships of the graphs a chunk rewrote (as after any re-derivation). */
+  afterRederive(writes: ReadModelBatch, rule: DecodedEvent): Promise<void>;
+  /** Runs work between batches, never beside one. */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
+  checkpoint(): Position | undefined;
+  context(): ProjectionContext;
+  /** The store refused a chunk for good: the projector parks (see projector-parked.ts). */
+  park(error: ProjectorParkedError): void;
+  logger?: Logger;
+}
+
+/** Re-derivation progress for health: which rule, how far. */
+export interface RederiveProgress {
+  rule: Position;
+  chunks: number;
+  identities: number;
+}
+
+/**
+ * Runs a streamed re-derivation (rederive-stream.ts) for the projector: its first chunk in the rule event's own
+ * commit, the rest between batches, one chunk per turn of the projector's lock, so a batch of new items waits for
+ * at most one chunk. A pass of the projector loads the job the read models hold and carries on with it.
+ */
+export class RederiveRunner {
+  private job?: RederiveJob;
+  private rule?: DecodedEvent;
+  private readonly stream: StreamedRederivation;
+  private running?: Promise<void>;
+  private stopping = false;
+  private finishedWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly log: EventStore,
+    private readonly store: ReadStore,
+    private readonly hooks: RederiveHooks,
+    chunkItems?: number,
+    chunkMs?: number,
+  ) {
+    this.stream = new StreamedRederivation(log, store, chunkItems, chunkMs);
+  }
+
+  get active(): boolean {
+    return this.job !== undefined;
+  }
+
+  get progress(): RederiveProgress | undefined {
+    return this.job && { rule: this.job.rule, chunks: this.job.chunks, identities: this.job.identities };
+  }
+
+  /** At the start of a pass: the job the last committed chunk left, if any. */
+  async load(): Promise<void> {
+    this.job = await this.store.getRederiveJob(this.hooks.name);
+    this.rule = this.job && (await StreamedRederivation.ruleOf(this.log, this.job));
+    if (!this.job) this.notifyFinished();
+  }
+
+  /** At a rule event that concerns every graph: a new walk (replacing any running one), its first chunk committed with the event. */
+  async begin(rule: DecodedEvent): Promise<void> {
+    this.stream.restart();
+    const chunk = await this.stream.next(StreamedRederivation.start(rule), rule.position, this.hooks.context(), false);
+    chunk.writes.changes = await rederivedChanges(this.store, chunk.writes, rule);
+    chunk.writes.changes.push(...erasureNotices(rule, chunk.writes.changes));
+    // Taken on before the commit: a reader woken by the checkpoint passing the rule already sees the walk running.
+    const previous = { job: this.job, rule: this.rule };
+    [this.job, this.rule] = [chunk.job ?? undefined, rule];
+    try {
+      await parkOnRefusal(rule, () => this.hooks.commit({ ...chunk.writes, rederiveJob: chunk.job }, { projector: this.hooks.name, position: rule.position }));
+    } catch (error) {
+      [this.job, this.rule] = [previous.job, previous.rule];
+      throw error;
+    }
+    this.stream.committed(chunk);
+    await this.hooks.afterRederive(chunk.writes, rule);
+    if (this.job) this.ensureRunning();
+    else this.notifyFinished();
+  }
+
+  /** Chunks between batches until the walk is done or the runner is stopped. */
+  ensureRunning(): void {
+    this.stopping = false;
+    if (this.job) this.running ??= this.run().finally(() => (this.running = undefined));
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running;
+  }
+
+  /** Resolves true once no re-derivation is left, false after `timeoutMs`. */
+  whenFinished(timeoutMs: number): Promise<boolean> {
+    if (!this.job) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.finishedWaiters = this.finishedWaiters.filter((w) => w !== done);
+        resolve(false);
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.finishedWaiters.push(done);
+    });
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 50;
+    while (this.job && !this.stopping) {
+      try {
+        await this.hooks.exclusive(() => this.chunk());
+        backoff = 50;
+      } catch (error) {
+        if (error instanceof ProjectorParkedError) return this.hooks.park(error);
+        this.hooks.logger?.error({ err: String(error), projector: this.hooks.name }, 're-derivation chunk failed; retrying');
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** One chunk as of the checkpoint, committed with its progress; the checkpoint stays where it is. */
+  private async chunk(): Promise<void> {
+    const job = this.job;
+    const rule = this.rule;
+    const at = this.hooks.checkpoint();
+    if (!job || !rule || !at || this.stopping) return;
+    const chunk = await this.stream.next(job, at, this.hooks.context());
+    const changesAfterCheckpoint = await rederivedTimedDrafts(this.store, chunk.writes, rule);
+    const writes = { ...chunk.writes, changesAfterCheckpoint, rederiveJob: chunk.job };
+    await parkOnRefusal(rule, () => this.hooks.commit(writes, { projector: this.hooks.name, position: at, step: job.chunks + 1 }));
+    this.stream.committed(chunk);
+    this.job = chunk.job ?? undefined;
+    await this.hooks.afterRederive(chunk.writes, rule);
+    if (!this.job) this.notifyFinished();
+  }
+
+  private notifyFinished(): void {
+    this.finishedWaiters.splice(0).forEach((w) => w());
+  }
+}
