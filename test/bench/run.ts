@@ -14,21 +14,22 @@ import { runIngest } from './scenarios/ingest';
 import { runLookup } from './scenarios/lookup';
 import { runRebuild } from './scenarios/rebuild';
 import { runScaling } from './scenarios/scaling';
+import { parseRederive, rederiveRows } from './scenarios/rederive';
 import { runSegmentScenario, segmentRows } from './scenarios/segment';
 import { runWebhookScenario, webhookRows } from './scenarios/webhooks';
 
 /**
- * `npm run bench [-- --quick] [--only ingest,freshness,lookup,segment,webhooks,audiences,scaling,rebuild,scripts] [--seed N]`: every scenario
+ * `npm run bench [-- --quick] [--only ingest,freshness,lookup,segment,webhooks,audiences,rederive,scaling,rebuild,scripts] [--seed N]`: every scenario
  * beside its baselines in one run, one process tree (this runner, the service as a child, the bare server as a
  * child); prints the figures table and writes JSON under test/bench/results/.
  */
 const SIZES = {
-  quick: { singles: 4000, batches: 10, emmettSeconds: 6, bareSeconds: 3, segmentPerRound: 5000, freshSeconds: 5, lookupSeconds: 4, lookupRuns: 5, steps: [10_000, 100_000], memoryTarget: 1_000_000, storeEvents: 5000, foldItems: 200_000, asOfStages: '10000', computedItems: 6000, webhookSeconds: 5, audienceItems: 20_000, audienceSeconds: 5, audienceRounds: 2, audiencePreviews: 8 },
-  full: { singles: 20_000, batches: 100, emmettSeconds: 30, bareSeconds: 10, segmentPerRound: 25_000, freshSeconds: 20, lookupSeconds: 15, lookupRuns: 5, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000, asOfStages: '10000,100000', computedItems: 40_000, webhookSeconds: 20, audienceItems: 100_000, audienceSeconds: 20, audienceRounds: 2, audiencePreviews: 20 },
+  quick: { singles: 4000, batches: 10, emmettSeconds: 6, bareSeconds: 3, segmentPerRound: 5000, freshSeconds: 5, lookupSeconds: 4, lookupRuns: 5, steps: [10_000, 100_000], memoryTarget: 1_000_000, storeEvents: 5000, foldItems: 200_000, asOfStages: '10000', computedItems: 6000, webhookSeconds: 5, audienceItems: 20_000, audienceSeconds: 5, audienceRounds: 2, audiencePreviews: 8, rederiveSizes: '20000,80000' },
+  full: { singles: 20_000, batches: 100, emmettSeconds: 30, bareSeconds: 10, segmentPerRound: 25_000, freshSeconds: 20, lookupSeconds: 15, lookupRuns: 5, steps: [10_000, 100_000, 1_000_000], memoryTarget: 1_000_000, storeEvents: 20_000, foldItems: 1_000_000, asOfStages: '10000,100000', computedItems: 40_000, webhookSeconds: 20, audienceItems: 100_000, audienceSeconds: 20, audienceRounds: 2, audiencePreviews: 20, rederiveSizes: '250000,1000000' },
 };
 type Sizes = (typeof SIZES)['quick'];
 const MAX_FRESH_RATE = 4000;
-const SCENARIOS = ['ingest', 'freshness', 'lookup', 'segment', 'webhooks', 'audiences', 'scaling', 'rebuild', 'scripts'];
+const SCENARIOS = ['ingest', 'freshness', 'lookup', 'segment', 'webhooks', 'audiences', 'rederive', 'scaling', 'rebuild', 'scripts'];
 
 /** Seconds since start in every line, to cut a `--cpu-prof` profile of this runner to one phase (profile-top --from/--to). */
 const say = (text: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)} +${process.uptime().toFixed(1)}s] ${text}\n`);
@@ -149,6 +150,12 @@ async function main(): Promise<void> {
     const output = await runScript('audiences.bench.js', args, {}, 3600);
     results.audiences = parsedJson(output);
     rows.push(...audienceRows(output));
+  }
+  if (want('rederive')) {
+    say(`rule changes (issue 18): linked erasure, link rejection and a streamed settings change in logs of ${sizes.rederiveSizes} events`);
+    const output = await runScript('rederive.bench.js', [], { BENCH_SIZES: sizes.rederiveSizes }, 7200);
+    results.rederive = { runs: parseRederive(output), output };
+    rows.push(...rederiveRows(output));
   }
   if (['scaling', 'rebuild'].some(want)) await offlineScenarios(sizes, seed, want, results, rows);
   if (want('scripts')) {
