@@ -241,6 +241,8 @@ export class Projector {
   }
 
   private async pass(): Promise<void> {
+    // Before anything is loaded: a batch a crash left half written would otherwise be folded over its own half.
+    await this.store.completeInterruptedCommit(this.name);
     const checkpoint = await this.store.getCheckpoint(this.name);
     // Before the checkpoint wakes anyone: whenIdle must find the re-derivation a crash left running.
     await this.rederiving.load();

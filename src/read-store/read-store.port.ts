@@ -337,6 +337,12 @@ export interface FeedErasure {
 export interface ReadStore {
   getCheckpoint(projector: string): Promise<Position | undefined>;
   commit(batch: ReadModelBatch, checkpoint: Checkpoint): Promise<void>;
+  /**
+   * Run by the projector before it loads anything: finishes a commit a crash interrupted, so the store holds either
+   * none or all of that batch. SQLite commits in one transaction and has nothing to do; MongoDB replays its commit
+   * journal (mongodb/mongo-commit-journal.ts).
+   */
+  completeInterruptedCommit(projector: string): Promise<void>;
 
   /** Loads for the projector: only the affected part of the models. Missing keys are left out. */
   getNodes(keys: IdentityKey[]): Promise<IdentityNode[]>;

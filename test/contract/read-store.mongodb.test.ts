@@ -6,7 +6,11 @@ import { startJongodb, type Jongodb } from '../support/jongodb';
 import { writeBatch } from '../../src/read-store/mongodb/mongo-batch-writer';
 import { readModelCollections } from '../../src/read-store/mongodb/mongo-collections';
 import { MongoLease } from '../../src/read-store/mongodb/mongo-lease';
-import { node } from './read-store.fixtures';
+import type { ReadModelBatch } from '../../src/read-store/read-store.port';
+import { writeJournal } from '../../src/read-store/mongodb/mongo-commit-journal';
+import { positionKey } from '../../src/read-store/position-key';
+import { dumpReadModels } from '../support/read-model-dump';
+import { event, link, node, profile, removed } from './read-store.fixtures';
 import { describeReadStoreContract } from './read-store.contract';
 import type { ReadStoreHarness } from './read-store.fixtures';
 
@@ -76,5 +80,65 @@ describe('MongoDB read store: the lease fences the checkpoint itself', () => {
     await standby.commit({}, { projector: 'profiles', position: '6' });
     expect(await standby.getCheckpoint('profiles')).toBe('6');
     await Promise.all([standby.close(), client.close()]);
+  });
+});
+
+describe('MongoDB read store: a commit a crash interrupted is finished from its journal', () => {
+  const before: ReadModelBatch = {
+    nodes: { upsert: [node('CRMID:a'), node('Email:b', 'CRMID:a')] },
+    links: { upsert: [link('CRMID:a', 'Email:b')] },
+    profiles: { upsert: [profile('CRMID:a', 5000, { tier: 'gold' })] },
+  };
+  // The batch splits the graph: a store that holds only part of it (the nodes, say) is in neither state.
+  const split: ReadModelBatch = {
+    nodes: { upsert: [node('CRMID:a'), node('Email:b')] },
+    links: { upsert: [removed('CRMID:a', 'Email:b')] },
+    profiles: { upsert: [profile('CRMID:a', 6000, { tier: 'gold' }), profile('Email:b', 6000, { seen: true })] },
+    events: [event('e1', 'Email:b', 6000, '9')],
+  };
+  const at = (position: string) => ({ projector: 'profiles', position });
+
+  async function storeWithHalfACommit(journalParts?: number) {
+    const dbName = `tessera_journal_${randomUUID().replace(/-/g, '')}`;
+    const store = await openMongoReadStore(jongodb!.uri, { dbName });
+    await store.commit(before, at('5'));
+    const client = await MongoClient.connect(jongodb!.uri);
+    const c = readModelCollections(client.db(dbName), 'v1_');
+    await writeJournal(c, at('9'), '5', split);
+    if (journalParts) await c.commitJournal.updateMany({}, { $set: { parts: journalParts } });
+    // The crash: the nodes are written, the links, profiles and checkpoint are not.
+    for (const n of split.nodes!.upsert!) {
+      await c.nodes.replaceOne({ _id: n.key }, { pos: positionKey('9'), graphId: n.graphId, doc: JSON.stringify(n) });
+    }
+    return { store, c, close: () => Promise.all([store.close(), client.close()]) };
+  }
+
+  it('ends where the uninterrupted commit ends, and leaves no journal behind', async () => {
+    const { store, c, close } = await storeWithHalfACommit();
+    await store.completeInterruptedCommit('profiles');
+    const whole = await openMongoReadStore(jongodb!.uri, { dbName: `tessera_journal_${randomUUID().replace(/-/g, '')}` });
+    await whole.commit(before, at('5'));
+    await whole.commit(split, at('9'));
+    expect(await store.getCheckpoint('profiles')).toBe('9');
+    expect(await dumpReadModels(store)).toEqual(await dumpReadModels(whole));
+    expect(await c.commitJournal.countDocuments()).toBe(0);
+    await Promise.all([close(), whole.close()]);
+  });
+
+  it('replays nothing from a journal missing a part (the crash came before any read-model write)', async () => {
+    const { store, c, close } = await storeWithHalfACommit(2);
+    await store.completeInterruptedCommit('profiles');
+    expect(await store.getCheckpoint('profiles')).toBe('5');
+    expect(await c.commitJournal.countDocuments()).toBe(0);
+    await close();
+  });
+
+  it('replays nothing over a checkpoint other than the one the batch was folded on', async () => {
+    const { store, c, close } = await storeWithHalfACommit();
+    await c.commitJournal.updateMany({}, { $set: { from: '3' } });
+    await store.completeInterruptedCommit('profiles');
+    expect(await store.getCheckpoint('profiles')).toBe('5');
+    expect(await c.commitJournal.countDocuments()).toBe(0);
+    await close();
   });
 });

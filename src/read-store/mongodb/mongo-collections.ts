@@ -1,4 +1,4 @@
-import type { Collection, Db } from 'mongodb';
+import type { Binary, Collection, Db } from 'mongodb';
 
 /**
  * The read models as collections named `${modelVersion}_...`. Every document a batch writes carries `pos` (the
@@ -135,6 +135,19 @@ export interface RederiveJobDoc {
   doc: string;
 }
 
+/** One part of a batch being committed (mongo-commit-journal.ts); gone once its checkpoint is stored. */
+export interface CommitJournalDoc {
+  _id: string;
+  projector: string;
+  /** The batch's checkpoint position. */
+  position: string;
+  /** The checkpoint stored when the batch was folded; null before the first. */
+  from: string | null;
+  part: number;
+  parts: number;
+  bytes: Binary;
+}
+
 export interface ReadModelCollections {
   nodes: Collection<NodeDoc>;
   links: Collection<LinkDoc>;
@@ -151,6 +164,7 @@ export interface ReadModelCollections {
   memberships: Collection<MembershipDoc>;
   audienceBackfills: Collection<AudienceBackfillDoc>;
   rederiveJobs: Collection<RederiveJobDoc>;
+  commitJournal: Collection<CommitJournalDoc>;
 }
 
 export function readModelCollections(db: Db, prefix: string): ReadModelCollections {
@@ -170,6 +184,7 @@ export function readModelCollections(db: Db, prefix: string): ReadModelCollectio
     memberships: db.collection(`${prefix}memberships`),
     audienceBackfills: db.collection(`${prefix}audience_backfills`),
     rederiveJobs: db.collection(`${prefix}rederive_jobs`),
+    commitJournal: db.collection(`${prefix}commit_journal`),
   };
 }
 

@@ -34,6 +34,7 @@ import type {
   TimelineEvent,
 } from '../read-store.port';
 import { computedBackfills, computedStates, computedValues, dueComputed, eraseComputed, writeComputed } from './mongo-computed';
+import { clearJournal, interruptedCommit, writeJournal } from './mongo-commit-journal';
 import { appendAfterCheckpoint, countChangesAfter, eraseChanges, getChange, lastChangeId, profilesNamed, readChanges } from './mongo-change-feed';
 import { eraseInMongo } from './mongo-erasure';
 import { audienceBackfills, countMembers, eraseMemberships, members, membershipIntervals, membershipsAsOf, membershipsOf, writeAudiences } from './mongo-audiences';
@@ -69,16 +70,30 @@ export class MongoReadStore implements ReadStore {
 
   commit(batch: ReadModelBatch, checkpoint: Checkpoint): Promise<void> {
     return translated(async () => {
-      // Computed documents first: a crash before the checkpoint re-applies the batch, and the engine state skips
-      // what it already folded.
       const current = await this.c.checkpoints.findOne({ _id: checkpoint.projector });
       await this.lease.assertFence(current);
-      if (await isFresh(this.c, checkpoint, current)) {
-        await writeComputed(this.c, batch.computed);
-        await writeAudiences(this.c, batch.audiences);
-      }
-      await writeBatch(this.c, batch, checkpoint, this.lease);
+      if (!(await isFresh(this.c, checkpoint, current))) return;
+      await writeJournal(this.c, checkpoint, current?.position, batch);
+      await this.apply(batch, checkpoint);
+      await clearJournal(this.c, checkpoint.projector);
     });
+  }
+
+  completeInterruptedCommit(projector: string): Promise<void> {
+    return translated(async () => {
+      const current = await this.c.checkpoints.findOne({ _id: projector });
+      await this.lease.assertFence(current);
+      const interrupted = await interruptedCommit(this.c, projector, current?.position);
+      if (interrupted) await this.apply(interrupted.batch, interrupted.checkpoint);
+      await clearJournal(this.c, projector);
+    });
+  }
+
+  /** Computed documents first, the checkpoint last (writeBatch); every write is position-guarded, so re-applying is safe. */
+  private async apply(batch: ReadModelBatch, checkpoint: Checkpoint): Promise<void> {
+    await writeComputed(this.c, batch.computed);
+    await writeAudiences(this.c, batch.audiences);
+    await writeBatch(this.c, batch, checkpoint, this.lease);
   }
 
   getRederiveJob(projector: string): Promise<RederiveJob | undefined> {

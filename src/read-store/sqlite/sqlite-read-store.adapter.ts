@@ -120,6 +120,9 @@ export class SqliteReadStore implements ReadStore {
     return settle(() => this.s.nodeKeysAfter.all(after ?? '', limit) as IdentityKey[]);
   }
 
+  /** A commit is one transaction: a crash leaves all of it or none, so nothing is ever left half done. */
+  async completeInterruptedCommit(): Promise<void> {}
+
   getNodes(keys: IdentityKey[]): Promise<IdentityNode[]> {
     return settle(() => {
       if (keys.length !== 1) return parseAll(this.s.nodesByKeys.all(JSON.stringify(keys)));
