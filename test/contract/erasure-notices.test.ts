@@ -11,6 +11,7 @@ import { profileIdOf } from '../../src/read-models';
 import { openReadStore, positionKey, type ReadStore } from '../../src/read-store';
 import { startJongodb, type Jongodb } from '../support/jongodb';
 import { appendAll, ids, record } from '../support/log-fixtures';
+import { storedFeed } from '../support/read-model-dump';
 
 /**
  * Issue 15: the profile.erased notices are committed by the projector with the SubjectErased event, at its position,
@@ -22,14 +23,6 @@ import { appendAll, ids, record } from '../support/log-fixtures';
 const HASH_KEY = 'erasure-notices-key-0123456789';
 const profileOf = (graphId: string) => profileIdOf(HASH_KEY, graphId);
 
-async function feedOf(store: ReadStore): Promise<ChangeItem[]> {
-  const items: ChangeItem[] = [];
-  for (;;) {
-    const page = await store.readChanges({ after: items.at(-1)?.id, limit: 1000 });
-    if (page.length === 0) return items;
-    items.push(...page);
-  }
-}
 
 describe.each(['sqlite', 'mongodb'] as const)('erasure notices (%s read store)', (kind) => {
   let dir: string;
@@ -68,16 +61,16 @@ describe.each(['sqlite', 'mongodb'] as const)('erasure notices (%s read store)',
       const later = await appendAll(log, [record('crm', 3, ids('CRMID:later'), { c: 1 })]);
       expect(await projector.whenProcessed(erasure.position, 10_000)).toBe(true);
       const key = positionKey(erasure.position);
-      const covered = await feedOf(store);
+      const covered = await storedFeed(store);
       const notices = covered.filter((i) => i.type === 'profile.erased');
       expect(notices).toEqual([{ id: `${key}-00000000`, type: 'profile.erased', at: expect.any(String), profileId: erasedProfiles[0] }]);
       expect(await projector.whenProcessed(later, 10_000)).toBe(true);
-      const ids_ = (await feedOf(store)).map((i) => i.id);
+      const ids_ = (await storedFeed(store)).map((i) => i.id);
       expect(ids_).toEqual([...ids_].sort());
       expect(ids_.filter((id) => id > notices[0].id).length).toBeGreaterThan(0);
 
       await store.eraseSubjects({ identityKeys: [identityKey(subject[0])], streams: [], rewrittenEvents: [], feed: { profileIds: erasedProfiles, at: Date.now(), noticed: true } });
-      const after = await feedOf(store);
+      const after = await storedFeed(store);
       expect(after.filter((i) => JSON.stringify(i).includes(erasedProfiles[0]))).toEqual(notices);
 
       const rebuilt = await open('rebuild');
@@ -85,7 +78,7 @@ describe.each(['sqlite', 'mongodb'] as const)('erasure notices (%s read store)',
       rebuild.start();
       try {
         expect(await rebuild.whenIdle()).toBe(true);
-        expect((await feedOf(rebuilt)).filter((i) => i.type === 'profile.erased')).toEqual(notices);
+        expect((await storedFeed(rebuilt)).filter((i) => i.type === 'profile.erased')).toEqual(notices);
       } finally {
         await rebuild.stop();
       }

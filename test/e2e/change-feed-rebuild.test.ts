@@ -6,15 +6,8 @@ import { Projector } from '../../src/projector';
 import { profileIdOf } from '../../src/read-models';
 import { openReadStore, type ReadStore } from '../../src/read-store';
 import { startTestApp, until, type TestApp } from './tessera-app';
+import { storedFeed } from '../support/read-model-dump';
 
-async function feedOf(store: ReadStore): Promise<ChangeItem[]> {
-  const items: ChangeItem[] = [];
-  for (;;) {
-    const page = await store.readChanges({ after: items.at(-1)?.id, limit: 1000 });
-    if (page.length === 0) return items;
-    items.push(...page);
-  }
-}
 
 async function liveFeed(app: TestApp): Promise<ChangeItem[]> {
   const live: ChangeItem[] = [];
@@ -34,7 +27,7 @@ async function rebuiltFeed(app: TestApp, batchSize: number): Promise<ChangeItem[
   try {
     expect(await projector.whenIdle()).toBe(true);
     expect(await until(async () => projector.computedSettled, (settled) => settled, 10_000)).toBe(true);
-    return await feedOf(store);
+    return await storedFeed(store);
   } finally {
     await projector.stop();
     await store.close();
