@@ -6,3 +6,4 @@ export * from './graph-values';
 export * from './definitions.fold';
 export * from './batch-fold';
 export * from './history-values';
+export * from './stored-state';

@@ -5,6 +5,7 @@ import type { ComputedEvent } from './match-event';
 import { naiveValue } from './naive-values.fixture';
 import { applyEvent, buildDefinitions, emptyPrimaryState, type PrimaryComputedState } from './window-state';
 import type { ComputedAttributeSpec } from './definition';
+import { packState, unpackState } from './stored-state';
 
 const FUNCTIONS = ['count', 'sum', 'avg', 'min', 'max', 'first', 'last', 'distinctCount', 'mostFrequent', 'list'] as const;
 const WINDOWS = [undefined, { last: '10s' }, { last: '30s' }];
@@ -35,8 +36,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('erase' as const), primary: fc.constantFrom(...PRIMARIES) }) },
 );
 
-/** Runs the ops through the engine and through the naive reference; answers the first disagreement. */
-function run(ops: Op[]): string | undefined {
+/** The state as a batch leaves it in the read store and the next one loads it (packed, JSON, unpacked). */
+const throughStore = (state: PrimaryComputedState): PrimaryComputedState => unpackState(JSON.parse(JSON.stringify(packState(state))));
+
+/**
+ * Runs the ops through the engine and through the naive reference; answers the first disagreement. `stored`: each
+ * state goes through the read store's form after every event, as between batches.
+ */
+function run(ops: Op[], stored = false): string | undefined {
   let now = T0;
   let seq = 0;
   const states = new Map<string, PrimaryComputedState>();
@@ -50,6 +57,7 @@ function run(ops: Op[]): string | undefined {
       const event = toComputedEvent(given, ++seq);
       events.get(o.primary)!.push(event);
       applyEvent(stateOf(o.primary), definitions, event, now);
+      if (stored) states.set(o.primary, throughStore(stateOf(o.primary)));
     }
     if (o.kind !== 'check') continue;
     for (const group of [0, 1, 2]) {
@@ -78,6 +86,10 @@ function compareGroup(states: PrimaryComputedState[], events: ComputedEvent[], n
 describe('window engine property: incremental values equal a naive recomputation', () => {
   it('for random logs, random graphs and random nows', () => {
     fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), (ops) => run(ops) === undefined), { numRuns: 300 });
+  });
+
+  it('with every state stored and loaded again between events (the packed form loses nothing)', () => {
+    fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), (ops) => run(ops, true) === undefined), { numRuns: 300 });
   });
 
   it('a state built from the whole timeline at a moment equals the live fold (backfill, asOf, rebuild)', () => {

@@ -1,7 +1,7 @@
 import { applyItem, type GraphItem, type GraphState } from '../../projections/identity-graph';
 import { identityKey, type IdentityKey, type IdentityNode, type IdentitySettings } from '../../projections/model';
 import { applyRecordToFragment, buildProfile, type AttributeMerge, type Fragment } from '../../projections/unified-profile';
-import { computeGraph, foldComputedEvent, type ComputedContext, type ComputedScope } from '../../projections/computed-attributes';
+import { computeGraph, foldComputedEvent, packState, type ComputedContext, type ComputedScope } from '../../projections/computed-attributes';
 import type { DecodedEvent } from '../events';
 import { comparePositions, type Position } from '../event-store';
 import type {
@@ -149,7 +149,7 @@ export function computedWritesOf(
   profiles: NonNullable<ReadModelBatch['profiles']>,
 ): NonNullable<ReadModelBatch['computed']> {
   const values = (profiles.upsert ?? []).map((p) => computeGraph(computed, ctx, p.graphId, scope.graph.members.get(p.graphId) ?? []));
-  const states = [...computed.changed].map((key) => ({ primaryKey: key, doc: computed.states.get(key) as unknown as Record<string, unknown> }));
+  const states = [...computed.changed].map((key) => ({ primaryKey: key, doc: packState(computed.states.get(key)!) }));
   computed.changed.clear();
   return { states: { upsert: states }, values: { upsert: values, delete: profiles.delete ?? [] } };
 }

@@ -7,7 +7,8 @@ import {
   type CompiledDefinition,
   type ComputedContext,
   type ComputedScope,
-  type PrimaryComputedState,
+  packState,
+  unpackState,
 } from '../../../projections/computed-attributes';
 import type { ComputedWrites, ReadStore } from '../../read-store/read-store.port';
 import { timelinesOf } from './timelines';
@@ -24,7 +25,7 @@ export async function loadStates(
   backfilling: readonly CompiledDefinition[],
 ): Promise<ComputedScope> {
   const stored = await store.getComputedStates(keys);
-  const scope = computedScopeOf(stored.map((r) => [r.primaryKey, r.doc as unknown as PrimaryComputedState]));
+  const scope = computedScopeOf(stored.map((r) => [r.primaryKey, unpackState(r.doc)]));
   if (backfilling.length === 0) return scope;
   const unbuilt = keys.filter((k) => unbuiltDefinitions(scope.states.get(k), backfilling).length > 0);
   const timelines = await timelinesOf(store, unbuilt);
@@ -53,6 +54,6 @@ export async function refreshGraphs(
   const scope = await loadStates(store, nodes.map((n) => n.key), ctx, backfilling);
   const live = graphIds.filter((g) => members.get(g)!.length > 0);
   const values = live.map((g) => computeGraph(scope, ctx, g, members.get(g)!));
-  const states = [...scope.changed].map((key) => ({ primaryKey: key, doc: scope.states.get(key) as unknown as Record<string, unknown> }));
+  const states = [...scope.changed].map((key) => ({ primaryKey: key, doc: packState(scope.states.get(key)!) }));
   return { states: { upsert: states }, values: { upsert: values, delete: graphIds.filter((g) => members.get(g)!.length === 0) } };
 }
