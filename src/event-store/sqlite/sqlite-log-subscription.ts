@@ -16,6 +16,8 @@ export interface SubscriptionOptions {
   pollIntervalMs: number;
 }
 
+/** Pages read back to back before the event loop gets a turn (a turn is also had whenever the reader waits). */
+const PAGES_PER_TURN = 16;
 
 /**
  * Pages through the log, then waits for appends. It reads the next page only when the consumer has taken the
@@ -32,6 +34,7 @@ export class SqliteLogSubscription extends SerialSubscription {
   private readPosition: number;
   private closed = false;
   private wake?: () => void;
+  private pagesWithoutTurn = 0;
 
   constructor(
     private readonly source: LogSource,
@@ -67,13 +70,21 @@ export class SqliteLogSubscription extends SerialSubscription {
         if (Number(event.position) >= this.startHead) this.markCaughtUp();
         return { done: false, value: event };
       }
-      // Between pages, let the event loop run: a consumer that keeps up with a busy writer would otherwise find a
-      // new page on every read and never give timers or I/O a turn (pull and hand-over are microtasks only).
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.closed || !this.source.isOpen()) return DONE;
+      // Every few pages, let the event loop run: a consumer that keeps up with a busy writer would otherwise find a
+      // new page on every read and never give timers or I/O a turn (pull and hand-over are microtasks only). Not
+      // after every page: a turn ends the projector's batch there (take-batches.ts), so a rebuild's 5,000-event
+      // batches and a catch-up's 500 became batches of one page, and the projector fell seconds behind a load.
+      if (++this.pagesWithoutTurn >= PAGES_PER_TURN) {
+        this.pagesWithoutTurn = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.closed || !this.source.isOpen()) return DONE;
+      }
       this.page = this.source.readAfter(this.readPosition, this.options.pageSize);
       if (this.page.length > 0) this.readPosition = Number(this.page[this.page.length - 1].position);
-      else await this.waitForAppend();
+      else {
+        await this.waitForAppend();
+        this.pagesWithoutTurn = 0;
+      }
     }
   }
 
