@@ -296,6 +296,11 @@ export interface SubjectErasure {
   identityKeys: IdentityKey[];
   /** Log streams erased with them: every index row pointing into these streams goes too. */
   streams: string[];
+  /**
+   * Every identity the erased streams' items named, so their index rows into those streams are found by key;
+   * absent, the index is scanned for the streams (a cost that grows with the log).
+   */
+  streamIdentityKeys?: IdentityKey[];
   /** Other people's timeline events that named an erased identity, as they read now: they replace the stored ones. */
   rewrittenEvents: TimelineEvent[];
   /**

@@ -41,6 +41,13 @@ export function describeErasure(ctx: ReadStoreContext) {
       expect(await ctx.store.getItemsOfIdentities([TOM_CRM, DEVICE, ANN])).toEqual([row(ANN, 'e-ann', 'subject-ann')]);
     });
 
+    it('finds the index rows into the erased streams by the identities they named, when told them', async () => {
+      await ctx.store.commit(twoPeople(), { projector: 'profiles', position: '5' });
+      await ctx.store.eraseSubjects({ identityKeys: [TOM_CRM, TOM], streams: ['subject-tom'], streamIdentityKeys: [TOM_CRM, DEVICE], rewrittenEvents: [] });
+      expect(await ctx.store.getItemsOfIdentities([TOM_CRM, DEVICE, ANN])).toEqual([row(ANN, 'e-ann', 'subject-ann')]);
+      expect(await ctx.store.getLinksTouching([TOM_CRM, TOM])).toEqual([]);
+    });
+
     it('keeps everyone else, and replaces their events that named the subject', async () => {
       await ctx.store.commit(twoPeople(), { projector: 'profiles', position: '5' });
       const scrubbed = { ...event('e-ann', ANN, 1100, '4'), doc: opaque<TimelineEventDoc>({ identities: [ANN], data: {} }) };

@@ -74,7 +74,8 @@ export async function eraseSubject(steps: ErasureSteps, set: SubjectSet, request
   const readModels = lap();
   const redacted = profileIds && [...heldBy].map((g) => steps.profileIdOf!(g)).filter((id) => !profileIds.includes(id));
   const feed = profileIds && { profileIds, at: steps.now().getTime(), noticed: true, ...(redacted?.length ? { redacted } : {}) };
-  await steps.store.eraseSubjects({ identityKeys, streams: set.streams, rewrittenEvents, ...(feed ? { feed } : {}) });
+  const streamIdentityKeys = identitiesNamed(items.own);
+  await steps.store.eraseSubjects({ identityKeys, streams: set.streams, streamIdentityKeys, rewrittenEvents, ...(feed ? { feed } : {}) });
   steps.timed?.({ collect, keys, streams, audit, readModels, purge: lap() });
   return counts;
 }
@@ -122,6 +123,16 @@ async function orphanedBy(store: ReadStore, set: SubjectSet, own: DecodedEvent[]
     (await store.getItemsOfIdentities([...candidates])).filter((r) => !erasedStreams.has(r.stream)).map((r) => r.identityKey),
   );
   return [...candidates].filter((key) => !remaining.has(key));
+}
+
+/** Every identity these items name, linked or not: whose index rows point at them. */
+function identitiesNamed(items: DecodedEvent[]): IdentityKey[] {
+  const keys = new Set<IdentityKey>();
+  for (const decoded of items) {
+    const data = decoded.event.data as { identities?: IdentityRef[]; unlinked?: IdentityRef[] };
+    for (const identity of [...(data.identities ?? []), ...(data.unlinked ?? [])]) keys.add(identityKey(identity));
+  }
+  return [...keys];
 }
 
 /** Past this many, the event would grow large for little gain: the projector re-derives every graph instead. */

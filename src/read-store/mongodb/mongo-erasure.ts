@@ -18,7 +18,13 @@ export async function eraseInMongo(c: ReadModelCollections, erasure: SubjectEras
     await c.profiles.deleteMany({ _id: { $in: keys } });
     await c.itemIndex.deleteMany({ identityKey: { $in: keys } });
   }
-  for (const streams of chunks([...new Set(erasure.streams)])) await c.itemIndex.deleteMany({ stream: { $in: streams } });
+  // By key where the caller named the streams' identities (the index is by identity), else by stream (a scan).
+  const streams = [...new Set(erasure.streams)];
+  if (erasure.streamIdentityKeys) {
+    for (const keys of chunks([...new Set(erasure.streamIdentityKeys)])) await c.itemIndex.deleteMany({ identityKey: { $in: keys }, stream: { $in: streams } });
+  } else {
+    for (const part of chunks(streams)) await c.itemIndex.deleteMany({ stream: { $in: part } });
+  }
   for (const event of erasure.rewrittenEvents) {
     await c.events.updateOne({ _id: event.eventId }, { $set: { doc: JSON.stringify(event.doc) } });
   }

@@ -14,18 +14,25 @@ const SCRUBBED_MARKER = 'privacy_scrubbed';
 export function eraseInSqlite(db: Database.Database, p: string, erasure: SubjectErasure): void {
   const keys = JSON.stringify(erasure.identityKeys);
   const streams = JSON.stringify(erasure.streams);
+  const streamKeys = JSON.stringify(erasure.streamIdentityKeys ?? []);
+  // Found by key wherever the caller named the streams' identities: an OR or a stream filter alone scans the table.
+  const streamRows = erasure.streamIdentityKeys
+    ? `DELETE FROM ${p}item_index WHERE identity_key IN (SELECT value FROM json_each(@streamKeys)) AND stream IN (SELECT value FROM json_each(@streams))`
+    : `DELETE FROM ${p}item_index WHERE stream IN (SELECT value FROM json_each(@streams))`;
   const inKeys = (column: string) => `${column} IN (SELECT value FROM json_each(@keys))`;
   db.pragma('secure_delete = ON');
   const rewrite = db.prepare(`UPDATE ${p}events SET doc = ? WHERE event_id = ?`);
   db.transaction(() => {
     for (const sql of [
       `DELETE FROM ${p}nodes WHERE ${inKeys('key')}`,
-      `DELETE FROM ${p}links WHERE ${inKeys('a')} OR ${inKeys('b')}`,
+      `DELETE FROM ${p}links WHERE ${inKeys('a')}`,
+      `DELETE FROM ${p}links WHERE ${inKeys('b')}`,
       `DELETE FROM ${p}fragments WHERE ${inKeys('primary_key')}`,
       `DELETE FROM ${p}events WHERE ${inKeys('primary_key')}`,
       `DELETE FROM ${p}event_stats WHERE ${inKeys('primary_key')}`,
       `DELETE FROM ${p}profiles WHERE ${inKeys('graph_id')}`,
-      `DELETE FROM ${p}item_index WHERE ${inKeys('identity_key')} OR stream IN (SELECT value FROM json_each(@streams))`,
+      `DELETE FROM ${p}item_index WHERE ${inKeys('identity_key')}`,
+      streamRows,
       // A streamed re-derivation's cursor naming an erased identity moves back to the node key before it.
       `UPDATE ${p}rederive_jobs AS j SET doc = CASE
          WHEN (SELECT max(n.key) FROM ${p}nodes n WHERE n.key < json_extract(j.doc, '$.after')) IS NULL THEN json_remove(j.doc, '$.after')
@@ -34,7 +41,8 @@ export function eraseInSqlite(db: Database.Database, p: string, erasure: Subject
       ...computedErasureSql(p),
       ...audienceErasureSql(p),
     ]) {
-      db.prepare(sql).run(sql.includes('@streams') ? { keys, streams } : { keys });
+      const params: Record<string, string> = { keys, streams, streamKeys };
+      db.prepare(sql).run(Object.fromEntries(Object.entries(params).filter(([name]) => sql.includes(`@${name}`))));
     }
     for (const event of erasure.rewrittenEvents) rewrite.run(JSON.stringify(event.doc), event.eventId);
   })();
