@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { openSqliteEventStore } from '../../src/event-store/sqlite';
@@ -10,8 +9,7 @@ import { MAIN_PROJECTOR, Projector } from '../../src/projector';
 import { profileIdOf } from '../../src/read-models';
 import { openMongoReadStore } from '../../src/read-store/mongodb';
 import { positionKey } from '../../src/read-store/position-key';
-import { compileForNode } from '../support/compile-for-node';
-import { startJongodb, type Jongodb } from '../support/jongodb';
+import { projectorSuite } from '../support/projector-suite';
 import { appendConcurrently, experience, ids, link, record } from '../support/log-fixtures';
 import { dumpReadModels } from '../support/read-model-dump';
 
@@ -22,19 +20,7 @@ import { dumpReadModels } from '../support/read-model-dump';
  */
 const HASH_KEY = 'crash-test-key-0123456789';
 const MAX_KILLS = 10;
-let dir: string;
-let jongodb: Jongodb;
-let child: { script: string; env: NodeJS.ProcessEnv };
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tessera-projector-crash-mongo-'));
-  jongodb = await startJongodb();
-  child = compileForNode(join(__dirname, '../../src/projector/projector.main.ts'), join(dir, 'build'));
-}, 120_000);
-afterAll(async () => {
-  await jongodb.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const suite = projectorSuite('tessera-projector-crash-mongo-');
 
 /** The server's URI naming another database (jongodb's names one already: `mongodb://host:port/test`). */
 function withDb(uri: string, db: string): string {
@@ -44,8 +30,8 @@ function withDb(uri: string, db: string): string {
 }
 
 function startProjector(mongodbUrl: string): ChildProcess {
-  const env = { ...child.env, DATA_DIR: join(dir, 'data'), MONGODB_URL: mongodbUrl, LOG_LEVEL: 'warn', IDENTITY_HASH_KEY: HASH_KEY, PROJECTOR_BATCH_SIZE: '100' };
-  return spawn(process.execPath, [child.script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const env = { ...suite.child.env, DATA_DIR: join(suite.dir, 'data'), MONGODB_URL: mongodbUrl, LOG_LEVEL: 'warn', IDENTITY_HASH_KEY: HASH_KEY, PROJECTOR_BATCH_SIZE: '100' };
+  return spawn(process.execPath, [suite.child.script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 function workload() {
@@ -89,12 +75,12 @@ async function killMidCommit(client: MongoClient, db: string, head: string): Pro
 let uri: string;
 
 it('after a SIGKILL in the middle of a MongoDB commit and a restart, the read models equal a rebuild', async () => {
-  uri = jongodb.uri;
-  mkdirSync(join(dir, 'data'));
-  const log = openSqliteEventStore(join(dir, 'data', 'events.sqlite'));
+  uri = suite.jongodb.uri;
+  mkdirSync(join(suite.dir, 'data'));
+  const log = openSqliteEventStore(join(suite.dir, 'data', 'events.sqlite'));
   await appendConcurrently(log, workload());
   const head = (await log.headPosition())!;
-  const client = await MongoClient.connect(jongodb.uri);
+  const client = await MongoClient.connect(suite.jongodb.uri);
 
   let db = '';
   let caughtHalfway = false;
@@ -103,7 +89,7 @@ it('after a SIGKILL in the middle of a MongoDB commit and a restart, the read mo
     caughtHalfway = await killMidCommit(client, db, head);
   }
   expect(caughtHalfway).toBe(true);
-  const url = withDb(jongodb.uri, db);
+  const url = withDb(suite.jongodb.uri, db);
   const checkpoint = await client.db(db).collection<{ _id: string; position: string }>('v1_checkpoints').findOne({ _id: MAIN_PROJECTOR });
   expect(comparePositions(checkpoint!.position, head)).toBeLessThan(0);
 
@@ -117,7 +103,7 @@ it('after a SIGKILL in the middle of a MongoDB commit and a restart, the read mo
   restarted.kill('SIGTERM');
   await new Promise((r) => restarted.once('close', r));
 
-  const fresh = await openMongoReadStore(jongodb.uri, { dbName: `${db}_rebuild` });
+  const fresh = await openMongoReadStore(suite.jongodb.uri, { dbName: `${db}_rebuild` });
   const rebuild = new Projector(log, fresh, { profileIdOf: (g) => profileIdOf(HASH_KEY, g), batchSize: 1000 });
   rebuild.start();
   expect(await rebuild.whenIdle(120_000)).toBe(true);

@@ -1,15 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '../../src/event-store/sqlite';
 import { comparePositions } from '../../src/event-store/position';
 import { MAIN_PROJECTOR, Projector } from '../../src/projector';
 import { profileIdOf } from '../../src/read-models';
 import { openReadStore, type LeaseState, type ReadStore, type ReadStoreTarget } from '../../src/read-store';
-import { compileForNode } from '../support/compile-for-node';
-import { startJongodb, type Jongodb } from '../support/jongodb';
+import { projectorSuite } from '../support/projector-suite';
 import { appendConcurrently, experience, ids, link, record } from '../support/log-fixtures';
 import { dumpReadModels } from '../support/read-model-dump';
 
@@ -21,19 +19,7 @@ import { dumpReadModels } from '../support/read-model-dump';
  */
 const HASH_KEY = 'lease-test-key-0123456789';
 const LEASE_TTL_MS = '1000';
-let dir: string;
-let jongodb: Jongodb;
-let child: { script: string; env: NodeJS.ProcessEnv };
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'tessera-projector-lease-'));
-  jongodb = await startJongodb();
-  child = compileForNode(join(__dirname, '../../src/projector/projector.main.ts'), join(dir, 'build'));
-}, 120_000);
-afterAll(async () => {
-  await jongodb.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const suite = projectorSuite('tessera-projector-lease-');
 
 interface Variant {
   name: string;
@@ -58,12 +44,12 @@ const variants: Variant[] = [
     items: [300, 200],
     setup: () => {
       const db = `tessera_lease_${randomUUID().replace(/-/g, '')}`;
-      const url = new URL(jongodb.uri);
+      const url = new URL(suite.jongodb.uri);
       url.pathname = `/${db}`;
       return {
         env: { MONGODB_URL: url.toString() },
-        target: { kind: 'mongodb', url: jongodb.uri, dbName: db },
-        rebuild: { kind: 'mongodb', url: jongodb.uri, dbName: `${db}_rebuild` },
+        target: { kind: 'mongodb', url: suite.jongodb.uri, dbName: db },
+        rebuild: { kind: 'mongodb', url: suite.jongodb.uri, dbName: `${db}_rebuild` },
       };
     },
   },
@@ -80,9 +66,9 @@ function workload(from: number, to: number) {
 }
 
 function startProjector(id: string, dataDir: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [child.script], {
+  return spawn(process.execPath, [suite.child.script], {
     env: {
-      ...child.env,
+      ...suite.child.env,
       ...env,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
@@ -115,7 +101,7 @@ describe.each(variants)('projector lease: $name', (variant) => {
   });
 
   it('the standby takes over when the active projector is SIGKILLed, and the read models equal a rebuild', async () => {
-    const dataDir = join(dir, `data-${randomUUID()}`);
+    const dataDir = join(suite.dir, `data-${randomUUID()}`);
     mkdirSync(dataDir);
     const { env, target, rebuild } = variant.setup(dataDir);
     const log = openSqliteEventStore(join(dataDir, 'events.sqlite'));
