@@ -277,12 +277,17 @@ export class Projector {
     const started = Date.now();
     let segment: DecodedEvent[] = [];
     let segmentEnd: Position | undefined;
+    /** Commits the items gathered so far: an event with writes of its own goes in after them, at its position. */
+    const flush = async () => {
+      if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
+      segment = [];
+      segmentEnd = undefined;
+    };
     for (const recorded of batch) {
       const decoded = this.decodeOrCount(recorded);
+      const notices = decoded ? erasureNotices(decoded) : [];
       if (decoded && isRuleEvent(decoded)) {
-        if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
-        segment = [];
-        segmentEnd = undefined;
+        await flush();
         this.rules = evolveRules(this.rules, decoded);
         const writes = await rederiveGraphs(this.log, this.store, decoded, this.context());
         if (!writes) {
@@ -293,21 +298,15 @@ export class Projector {
         writes.changes.push(...erasureNotices(decoded, writes.changes));
         await parkOnRefusal(decoded, () => this.commit(writes, recorded.position));
         await this.afterRederive(writes, decoded);
-      } else if (decoded && erasureNotices(decoded).length > 0) {
+      } else if (notices.length > 0) {
         // An erasure that re-derives nobody: its notices still go in at its position, in their own commit.
-        if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
-        segment = [];
-        segmentEnd = undefined;
-        await this.commit({ changes: erasureNotices(decoded) }, recorded.position);
+        await flush();
+        await this.commit({ changes: notices }, recorded.position);
       } else if (decoded && isComputedDefinitionEvent(decoded)) {
-        if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
-        segment = [];
-        segmentEnd = undefined;
+        await flush();
         await this.commit({ computed: await this.computed.define(decoded) }, recorded.position);
       } else if (decoded && isAudienceDefinitionEvent(decoded)) {
-        if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
-        segment = [];
-        segmentEnd = undefined;
+        await flush();
         const defined: ReadModelBatch = {};
         defined.audiences = await withAudienceChanges(this.audiences, defined, () => this.audiences.define(decoded), recorded);
         await this.commit(defined, recorded.position);
@@ -316,7 +315,7 @@ export class Projector {
         segmentEnd = recorded.position;
       }
     }
-    if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
+    await flush();
     this.options.onCommit?.({ events: batch.length, position: batch[batch.length - 1].position, ms: Date.now() - started });
   }
 
