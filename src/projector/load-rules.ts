@@ -17,11 +17,14 @@ export async function loadRules(log: EventStore, at: Position | undefined): Prom
     .reduce((rules, r) => evolveRules(rules, decode(r)), initialRules());
 }
 
-async function readWholeStream(log: EventStore, stream: string): Promise<RecordedEvent[]> {
+const PAGE = 1000;
+
+/** Every event of one small stream (the rule streams), page by page. */
+export async function readWholeStream(log: EventStore, stream: string): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
   for (;;) {
-    const page = await log.readStream(stream, { fromRevision: out.length, limit: 1000 });
+    const page = await log.readStream(stream, { fromRevision: out.length, limit: PAGE });
     out.push(...page);
-    if (page.length < 1000) return out;
+    if (page.length < PAGE) return out;
   }
 }

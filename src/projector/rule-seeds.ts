@@ -1,10 +1,10 @@
 import { identityKey, type IdentityKey } from '../../projections/model';
 import { decode, type DecodedEvent, type ItemRef } from '../events';
-import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
+import type { EventStore } from '../event-store/event-store.port';
 import { comparePositions } from '../event-store';
 import { graphItemOf, LINK_REJECTIONS_STREAM } from '../read-models';
+import { readWholeStream } from './load-rules';
 
-const PAGE = 1000;
 const PARALLEL = 16;
 
 /**
@@ -50,13 +50,4 @@ async function identitiesOfItems(log: EventStore, refs: readonly ItemRef[], rule
     }
   }
   return [...keys].sort();
-}
-
-export async function readWholeStream(log: EventStore, stream: string): Promise<RecordedEvent[]> {
-  const out: RecordedEvent[] = [];
-  for (;;) {
-    const page = await log.readStream(stream, { fromRevision: out.length, limit: PAGE });
-    out.push(...page);
-    if (page.length < PAGE) return out;
-  }
 }
