@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { openSqliteEventStore } from '../../src/event-store/sqlite';
 import { comparePositions } from '../../src/event-store/position';
-import { MAIN_PROJECTOR, Projector } from '../../src/projector';
-import { profileIdOf } from '../../src/read-models';
+import { MAIN_PROJECTOR } from '../../src/projector';
 import { openMongoReadStore } from '../../src/read-store/mongodb';
 import { positionKey } from '../../src/read-store/position-key';
 import { projectorSuite } from '../support/projector-suite';
 import { appendConcurrently, experience, ids, link, record } from '../support/log-fixtures';
-import { dumpReadModels } from '../support/read-model-dump';
+import { expectEqualToRebuild } from '../support/read-model-dump';
 
 /**
  * The MongoDB twin of projector-crash.test.ts. A MongoDB commit is many writes and then the checkpoint (no
@@ -104,12 +103,6 @@ it('after a SIGKILL in the middle of a MongoDB commit and a restart, the read mo
   await new Promise((r) => restarted.once('close', r));
 
   const fresh = await openMongoReadStore(suite.jongodb.uri, { dbName: `${db}_rebuild` });
-  const rebuild = new Projector(log, fresh, { profileIdOf: (g) => profileIdOf(HASH_KEY, g), batchSize: 1000 });
-  rebuild.start();
-  expect(await rebuild.whenIdle(120_000)).toBe(true);
-  await rebuild.stop();
-  const [liveDump, freshDump] = [await dumpReadModels(live), await dumpReadModels(fresh)];
-  expect(liveDump.length).toBeGreaterThan(20);
-  expect(liveDump).toEqual(freshDump);
+  await expectEqualToRebuild(log, live, fresh, HASH_KEY);
   await Promise.all([live.close(), fresh.close(), log.close(), client.close()]);
 }, 240_000);

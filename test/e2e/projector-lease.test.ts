@@ -4,12 +4,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '../../src/event-store/sqlite';
 import { comparePositions } from '../../src/event-store/position';
-import { MAIN_PROJECTOR, Projector } from '../../src/projector';
-import { profileIdOf } from '../../src/read-models';
+import { MAIN_PROJECTOR } from '../../src/projector';
 import { openReadStore, type LeaseState, type ReadStore, type ReadStoreTarget } from '../../src/read-store';
 import { projectorSuite } from '../support/projector-suite';
 import { appendConcurrently, experience, ids, link, record } from '../support/log-fixtures';
-import { dumpReadModels } from '../support/read-model-dump';
+import { expectEqualToRebuild } from '../support/read-model-dump';
 
 /**
  * Two projector processes (the distributed mode's `npm run projector`) against one log and one read store: one
@@ -140,13 +139,7 @@ describe.each(variants)('projector lease: $name', (variant) => {
     expect((await live.readLease(MAIN_PROJECTOR))?.holder).toBeUndefined();
 
     const fresh = await openReadStore(rebuild);
-    const rebuilt = new Projector(log, fresh, { profileIdOf: (g) => profileIdOf(HASH_KEY, g), batchSize: 1000 });
-    rebuilt.start();
-    expect(await rebuilt.whenIdle(120_000)).toBe(true);
-    await rebuilt.stop();
-    const [liveDump, freshDump] = [await dumpReadModels(live), await dumpReadModels(fresh)];
-    expect(liveDump.length).toBeGreaterThan(20);
-    expect(liveDump).toEqual(freshDump);
+    await expectEqualToRebuild(log, live, fresh, HASH_KEY);
     await Promise.all([live.close(), fresh.close(), log.close()]);
   }, 240_000);
 });
