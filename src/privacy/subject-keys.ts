@@ -16,7 +16,11 @@ const DEFAULT_MAX_AGE_MS = 60_000;
  * which another instance may create.
  */
 export class SubjectKeys {
-  private readonly cache = new Map<string, { key: Buffer; at: number }>();
+  /**
+   * `ensured`: the key came back from `ensure` (the store's write, made durable). A key only read may be another
+   * process's commit not yet on disk (key-store/sqlite), so sealing with it goes through the store first.
+   */
+  private readonly cache = new Map<string, { key: Buffer; at: number; ensured: boolean }>();
   /** The cipher's memory of identity values: it lives and dies with the keys. */
   readonly cipherCache = new CipherCache();
   private pending = new Set<string>();
@@ -30,7 +34,7 @@ export class SubjectKeys {
 
   /** The keys of these subjects, created where missing. */
   async ensure(subjectIds: string[]): Promise<Map<string, Buffer>> {
-    const found = this.cached(subjectIds);
+    const found = this.cached(subjectIds, true);
     const missing = subjectIds.filter((id) => !found.has(id));
     if (missing.length === 0) return found;
     missing.forEach((id) => this.pending.add(id));
@@ -47,7 +51,7 @@ export class SubjectKeys {
     if (missing.length === 0) return found;
     const loaded = await this.store.getKeys(missing);
     loaded.forEach((key, id) => {
-      this.remember(id, key);
+      this.remember(id, key, false);
       found.set(id, key);
     });
     return found;
@@ -82,23 +86,24 @@ export class SubjectKeys {
     this.pending = new Set();
     this.flush = undefined;
     const created = await this.store.ensureKeys(ids, newSubjectKey);
-    created.forEach((key, id) => this.remember(id, key));
+    created.forEach((key, id) => this.remember(id, key, true));
     return created;
   }
 
-  private cached(subjectIds: string[]): Map<string, Buffer> {
+  private cached(subjectIds: string[], ensuredOnly = false): Map<string, Buffer> {
     const found = new Map<string, Buffer>();
     const fresh = Date.now() - this.maxAgeMs;
     for (const id of subjectIds) {
       const entry = this.cache.get(id);
-      if (entry && entry.at >= fresh) found.set(id, entry.key);
+      if (entry && entry.at >= fresh && (entry.ensured || !ensuredOnly)) found.set(id, entry.key);
     }
     return found;
   }
 
-  private remember(id: string, key: Buffer): void {
+  private remember(id: string, key: Buffer, ensured: boolean): void {
+    const before = this.cache.get(id);
     this.cache.delete(id);
-    this.cache.set(id, { key, at: Date.now() });
+    this.cache.set(id, { key, at: Date.now(), ensured: ensured || (before?.ensured === true && before.key.equals(key)) });
     if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value as string);
   }
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { MongoKeyStore, openMongoKeyStore } from '../../src/privacy/key-store/mongodb';
-import { openSqliteKeyStore } from '../../src/privacy/key-store/sqlite';
+import Database from 'better-sqlite3';
+import { openSqliteKeyStore, SqliteKeyStore } from '../../src/privacy/key-store/sqlite';
 import { startJongodb, type Jongodb } from '../support/jongodb';
 import { describeKeyStoreContract } from './key-store.contract';
 
@@ -49,6 +50,47 @@ describe('SQLite key store: a deleted key leaves no byte behind', () => {
     expect(bytes().includes(other)).toBe(true);
     await store.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('SQLite key store: a write resolves once its commit is on disk', () => {
+  it('waits for an fsync of the WAL started after the commit, shared by the writes that came while one ran', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-ks-'));
+    const syncs: Array<{ walBytes: number; done: () => void }> = [];
+    const wal = join(dir, 'keys.sqlite-wal');
+    const store = new SqliteKeyStore(new Database(join(dir, 'keys.sqlite')), (_fd) =>
+      new Promise<void>((done) => syncs.push({ walBytes: readFileSync(wal).length, done })),
+    );
+    try {
+      let first = false;
+      const creating = store.ensureKeys(['a'], () => Buffer.alloc(32, 1)).then(() => (first = true));
+      await new Promise((r) => setImmediate(r));
+      expect(syncs).toHaveLength(1);
+      expect(syncs[0].walBytes).toBeGreaterThan(0); // the commit was written before its sync began
+      expect(first).toBe(false);
+      // Two more writes while the first sync runs: they share one sync, which starts after it.
+      const [second, third] = [store.ensureKeys(['b'], () => Buffer.alloc(32, 2)), store.addSuppressed(['h'])];
+      await new Promise((r) => setImmediate(r));
+      expect(syncs).toHaveLength(1);
+      syncs[0].done();
+      await creating;
+      expect(first).toBe(true);
+      await new Promise((r) => setImmediate(r));
+      expect(syncs).toHaveLength(2);
+      syncs[1].done();
+      expect((await second).get('b')).toEqual(Buffer.alloc(32, 2));
+      await third;
+      // Nothing new to create still syncs: the key read back may be another process's commit, not yet on disk.
+      const again = store.ensureKeys(['a'], () => Buffer.alloc(32, 9));
+      await new Promise((r) => setImmediate(r));
+      expect(syncs).toHaveLength(3);
+      syncs[2].done();
+      expect((await again).get('a')).toEqual(Buffer.alloc(32, 1));
+    } finally {
+      syncs.forEach((s) => s.done());
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
