@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { openReadStore, type ReadStore } from '../../src/read-store';
 import { describeReadStoreContract, fullBatch } from './read-store.contract';
 import { opaque } from './read-store.fixtures';
@@ -65,5 +66,32 @@ describe('SQLite read store: one transaction per batch', () => {
     expect(await store.getNodesOfGraphs(['CRMID:tom'])).toEqual([]);
     expect(await store.getEventStats(['CRMID:tom', 'ECID:111'])).toEqual([]);
     expect((await store.listProfiles({ limit: 10 })).items).toEqual([]);
+  });
+});
+
+describe('SQLite read store: memberships stored before the sets', () => {
+  it('moves one-row-per-interval memberships into the sets when it opens the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-rs-'));
+    const file = join(dir, 'read.db');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE v1_memberships (audience_id TEXT NOT NULL, graph_id TEXT NOT NULL, entered_at INTEGER NOT NULL,
+      exited_at INTEGER, doc TEXT NOT NULL, PRIMARY KEY (audience_id, graph_id, entered_at)) WITHOUT ROWID`);
+    const row = old.prepare('INSERT INTO v1_memberships VALUES (?, ?, ?, ?, ?)');
+    row.run('vip', 'CRMID:tom', 100, 200, JSON.stringify({ profileId: 'p_tom', cause: { kind: 'item' }, exitCause: { kind: 'windowLapse' } }));
+    row.run('vip', 'CRMID:tom', 300, null, JSON.stringify({ profileId: 'p_tom', cause: { kind: 'item' } }));
+    row.run('vip', 'CRMID:ann', 150, null, JSON.stringify({ profileId: 'p_ann', cause: { kind: 'merge' } }));
+    old.close();
+    const store = await openReadStore({ kind: 'sqlite', file });
+    try {
+      expect((await store.getMembershipIntervals(['CRMID:tom'])).map((m) => [m.enteredAt, m.exitedAt, m.doc])).toEqual([
+        [100, 200, { profileId: 'p_tom', cause: { kind: 'item' }, exitCause: { kind: 'windowLapse' } }],
+        [300, undefined, { profileId: 'p_tom', cause: { kind: 'item' } }],
+      ]);
+      expect((await store.listMembers({ audienceId: 'vip', limit: 10 })).items.map((m) => [m.graphId, m.doc.profileId])).toEqual([['CRMID:ann', 'p_ann'], ['CRMID:tom', 'p_tom']]);
+      expect(await store.countMembers(['vip'])).toEqual(new Map([['vip', 2]]));
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

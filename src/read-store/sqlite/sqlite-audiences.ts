@@ -2,78 +2,109 @@ import type Database from 'better-sqlite3';
 import type { IdentityKey } from '../../../projections/model';
 import { decodeCursor, encodeCursor } from '../cursor';
 import type { AudienceBackfill, AudienceWrites, MembersQuery, MembershipRow, Page } from '../read-store.port';
+import { applyToSet, emptySet, rowsOfSet, writesByGraph, type MembershipSet } from './membership-set';
 
 /**
- * Audience memberships as intervals (entered_at, exited_at NULL while a member) keyed by (audience, graph, entry
- * time), and the backfill records. Written inside a batch's transaction, or on their own for what time alone
- * changes (lapses, backfill steps).
+ * Audience memberships as intervals (entered_at, exited_at NULL while a member), stored twice over: per graph, every
+ * interval with its docs packed in one row (membership-set.ts: what the projector and a profile read), and per
+ * audience a narrow row per interval (members, sizes, members as of a log time). A batch that moves a profile in
+ * and out of many audiences rewrites one set row and adds or closes one narrow row per transition. Written inside
+ * a batch's transaction, or on their own for what time alone changes (lapses, backfill steps).
  */
 export function audienceSchemaSql(p: string): string {
   return `
-CREATE TABLE IF NOT EXISTS ${p}memberships (audience_id TEXT NOT NULL, graph_id TEXT NOT NULL, entered_at INTEGER NOT NULL,
-  exited_at INTEGER, doc TEXT NOT NULL, PRIMARY KEY (audience_id, graph_id, entered_at)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS ${p}memberships_graph ON ${p}memberships (graph_id, entered_at);
+CREATE TABLE IF NOT EXISTS ${p}membership_sets (graph_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ${p}audience_members (audience_id TEXT NOT NULL, graph_id TEXT NOT NULL, entered_at INTEGER NOT NULL,
+  exited_at INTEGER, PRIMARY KEY (audience_id, graph_id, entered_at)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS ${p}audience_backfills (audience_id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
 `;
 }
 
-/** SQL deleting an erased subject's memberships (`@keys`: a JSON array of identity keys). */
+/** SQL deleting an erased subject's memberships (`@keys`: a JSON array of identity keys): its sets name its rows. */
 export function audienceErasureSql(p: string): string[] {
-  return [`DELETE FROM ${p}memberships WHERE graph_id IN (SELECT value FROM json_each(@keys))`];
+  const sets = `${p}membership_sets s, json_each(s.doc, '$.m') m WHERE s.graph_id IN (SELECT value FROM json_each(@keys))`;
+  return [
+    `DELETE FROM ${p}audience_members WHERE (audience_id, graph_id, entered_at) IN (SELECT m.value ->> 0, s.graph_id, m.value ->> 1 FROM ${sets})`,
+    `DELETE FROM ${p}membership_sets WHERE graph_id IN (SELECT value FROM json_each(@keys))`,
+  ];
 }
 
 export type AudienceTables = ReturnType<typeof openAudienceTables>;
 
-interface Row {
+interface MemberRow {
   audience_id: string;
   graph_id: string;
   entered_at: number;
   exited_at: number | null;
-  doc: string;
 }
 
-const COLUMNS = 'audience_id, graph_id, entered_at, exited_at, doc';
 const AT = (t: string) => `entered_at <= ${t} AND (exited_at IS NULL OR exited_at > ${t})`;
+const byAudience = (a: MembershipRow, b: MembershipRow) => (a.audienceId < b.audienceId ? -1 : a.audienceId > b.audienceId ? 1 : 0);
 
 export function openAudienceTables(db: Database.Database, p: string) {
+  migrateIntervalRows(db, p);
   const s = {
-    enter: db.prepare(`INSERT OR IGNORE INTO ${p}memberships (${COLUMNS}) VALUES (?, ?, ?, NULL, ?)`),
-    open: db.prepare(`SELECT doc FROM ${p}memberships WHERE audience_id = ? AND graph_id = ? AND exited_at IS NULL`).pluck(),
-    exit: db.prepare(`UPDATE ${p}memberships SET exited_at = ?, doc = ? WHERE audience_id = ? AND graph_id = ? AND exited_at IS NULL`),
-    ofGraphs: db.prepare(`SELECT ${COLUMNS} FROM ${p}memberships WHERE exited_at IS NULL AND graph_id IN (SELECT value FROM json_each(?)) ORDER BY graph_id, audience_id`),
-    // One graph (a profile read): the (graph_id, entered_at) index alone, no json_each table, no sort of graphs.
-    ofGraph: db.prepare(`SELECT ${COLUMNS} FROM ${p}memberships WHERE exited_at IS NULL AND graph_id = ? ORDER BY audience_id`),
-    intervals: db.prepare(`SELECT ${COLUMNS} FROM ${p}memberships WHERE graph_id IN (SELECT value FROM json_each(?)) ORDER BY entered_at, audience_id`),
-    ofGraphAt: db.prepare(`SELECT ${COLUMNS} FROM ${p}memberships WHERE graph_id = ? AND ${AT('@at')} ORDER BY audience_id`),
-    members: db.prepare(`SELECT ${COLUMNS} FROM ${p}memberships WHERE audience_id = @audience AND graph_id > @after AND exited_at IS NULL ORDER BY graph_id LIMIT @limit`),
-    membersAt: db.prepare(`SELECT ${COLUMNS} FROM ${p}memberships WHERE audience_id = @audience AND graph_id > @after AND ${AT('@at')} ORDER BY graph_id LIMIT @limit`),
-    count: db.prepare(`SELECT count(*) FROM ${p}memberships WHERE audience_id = ? AND exited_at IS NULL`).pluck(),
+    set: db.prepare(`SELECT doc FROM ${p}membership_sets WHERE graph_id = ?`).pluck(),
+    sets: db.prepare(`SELECT graph_id, doc FROM ${p}membership_sets WHERE graph_id IN (SELECT value FROM json_each(?))`),
+    putSet: db.prepare(`INSERT INTO ${p}membership_sets (graph_id, doc) VALUES (?, ?) ON CONFLICT (graph_id) DO UPDATE SET doc = excluded.doc`),
+    enter: db.prepare(`INSERT OR IGNORE INTO ${p}audience_members (audience_id, graph_id, entered_at, exited_at) VALUES (?, ?, ?, NULL)`),
+    exit: db.prepare(`UPDATE ${p}audience_members SET exited_at = ? WHERE audience_id = ? AND graph_id = ? AND entered_at = ?`),
+    members: db.prepare(`SELECT * FROM ${p}audience_members WHERE audience_id = @audience AND graph_id > @after AND exited_at IS NULL ORDER BY graph_id LIMIT @limit`),
+    membersAt: db.prepare(`SELECT * FROM ${p}audience_members WHERE audience_id = @audience AND graph_id > @after AND ${AT('@at')} ORDER BY graph_id LIMIT @limit`),
+    count: db.prepare(`SELECT count(*) FROM ${p}audience_members WHERE audience_id = ? AND exited_at IS NULL`).pluck(),
     putBackfill: db.prepare(`INSERT OR REPLACE INTO ${p}audience_backfills (audience_id, doc) VALUES (?, ?)`),
     deleteBackfill: db.prepare(`DELETE FROM ${p}audience_backfills WHERE audience_id = ?`),
     backfills: db.prepare(`SELECT doc FROM ${p}audience_backfills ORDER BY audience_id`).pluck(),
   };
+  const setOf = (graphId: IdentityKey): MembershipSet => {
+    const doc = s.set.get(graphId) as string | undefined;
+    return doc === undefined ? emptySet() : (JSON.parse(doc) as MembershipSet);
+  };
+  const setsOf = (graphIds: readonly IdentityKey[]): Array<[IdentityKey, MembershipSet]> =>
+    graphIds.length === 1
+      ? [[graphIds[0]!, setOf(graphIds[0]!)]]
+      : (s.sets.all(JSON.stringify(graphIds)) as { graph_id: string; doc: string }[]).map((r) => [r.graph_id, JSON.parse(r.doc) as MembershipSet]);
   const write = (writes: AudienceWrites | undefined) => {
     if (!writes) return;
-    // Exits first: a batch may close an interval and open the next one of the same pair.
-    for (const e of writes.exit ?? []) {
-      const open = s.open.get(e.audienceId, e.graphId) as string | undefined;
-      if (open !== undefined) s.exit.run(e.exitedAt, JSON.stringify({ ...JSON.parse(open), ...e.doc }), e.audienceId, e.graphId);
+    for (const [graphId, { exits, enters }] of writesByGraph(writes)) {
+      const set = setOf(graphId);
+      const { opened, closed } = applyToSet(set, exits, enters);
+      if (opened.length + closed.length === 0) continue;
+      for (const c of closed) s.exit.run(c.exitedAt, c.audienceId, graphId, c.enteredAt);
+      for (const o of opened) s.enter.run(o.audienceId, graphId, o.enteredAt);
+      s.putSet.run(graphId, JSON.stringify(set));
     }
-    for (const r of writes.enter ?? []) s.enter.run(r.audienceId, r.graphId, r.enteredAt, JSON.stringify(r.doc));
     for (const b of writes.backfills?.upsert ?? []) s.putBackfill.run(b.audienceId, JSON.stringify(b));
     for (const id of writes.backfills?.delete ?? []) s.deleteBackfill.run(id);
+  };
+  /** The narrow rows of a page, with their docs from the sets (each set read once). */
+  const withDocs = (rows: MemberRow[]): MembershipRow[] => {
+    const sets = new Map(setsOf([...new Set(rows.map((r) => r.graph_id))]));
+    return rows.map((r) => {
+      const set = sets.get(r.graph_id) ?? emptySet();
+      const [row] = rowsOfSet(r.graph_id, set, (_, enteredAt) => enteredAt === r.entered_at).filter((m) => m.audienceId === r.audience_id);
+      return row ?? { audienceId: r.audience_id, graphId: r.graph_id, enteredAt: r.entered_at, ...(r.exited_at === null ? {} : { exitedAt: r.exited_at }), doc: {} };
+    });
   };
   return {
     write,
     commit: db.transaction((writes: AudienceWrites) => write(writes)),
+    /** Open memberships, by graph id then audience id. */
     ofGraphs: (graphIds: IdentityKey[]): MembershipRow[] =>
-      ((graphIds.length === 1 ? s.ofGraph.all(graphIds[0]) : s.ofGraphs.all(JSON.stringify(graphIds))) as Row[]).map(toRow),
-    intervals: (graphIds: IdentityKey[]): MembershipRow[] => (s.intervals.all(JSON.stringify(graphIds)) as Row[]).map(toRow),
-    ofGraphAt: (graphId: IdentityKey, at: number): MembershipRow[] => (s.ofGraphAt.all(graphId, { at }) as Row[]).map(toRow),
+      setsOf(graphIds)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .flatMap(([graphId, set]) => rowsOfSet(graphId, set, (exitedAt) => exitedAt === null).sort(byAudience)),
+    /** Every interval, by entry time then audience id. */
+    intervals: (graphIds: IdentityKey[]): MembershipRow[] =>
+      setsOf(graphIds)
+        .flatMap(([graphId, set]) => rowsOfSet(graphId, set))
+        .sort((a, b) => a.enteredAt - b.enteredAt || byAudience(a, b)),
+    ofGraphAt: (graphId: IdentityKey, at: number): MembershipRow[] =>
+      rowsOfSet(graphId, setOf(graphId), (exitedAt, enteredAt) => enteredAt <= at && (exitedAt === null || exitedAt > at)).sort(byAudience),
     members(query: MembersQuery): Page<MembershipRow> {
       const [after] = query.cursor ? decodeCursor<[string]>(query.cursor, ['string']) : [''];
       const params = { audience: query.audienceId, after, limit: query.limit, at: query.asOf };
-      const rows = ((query.asOf === undefined ? s.members : s.membersAt).all(params) as Row[]).map(toRow);
+      const rows = withDocs((query.asOf === undefined ? s.members : s.membersAt).all(params) as MemberRow[]);
       const last = rows[rows.length - 1];
       return { items: rows, ...(rows.length === query.limit && last ? { nextCursor: encodeCursor([last.graphId]) } : {}) };
     },
@@ -84,12 +115,29 @@ export function openAudienceTables(db: Database.Database, p: string) {
   };
 }
 
-function toRow(row: Row): MembershipRow {
-  return {
-    audienceId: row.audience_id,
-    graphId: row.graph_id,
-    enteredAt: row.entered_at,
-    ...(row.exited_at === null ? {} : { exitedAt: row.exited_at }),
-    doc: JSON.parse(row.doc),
-  };
+/**
+ * A file written before the sets (one `memberships` row per interval, its doc merged on exit) is moved over once, in
+ * one transaction, when the store opens it; the old table is dropped.
+ */
+function migrateIntervalRows(db: Database.Database, p: string): void {
+  if (!db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(`${p}memberships`)) return;
+  const rows = db.prepare(`SELECT audience_id, graph_id, entered_at, exited_at, doc FROM ${p}memberships ORDER BY graph_id, entered_at, audience_id`).all() as Array<MemberRow & { doc: string }>;
+  const putSet = db.prepare(`INSERT OR REPLACE INTO ${p}membership_sets (graph_id, doc) VALUES (?, ?)`);
+  const putMember = db.prepare(`INSERT OR IGNORE INTO ${p}audience_members (audience_id, graph_id, entered_at, exited_at) VALUES (?, ?, ?, ?)`);
+  db.transaction(() => {
+    let graphId: string | undefined;
+    let set = emptySet();
+    const flush = () => graphId !== undefined && putSet.run(graphId, JSON.stringify(set));
+    for (const r of rows) {
+      if (r.graph_id !== graphId) {
+        flush();
+        [graphId, set] = [r.graph_id, emptySet()];
+      }
+      applyToSet(set, [], [{ audienceId: r.audience_id, graphId: r.graph_id, enteredAt: r.entered_at, doc: JSON.parse(r.doc) }]);
+      if (r.exited_at !== null) set.m[set.m.length - 1]![2] = r.exited_at;
+      putMember.run(r.audience_id, r.graph_id, r.entered_at, r.exited_at);
+    }
+    flush();
+    db.exec(`DROP TABLE ${p}memberships`);
+  })();
 }

@@ -1,0 +1,82 @@
+import type { IdentityKey } from '../../../projections/model';
+import type { AudienceWrites, JsonDocument, MembershipRow } from '../read-store.port';
+
+/**
+ * Every membership interval of one graph, packed into one stored document (SQLite's `membership_sets`): a batch
+ * that moves a profile in and out of twenty audiences rewrites one row, not twenty. The docs the intervals carry
+ * are kept once each (`d`): the transitions of one step share their profile id and cause, so a step adds one doc.
+ * `m` rows: [audienceId, enteredAt, exitedAt | null, entry doc index, exit doc index | null].
+ */
+export interface MembershipSet {
+  d: JsonDocument[];
+  m: Array<[string, number, number | null, number, number | null]>;
+}
+
+export type ExitWrite = NonNullable<AudienceWrites['exit']>[number];
+
+export function emptySet(): MembershipSet {
+  return { d: [], m: [] };
+}
+
+/** What applying some writes to a set changed: the intervals opened and closed, for the per-audience index. */
+export interface SetChanges {
+  opened: Array<{ audienceId: string; enteredAt: number }>;
+  closed: Array<{ audienceId: string; enteredAt: number; exitedAt: number }>;
+}
+
+/**
+ * Exits first (a step may close an interval and open the next one of the same audience), then entries. An exit with
+ * no open interval and an entry already stored (same audience and entry time) change nothing, so re-applied writes
+ * are ignored.
+ */
+export function applyToSet(set: MembershipSet, exits: readonly ExitWrite[], enters: readonly MembershipRow[]): SetChanges {
+  const changes: SetChanges = { opened: [], closed: [] };
+  let docIndex: Map<string, number> | undefined;
+  const docOf = (doc: JsonDocument) => {
+    docIndex ??= new Map(set.d.map((d, i) => [JSON.stringify(d), i]));
+    const key = JSON.stringify(doc);
+    let index = docIndex.get(key);
+    if (index === undefined) {
+      index = set.d.push(doc) - 1;
+      docIndex.set(key, index);
+    }
+    return index;
+  };
+  for (const e of exits) {
+    const open = set.m.find((r) => r[0] === e.audienceId && r[2] === null);
+    if (!open) continue;
+    open[2] = e.exitedAt;
+    open[4] = docOf(e.doc);
+    changes.closed.push({ audienceId: e.audienceId, enteredAt: open[1], exitedAt: e.exitedAt });
+  }
+  for (const r of enters) {
+    if (set.m.some((m) => m[0] === r.audienceId && m[1] === r.enteredAt)) continue;
+    set.m.push([r.audienceId, r.enteredAt, null, docOf(r.doc), null]);
+    changes.opened.push({ audienceId: r.audienceId, enteredAt: r.enteredAt });
+  }
+  return changes;
+}
+
+/** The set's intervals as the port's rows (each with a doc of its own: the entry doc with the exit doc merged in). */
+export function rowsOfSet(graphId: IdentityKey, set: MembershipSet, keep: (exitedAt: number | null, enteredAt: number) => boolean = () => true): MembershipRow[] {
+  const rows: MembershipRow[] = [];
+  for (const [audienceId, enteredAt, exitedAt, doc, exitDoc] of set.m) {
+    if (!keep(exitedAt, enteredAt)) continue;
+    const merged = exitDoc === null ? { ...set.d[doc] } : { ...set.d[doc], ...set.d[exitDoc] };
+    rows.push({ audienceId, graphId, enteredAt, ...(exitedAt === null ? {} : { exitedAt }), doc: merged });
+  }
+  return rows;
+}
+
+/** Groups a batch's writes by graph, in first-seen order. */
+export function writesByGraph(writes: AudienceWrites): Map<IdentityKey, { exits: ExitWrite[]; enters: MembershipRow[] }> {
+  const byGraph = new Map<IdentityKey, { exits: ExitWrite[]; enters: MembershipRow[] }>();
+  const of = (graphId: IdentityKey) => {
+    let group = byGraph.get(graphId);
+    if (!group) byGraph.set(graphId, (group = { exits: [], enters: [] }));
+    return group;
+  };
+  for (const e of writes.exit ?? []) of(e.graphId).exits.push(e);
+  for (const r of writes.enter ?? []) of(r.graphId).enters.push(r);
+  return byGraph;
+}
