@@ -7,13 +7,16 @@ import type { ComputedTables } from './sqlite-computed';
 import type { SqliteStatements } from './sqlite-statements';
 
 /**
- * Applies a batch and its checkpoint in one transaction: either all of it is visible or none. A batch at or before
- * the projector's checkpoint is skipped whole; rows written by a newer batch (of any projector) are kept. A
- * re-derivation chunk (`step`) is skipped when the stored job has that many chunks already, and leaves the
- * checkpoint where it is. Answers whether the batch was applied.
+ * Applies a batch and its checkpoint inside the caller's transaction (the adapter's commit, with the batch's feed
+ * items): either all of it is visible or none. A batch at or before the projector's checkpoint is skipped whole;
+ * rows written by a newer batch (of any projector) are kept. A re-derivation chunk (`step`) is skipped when the
+ * stored job has that many chunks already, and leaves the checkpoint where it is. Answers whether the batch was
+ * applied. Not a transaction of its own: nested, it was a SAVEPOINT whose sub-journal copied every page the batch
+ * touched to a temporary file (a failure rolls the whole commit back anyway).
  */
 export function createBatchWriter(db: Database, s: SqliteStatements, computed?: ComputedTables, audiences?: AudienceTables) {
-  return db.transaction((batch: ReadModelBatch, checkpoint: Checkpoint): boolean => {
+  return (batch: ReadModelBatch, checkpoint: Checkpoint): boolean => {
+    if (!db.inTransaction) throw new Error('A read-model batch is written inside the commit transaction');
     if (!isFresh(s, checkpoint)) return false;
     const pos = stampOf(checkpoint);
     writeGraph(s, batch, pos);
@@ -26,7 +29,7 @@ export function createBatchWriter(db: Database, s: SqliteStatements, computed?: 
     if (batch.rederiveJob === null) s.deleteRederiveJob.run(checkpoint.projector);
     else if (batch.rederiveJob) s.putRederiveJob.run(checkpoint.projector, JSON.stringify(batch.rederiveJob));
     return true;
-  });
+  };
 }
 
 function isFresh(s: SqliteStatements, checkpoint: Checkpoint): boolean {
