@@ -105,6 +105,7 @@ export class Projector {
       afterRederive: (writes, rule) => this.afterRederive(writes, rule),
       exclusive: (work) => this.computed.exclusive(work),
       checkpoint: () => this.waiters.position,
+      whenProcessed: (position, timeoutMs) => this.whenProcessed(position, timeoutMs),
       context: () => this.context(),
       park: (error) => this.park(error),
       logger: options.logger,

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DecodedEvent } from '../events';
 import type { EventStore } from '../event-store/event-store.port';
-import type { Position } from '../event-store';
+import { comparePositions, type Position } from '../event-store';
 import type { Checkpoint, ReadModelBatch, ReadStore, RederiveJob } from '../read-store';
 import type { ProjectionContext } from '../read-models';
 import { erasureNotices } from './erasure-notices';
@@ -18,11 +18,19 @@ export interface RederiveHooks {
   /** Runs work between batches, never beside one. */
   exclusive<T>(work: () => Promise<T>): Promise<T>;
   checkpoint(): Position | undefined;
+  /** Resolves true once the read models have passed `position`, false after `timeoutMs`. */
+  whenProcessed(position: Position, timeoutMs: number): Promise<boolean>;
   context(): ProjectionContext;
   /** The store refused a chunk for good: the projector parks (see projector-parked.ts). */
   park(error: ProjectorParkedError): void;
   logger?: Logger;
 }
+
+/**
+ * Longest a chunk waits for the items logged before it to be projected first: new items go before the walk, but
+ * a log written faster than it is projected must not hold the walk off for good.
+ */
+const YIELD_MS = 1_000;
 
 /** Re-derivation progress for health: which rule, how far. */
 export interface RederiveProgress {
@@ -42,6 +50,8 @@ export class RederiveRunner {
   private readonly stream: StreamedRederivation;
   private running?: Promise<void>;
   private stopping = false;
+  /** Ends a chunk's wait for new items at once when the runner stops. */
+  private wakeOnStop?: () => void;
   private finishedWaiters: Array<() => void> = [];
 
   constructor(
@@ -98,6 +108,7 @@ export class RederiveRunner {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeOnStop?.();
     await this.running;
   }
 
@@ -129,8 +140,22 @@ export class RederiveRunner {
         await new Promise((r) => setTimeout(r, backoff));
         backoff = Math.min(backoff * 2, 5_000);
       }
-      await new Promise((resolve) => setImmediate(resolve));
+      await this.yieldToNewItems();
     }
+  }
+
+  /**
+   * Between chunks: items logged by now are projected before the next chunk. Without this wait the next chunk
+   * took the lock first whenever an item's request came in while a chunk held the event loop (its append, wake-up
+   * and batch need a few turns of it, the next chunk one), so the item waited out two chunks.
+   */
+  private async yieldToNewItems(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    const [head, at] = [await this.log.headPosition(), this.hooks.checkpoint()];
+    if (this.stopping || head === undefined || at === undefined || comparePositions(head, at) <= 0) return;
+    const stopped = new Promise<void>((resolve) => (this.wakeOnStop = resolve));
+    await Promise.race([this.hooks.whenProcessed(head, YIELD_MS), stopped]);
+    this.wakeOnStop = undefined;
   }
 
   /** One chunk as of the checkpoint, committed with its progress; the checkpoint stays where it is. */

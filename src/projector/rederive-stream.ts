@@ -15,8 +15,20 @@ import { Closure } from './rederive-closure';
 export const CHUNK_ITEMS = 1_000;
 /** A chunk between batches also stops taking seeds after this long (the machine may be slower than expected). */
 export const CHUNK_MS = 60;
-/** Node keys read per step of a chunk: at most 64, fewer for small chunks (a key brings a whole person's items). */
+/**
+ * Node keys read per step of a chunk: the first step reads 4, each next one twice as many up to 64 (fewer for small
+ * chunks). A key brings a whole person's items and a step is never cut, so a fixed page of 64 made every chunk one
+ * step of some 640 items (0.4 s on a loaded machine) whatever CHUNK_MS said; doubling overshoots the time bound by
+ * at most the time already spent.
+ */
 const KEY_PAGE = 64;
+const FIRST_KEY_PAGE = 4;
+/**
+ * Node keys one chunk lists at most, per item it may fold. Keys already re-derived ahead of the cursor (the other
+ * identities of graphs walked before) bring no item, so a run of them would otherwise keep one chunk listing until
+ * the next fresh key or the end: at 1M events, a chunk of 100,000 skipped keys held new items off for 1.5 s.
+ */
+const KEYS_PER_ITEM = 4;
 /** Keys remembered as done ahead of the cursor; past it they are walked again (same result, more work). */
 const MAX_DONE = 500_000;
 
@@ -72,21 +84,28 @@ export class StreamedRederivation {
 
   /**
    * The next chunk, as of `until` (the read models' checkpoint): nothing is written here. `timed`: it also ends
-   * after CHUNK_MS (the first chunk, in the rule event's commit, is bounded by items alone, so a small log is always
-   * re-derived whole right there).
+   * after CHUNK_MS or KEYS_PER_ITEM keys per item (the first chunk, in the rule event's commit, is bounded by items
+   * alone, so a small log is always re-derived whole right there).
    */
   async next(job: RederiveJob, until: Position, ctx: ProjectionContext, timed = true): Promise<RederiveChunk> {
     const closure = new Closure(this.log, this.store, until);
     const seeds: IdentityKey[] = [];
     const deadline = timed ? performance.now() + this.chunkMs : Infinity;
+    const maxKeys = timed ? this.chunkItems * KEYS_PER_ITEM : Infinity;
     let after = job.after;
+    let page = Math.max(1, Math.min(FIRST_KEY_PAGE, Math.floor(this.chunkItems / 16)));
+    let listed = 0;
     let finished = false;
-    while (closure.size < this.chunkItems && (seeds.length === 0 || performance.now() < deadline)) {
-      const keys = await this.store.listNodeKeys(after, Math.max(1, Math.min(KEY_PAGE, Math.floor(this.chunkItems / 16))));
+    // Bounded by items, keys listed and time alike; the first step always runs, so every chunk moves the cursor
+    // (a chunk that found only keys done ahead commits no writes, just its cursor).
+    while (closure.size < this.chunkItems && listed < maxKeys && performance.now() < deadline) {
+      const keys = await this.store.listNodeKeys(after, page);
+      page = Math.max(page, Math.min(2 * page, KEY_PAGE, Math.floor(this.chunkItems / 16)));
       if (keys.length === 0) {
         finished = true;
         break;
       }
+      listed += keys.length;
       after = keys[keys.length - 1];
       const fresh = keys.filter((k) => !closure.known.has(k) && !this.done.has(k));
       seeds.push(...fresh);
