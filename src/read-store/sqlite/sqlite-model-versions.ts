@@ -15,6 +15,8 @@ function withDb<T>(file: string, work: (db: Database.Database) => T): Promise<T>
     const db = new Database(file);
     try {
       db.pragma('busy_timeout = 5000');
+      // A dropped version's pages are zeroed, as every other delete in the file is (sqlite-erasure.ts).
+      db.pragma('secure_delete = ON');
       db.exec(META);
       return work(db);
     } finally {

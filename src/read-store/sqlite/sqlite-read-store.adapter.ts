@@ -42,7 +42,7 @@ import { SqliteLease } from './sqlite-lease';
 import { computedSchemaSql, openComputedTables, type ComputedTables } from './sqlite-computed';
 import { audienceSchemaSql, openAudienceTables, type AudienceTables } from './sqlite-audiences';
 import { changeFeedSchemaSql, openChangeFeedTables, type ChangeFeedTables } from './sqlite-change-feed';
-import { eraseInSqlite } from './sqlite-erasure';
+import { eraseInSqlite, holdsNoReadModels, markScrubbed } from './sqlite-erasure';
 import { createBatchWriter } from './sqlite-batch-writer';
 import { settle } from './sqlite-errors';
 import { schemaSql } from './sqlite-schema';
@@ -365,7 +365,10 @@ export async function openSqliteReadStore(file: string, options?: ReadStoreOptio
       db.pragma('busy_timeout = 5000');
       // Rows rewritten or deleted leave no old copy in the file, so an erasure need not vacuum (sqlite-erasure.ts).
       db.pragma('secure_delete = ON');
-      return new SqliteReadStore(db, prefix);
+      const created = holdsNoReadModels(db);
+      const store = new SqliteReadStore(db, prefix);
+      if (created) markScrubbed(db);
+      return store;
     } catch (error) {
       db.close();
       throw error;
