@@ -1,5 +1,5 @@
 import '../support/project-node-modules';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,19 +10,24 @@ import { deriveEventId, encode, type DomainEvent } from '../../src/events';
 import { subjectStream } from '../../src/identity/subject-stream';
 import { startApp } from '../../src/main';
 import { Projector } from '../../src/projector';
+import { traceRederivation } from './lib/rederive-trace';
 
 /**
  * Issue 18: what a rule change costs as the log grows, for each log size in BENCH_SIZES (default 50,000 and
  * 200,000: 4× apart), in one run:
  * - linked erasure: a person holding BENCH_TARGET_EVENTS events spread over the whole log, who shared a device with
- *   another person, erased (request → completed); a person linked to nobody is erased first, so the read store's
- *   one-time VACUUM is not in the figure;
+ *   another person, erased (request → completed); a person linked to nobody is erased first, so a first erasure's
+ *   one-time costs are not in the figure;
  * - link rejection: POST /v1/identity/link-rejections of one person's CRM id and cookie, until the projector has
  *   passed it (the re-derivation is in that commit);
  * - settings change: PUT /v1/identity/settings, until the streamed re-derivation of every graph is done, while a
  *   writer posts a new person's event every 50 ms and times each until a GET with its minPosition shows it; the
  *   peak RSS of this process (VmHWM, reset through /proc/self/clear_refs just before) over the re-derivation.
  * The log is generated straight into the (encrypting) event store; the service, in this process, projects it.
+ * BENCH_TRACE=1: where the walk's time and memory go (lib/rederive-trace.ts), printed and in the RESULT line.
+ * BENCH_LOG_CACHE=<dir>: the generated log of each size (the data directory before the service first opens it) is
+ * kept in <dir>/<events> and copied back on later runs, which skip generating it (7 min at 1M); the service still
+ * projects it from scratch in every run. BENCH_PREPARE=1: generate the cache and stop.
  * Run: npx tsc -p tsconfig.bench.json --outDir /tmp/rd-bench && node /tmp/rd-bench/test/bench/rederive.bench.js
  */
 const SIZES = (process.env.BENCH_SIZES ?? '50000,200000').split(',').map(Number);
@@ -95,6 +100,8 @@ async function changeSettings(url: string, projector: Projector) {
   const current = (await json(`${url}/v1/identity/settings`)).body;
   writeFileSync('/proc/self/clear_refs', '5');
   const rssBefore = peakRssMiB();
+  const trace = process.env.BENCH_TRACE ? traceRederivation(projector) : undefined;
+  const spans: Array<{ start: number; end: number }> = [];
   const started = performance.now();
   const put = await json(`${url}/v1/identity/settings`, 'PUT', { namespaces: current.namespaces, graphCap: current.graphCap === 40 ? 41 : 40 });
   if (put.status !== 200) throw new Error(`settings refused: ${put.status}`);
@@ -110,28 +117,43 @@ async function changeSettings(url: string, projector: Projector) {
     const seen = await json(`${url}/v1/profiles/CRMID/${id}?minPosition=${ack.body.position}`);
     if (seen.status !== 200) throw new Error(`new item not visible: ${seen.status}`);
     visible.push(performance.now() - t0);
+    spans.push({ start: t0, end: performance.now() });
     streaming = true;
     await new Promise((r) => setTimeout(r, 50));
   }
   if (!(await projector.whenIdle(3_600_000))) throw new Error('re-derivation did not finish');
+  const traced = trace?.stop(spans);
+  if (traced) say(`trace: ${JSON.stringify(traced, null, 1)}`);
   visible.sort((a, b) => a - b);
   const pct = (p: number) => (visible.length ? visible[Math.min(visible.length - 1, Math.floor(p * visible.length))] : NaN);
-  return { ms: performance.now() - started, streamed: streaming, newItems: visible.length, visibleP50: pct(0.5), visibleP99: pct(0.99), visibleMax: visible.at(-1) ?? NaN, rssBeforeMiB: rssBefore, peakRssMiB: peakRssMiB() };
+  return { ms: performance.now() - started, streamed: streaming, newItems: visible.length, visibleP50: pct(0.5), visibleP99: pct(0.99), visibleMax: visible.at(-1) ?? NaN, rssBeforeMiB: rssBefore, peakRssMiB: peakRssMiB(), trace: traced };
 }
 
 async function measure(events: number) {
   const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'tessera-rederive-'));
   try {
-    let t = performance.now();
-    await generateLog(dir, events);
-    const genSeconds = (performance.now() - t) / 1000;
-    t = performance.now();
+    const cache = process.env.BENCH_LOG_CACHE && join(process.env.BENCH_LOG_CACHE, String(events));
+    const cached = cache !== undefined && existsSync(join(cache, 'READY'));
+    let genSeconds = NaN;
+    if (cached) cpSync(cache, dir, { recursive: true });
+    else {
+      const t = performance.now();
+      await generateLog(dir, events);
+      genSeconds = (performance.now() - t) / 1000;
+      if (cache) {
+        rmSync(cache, { recursive: true, force: true });
+        cpSync(dir, cache, { recursive: true });
+        writeFileSync(join(cache, 'READY'), '');
+      }
+    }
+    if (process.env.BENCH_PREPARE) return { events, genSeconds, projectSeconds: NaN, loneErasureMs: NaN, linkedErasureMs: NaN, rejectionMs: NaN, rejectionsMs: [], settings: undefined };
+    const t = performance.now();
     const running = await startApp(await loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: process.env.BENCH_SERVICE_LOG ?? 'silent' }));
     const projector = running.app.get(Projector);
     try {
       if (!(await projector.whenIdle(7_200_000))) throw new Error('projector did not catch up');
       const projectSeconds = (performance.now() - t) / 1000;
-      say(`${events} events: generated in ${genSeconds.toFixed(0)} s, projected in ${projectSeconds.toFixed(0)} s; measuring`);
+      say(`${events} events: ${cached ? `log copied from ${cache}` : `generated in ${genSeconds.toFixed(0)} s`}, projected in ${projectSeconds.toFixed(0)} s; measuring`);
       const lone = await erase(running.url, LONE);
       const linked = await erase(running.url, LINKED);
       const rejections = [await reject(running.url, projector, 7), await reject(running.url, projector, 1007)];
@@ -151,8 +173,9 @@ async function main(): Promise<void> {
   for (const size of SIZES) {
     const r = await measure(size);
     results.push(r);
-    console.log(`log ${r.events.toLocaleString('en')} events (generated ${r.genSeconds.toFixed(0)} s, projected ${r.projectSeconds.toFixed(0)} s):`);
-    console.log(`  linked erasure ${(r.linkedErasureMs / 1000).toFixed(2)} s (a lone one first: ${(r.loneErasureMs / 1000).toFixed(2)} s, with the one-time VACUUM)`);
+    const origin = `${Number.isNaN(r.genSeconds) ? 'log copied from BENCH_LOG_CACHE' : `generated ${r.genSeconds.toFixed(0)} s`}, projected ${r.projectSeconds.toFixed(0)} s`;
+    console.log(`log ${r.events.toLocaleString('en')} events (${origin}):`);
+    console.log(`  linked erasure ${(r.linkedErasureMs / 1000).toFixed(2)} s (a lone one first: ${(r.loneErasureMs / 1000).toFixed(2)} s)`);
     console.log(`  link rejection ${r.rejectionMs.toFixed(0)} ms (runs: ${r.rejectionsMs.map((m) => m.toFixed(0)).join(', ')})`);
     const s = r.settings;
     if (s) console.log(`  settings change ${(s.ms / 1000).toFixed(1)} s, streamed ${s.streamed}; ${s.newItems} new items during it, visible p50 ${s.visibleP50.toFixed(0)} ms, p99 ${s.visibleP99.toFixed(0)} ms, max ${s.visibleMax.toFixed(0)} ms; peak RSS over it ${s.peakRssMiB.toFixed(0)} MiB (RSS at its start ${s.rssBeforeMiB.toFixed(0)} MiB)`);
