@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
 import { ComputedAttributesModule } from './computed-attributes';
-import { ChangeFeedModule } from './change-feed';
+import { ChangeFeedModule } from './change-feed/change-feed.module';
 import { DestinationsModule } from './destinations';
 import { AudiencesModule } from './audiences';
 import { ApiKeyGuard } from './common/api-key.guard';

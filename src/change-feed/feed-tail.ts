@@ -7,6 +7,7 @@ import type { ChangeFeedReader } from './change-feed.port';
 export class FeedTail {
   private last?: string;
   private waiters = new Set<() => void>();
+  private listeners = new Set<() => void>();
   private timer?: NodeJS.Timeout;
   private polling = false;
   /** Counts the changes seen: a reader notes it before reading and waits only if nothing changed since. */
@@ -46,6 +47,13 @@ export class FeedTail {
   wakeAll(): void {
     this.version++;
     for (const wake of [...this.waiters]) wake();
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Calls `listener` on every wake-up, e.g. to pass it on to a delivery worker thread; answers the unsubscribe. */
+  onWake(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   private async poll(): Promise<void> {

@@ -6,11 +6,12 @@
  */
 export interface DestinationsConfig {
   /**
-   * Whether this instance runs the delivery loops (DESTINATION_DELIVERY=on|off). With several API instances on one
-   * store, exactly one should deliver: two loops on one destination would each send every change and could
-   * interleave their orders at the receiver.
+   * Where this instance runs the delivery loops (DESTINATION_DELIVERY): `worker` (`on`, the default) on a worker
+   * thread of their own, so deliveries never queue behind ingest and projection on the main event loop; `inline`
+   * on the main event loop; `off` not at all. With several API instances on one store, exactly one should deliver:
+   * two loops on one destination would each send every change and could interleave their orders at the receiver.
    */
-  deliver: boolean;
+  delivery: DeliveryMode;
   timeoutMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -19,8 +20,12 @@ export interface DestinationsConfig {
   heartbeatMs: number;
 }
 
+export type DeliveryMode = 'worker' | 'inline' | 'off';
+
+const DELIVERY_MODES: Record<string, DeliveryMode> = { on: 'worker', worker: 'worker', inline: 'inline', off: 'off' };
+
 export const DEFAULT_DESTINATIONS: DestinationsConfig = {
-  deliver: true,
+  delivery: 'worker',
   timeoutMs: 10_000,
   retryBaseMs: 5_000,
   retryMaxMs: 10 * 60_000,
@@ -33,10 +38,10 @@ type IntParser = (name: string, fallback: number, min: number, max: number) => n
 
 export function parseDestinationsConfig(int: IntParser, env: Record<string, string | undefined> = {}, problems: string[] = []): DestinationsConfig {
   const d = DEFAULT_DESTINATIONS;
-  const delivery = env.DESTINATION_DELIVERY?.trim().toLowerCase() || 'on';
-  if (delivery !== 'on' && delivery !== 'off') problems.push(`DESTINATION_DELIVERY must be on or off, got "${env.DESTINATION_DELIVERY}"`);
+  const delivery = DELIVERY_MODES[env.DESTINATION_DELIVERY?.trim().toLowerCase() || 'on'];
+  if (!delivery) problems.push(`DESTINATION_DELIVERY must be on, worker, inline or off, got "${env.DESTINATION_DELIVERY}"`);
   return {
-    deliver: delivery !== 'off',
+    delivery: delivery ?? 'off',
     timeoutMs: int('DESTINATION_TIMEOUT_MS', d.timeoutMs, 100, 600_000),
     retryBaseMs: int('DESTINATION_RETRY_BASE_MS', d.retryBaseMs, 1, 3_600_000),
     retryMaxMs: int('DESTINATION_RETRY_MAX_MS', d.retryMaxMs, 1, 86_400_000),

@@ -1,6 +1,7 @@
 import type { ChangeItem } from '../../projections/change-feed';
 import type { ChangeFeedReader } from '../change-feed';
-import { wants, type DestinationProgress, type StoredDestination } from './destination';
+import type { DestinationProgress, StoredDestination } from './destination';
+import { wants } from './destination-filter';
 import type { DestinationCounters } from './destination-metrics';
 import type { DestinationStore } from './destination-store.port';
 import { pastHorizon, retryDelay, type RetryPolicy } from './retry-policy';
@@ -145,9 +146,11 @@ export class DeliveryLoop {
 
   private async giveUp(progress: DestinationProgress, reason: string): Promise<undefined> {
     this.deps.counters.failed(this.id);
+    // Logged before the store says so: on a worker thread the line travels to the main thread as a message, and
+    // whoever sees the destination disabled should find the line already there.
+    this.deps.logger?.warn(`destination ${this.id} disabled: ${reason}`);
     await this.save({ ...progress, lastError: reason, failingSince: undefined });
     await this.deps.store.disable(this.id, reason);
-    this.deps.logger?.warn(`destination ${this.id} disabled: ${reason}`);
     this.stopping = true;
     return undefined;
   }

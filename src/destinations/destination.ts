@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CHANGE_TYPES, isChangeType, type ChangeItem, type ChangeType } from '../../projections/change-feed';
+import { CHANGE_TYPES, isChangeType, type ChangeType } from '../../projections/change-feed';
 import { badRequest, notFound, unprocessable, type ErrorDetail } from '../common';
 
 /** A webhook destination as an admin defines it (API.md "Change feed and destinations"). */
@@ -100,13 +100,6 @@ function checkList(raw: unknown, path: string, problems: ErrorDetail[], valid: (
     if (typeof v !== 'string' || !valid(v)) problems.push({ path: `${path}[${i}]`, message: `${path}[${i}] must be ${what}` });
   });
   return [...new Set(raw.filter((v): v is string => typeof v === 'string'))];
-}
-
-/** Whether the destination receives this item: its types, and for audience items its audiences. */
-export function wants(destination: DestinationDefinition, item: ChangeItem): boolean {
-  if (destination.types.length > 0 && !destination.types.includes(item.type)) return false;
-  if (item.audienceId !== undefined && destination.audiences.length > 0) return destination.audiences.includes(item.audienceId);
-  return true;
 }
 
 export function viewOf(stored: StoredDestination, lag: number): DestinationView {

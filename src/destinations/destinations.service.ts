@@ -1,22 +1,27 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { isChangeId } from '../../projections/change-feed';
-import { badRequest, createLogger } from '../common';
+import { badRequest } from '../common';
 import { DEFAULT_DESTINATIONS, TESSERA_CONFIG, type TesseraConfig } from '../config';
 import { MetricsService } from '../metrics';
 import { CHANGE_FEED, FeedTail, type ChangeFeedReader } from '../change-feed';
+import { liveModelVersion } from '../read-store';
+import { readStoreTarget } from '../read-store/read-store.module';
 import { destinationNotFound, newSecret, parseDefinition, viewOf, type DestinationView, type StoredDestination } from './destination';
 import { destinationMetrics, type DestinationCounters } from './destination-metrics';
 import { DESTINATION_STORE, type DestinationStore } from './destination-store.port';
-import { DeliveryLoop } from './delivery-loop';
+import { InlineDelivery, NO_DELIVERY, type Delivery } from './delivery';
+import { DeliveryLoops } from './delivery-loops';
+import { WorkerDelivery } from './delivery-worker';
+import { destinationStoreTarget } from './open-destination-store';
 import { sendWebhook } from './webhook-sender';
 
 /**
- * Manages destinations and runs one delivery loop per enabled destination in this process. Definitions and cursors
- * are in the destination store, so a restart (or a crash) resumes every loop at its stored cursor.
+ * Manages destinations and has them delivered (a Delivery: a worker thread by default). Definitions and cursors are
+ * in the destination store, so a restart (or a crash) resumes every loop at its stored cursor.
  */
 @Injectable()
 export class DestinationsService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly loops = new Map<string, DeliveryLoop>();
+  private delivery: Delivery = NO_DELIVERY;
   private readonly counters: DestinationCounters;
   private readonly logger = new Logger('Destinations');
 
@@ -27,26 +32,51 @@ export class DestinationsService implements OnApplicationBootstrap, OnApplicatio
     private readonly tail: FeedTail,
     metrics: MetricsService,
   ) {
-    this.counters = destinationMetrics(metrics.registry, async () =>
-      Promise.all((await this.store.list()).map(async (d) => ({ id: d.id, lag: await this.feed.countChangesAfter(d.cursor) }))),
+    this.counters = destinationMetrics(
+      metrics.registry,
+      async () => Promise.all((await this.store.list()).map(async (d) => ({ id: d.id, lag: await this.feed.countChangesAfter(d.cursor) }))),
+      () => this.delivery.settle(),
     );
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const destination of await this.store.list()) if (destination.enabled) this.startLoop(destination.id);
-  }
-
-  /** Loops run only on the instance that delivers (DESTINATION_DELIVERY); the others only manage definitions. */
-  private startLoop(id: string): void {
-    if (this.settings().deliver) this.loopOf(id).start();
+    this.delivery = await this.openDelivery();
+    for (const destination of await this.store.list()) if (destination.enabled) this.delivery.start(destination.id);
   }
 
   private settings() {
     return this.config.destinations ?? DEFAULT_DESTINATIONS;
   }
 
+  /** DESTINATION_DELIVERY: `worker` (default), `inline`, or `off` (another instance delivers). */
+  private async openDelivery(): Promise<Delivery> {
+    const settings = this.settings();
+    const retry = { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs, horizonMs: settings.horizonMs };
+    if (settings.delivery === 'off') return NO_DELIVERY;
+    if (settings.delivery === 'inline') {
+      return new InlineDelivery(
+        new DeliveryLoops({
+          store: this.store,
+          feed: this.feed,
+          feedVersion: () => this.tail.version,
+          waitForChanges: (ms, since) => this.tail.next(ms, since),
+          send: sendWebhook,
+          retry,
+          timeoutMs: settings.timeoutMs,
+          now: Date.now,
+          random: Math.random,
+          counters: this.counters,
+          logger: this.logger,
+        }),
+      );
+    }
+    const feed = readStoreTarget(this.config);
+    const data = { destinations: destinationStoreTarget(this.config), feed, modelVersion: await liveModelVersion(feed), retry, timeoutMs: settings.timeoutMs, pollMs: settings.pollMs };
+    return new WorkerDelivery(data, { counters: this.counters, logger: this.logger, onFeedWake: (listener) => this.tail.onWake(listener) });
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
+    await this.delivery.close();
     await this.store.close();
   }
 
@@ -56,10 +86,7 @@ export class DestinationsService implements OnApplicationBootstrap, OnApplicatio
     const secret = newSecret();
     const cursor = await this.feed.lastChangeId();
     const { created } = await this.store.put(definition, { secret, cursor, createdAt: Date.now() });
-    if (definition.enabled) {
-      this.startLoop(id);
-      this.loops.get(id)?.poke();
-    }
+    if (definition.enabled) this.delivery.start(id);
     const view = await this.view(id);
     return created ? { ...view, secret } : view;
   }
@@ -74,8 +101,7 @@ export class DestinationsService implements OnApplicationBootstrap, OnApplicatio
 
   async delete(id: string): Promise<DestinationView> {
     const view = await this.view(id);
-    await this.loops.get(id)?.stop();
-    this.loops.delete(id);
+    await this.delivery.stop(id);
     await this.store.delete(id);
     return view;
   }
@@ -88,33 +114,11 @@ export class DestinationsService implements OnApplicationBootstrap, OnApplicatio
     }
     const stored = await this.store.get(id);
     if (!stored) throw destinationNotFound(id);
-    await this.loops.get(id)?.stop();
+    await this.delivery.stop(id);
     const { lastDeliveredAt, lastError } = stored;
     await this.store.saveProgress(id, { cursor: from === '' ? undefined : from, lastDeliveredAt, lastError });
-    if (stored.enabled) this.startLoop(id);
+    if (stored.enabled) this.delivery.start(id);
     return this.view(id);
-  }
-
-  private loopOf(id: string): DeliveryLoop {
-    let loop = this.loops.get(id);
-    if (!loop) {
-      const settings = this.settings();
-      loop = new DeliveryLoop(id, {
-        store: this.store,
-        feed: this.feed,
-        feedVersion: () => this.tail.version,
-        waitForChanges: (ms, since) => this.tail.next(ms, since),
-        send: sendWebhook,
-        retry: { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs, horizonMs: settings.horizonMs },
-        timeoutMs: settings.timeoutMs,
-        now: Date.now,
-        random: Math.random,
-        counters: this.counters,
-        logger: this.logger,
-      });
-      this.loops.set(id, loop);
-    }
-    return loop;
   }
 
   private async view(id: string): Promise<DestinationView> {

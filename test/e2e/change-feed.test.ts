@@ -14,11 +14,13 @@ const record = (id: string, crm: string, attributes: Record<string, unknown>, ex
   attributes,
 });
 
-describe('change feed and destinations', () => {
+// Delivery on its worker thread (the default) and on the main event loop (DESTINATION_DELIVERY=inline) keep the
+// same promises.
+describe.each(['worker', 'inline'])('change feed and destinations, delivering on the %s', (delivery) => {
   let app: TestApp;
   const receivers: Receiver[] = [];
   beforeAll(async () => {
-    app = await startTestApp(FAST_RETRY);
+    app = await startTestApp({ ...FAST_RETRY, DESTINATION_DELIVERY: delivery });
   });
   afterAll(async () => {
     await app.close();
