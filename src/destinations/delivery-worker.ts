@@ -65,10 +65,12 @@ export class WorkerDelivery implements Delivery {
     this.unsubscribe?.();
     const worker = this.worker;
     if (!worker) return;
-    // Loops end after their request in flight (at most the delivery timeout); then the thread goes.
+    // Loops end after their request in flight (at most the delivery timeout); then the thread ends by itself, or
+    // is ended.
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.data.timeoutMs + 5_000)));
-    await Promise.race([this.request({ kind: 'close' }), timeout]);
+    await Promise.race([this.request({ kind: 'close' }).then(() => exited), timeout]);
     clearTimeout(timer);
     await worker.terminate();
   }

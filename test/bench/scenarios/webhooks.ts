@@ -30,12 +30,16 @@ export interface WebhookBenchResult {
   latency: LatencySummary;
   /** Append acknowledged → webhook received. */
   afterAck: LatencySummary;
+  /** Record sent → its change read by an SSE reader of the feed (what the projector took). */
+  toFeed: LatencySummary;
+  /** The change read on SSE → its webhook received (what delivery adds). */
+  afterFeed: LatencySummary;
   ackedRate: number;
   ack: LatencySummary;
   backlog: { items: number; seconds: number; perSecond: number };
   fanOut: { readers: number; items: number; received: number; latency: LatencySummary; eventsPerSecond: number };
   /** The same load on a fresh instance delivering on its main event loop (DESTINATION_DELIVERY=inline). */
-  inline: { latency: LatencySummary; afterAck: LatencySummary; ackedRate: number; ack: LatencySummary };
+  inline: { latency: LatencySummary; afterAck: LatencySummary; toFeed: LatencySummary; afterFeed: LatencySummary; ackedRate: number; ack: LatencySummary };
   /** Load average (1 min) when each latency run started: worker, inline. */
   loadAtStart: { worker: number; inline: number };
 }
@@ -100,19 +104,38 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   while (!check() && performance.now() < deadline) await sleep(5);
 }
 
-/** `deliverer`: the instance that runs the delivery loops, when it is not the one ingesting. */
-async function latencyRun(service: ServiceProcess, rate: number, seconds: number, deliverer = service, id = 'latency') {
+/**
+ * One SSE reader beside the receiver marks when each change became readable in the feed: webhook minus SSE is what
+ * the delivery itself adds (wake-up, read, sign, POST), apart from the ingest and the projector before it.
+ */
+async function latencyRun(service: ServiceProcess, rate: number, seconds: number, id = 'latency') {
   const receipts = new Map<string, number>();
+  const readable = new Map<string, number>();
   const receiver = await startReceiver((d) => (receipts.set(causeKey(String(d.headers['webhook-id'])), performance.now()), 200));
+  const reader = await openReader(service, (changeId) => {
+    const key = causeKey(changeId);
+    if (!readable.has(key)) readable.set(key, performance.now());
+  });
   try {
-    await putDestination(deliverer, id, receiver.url);
+    await putDestination(service, id, receiver.url);
     const sent = await pacedRecords(service, rate, seconds);
     await until(() => [...sent.sentAt.keys()].every((k) => receipts.has(k)), 30_000);
     const latencies = [...sent.sentAt].filter(([k]) => receipts.has(k)).map(([k, t]) => receipts.get(k)! - t);
     // The ack arrives at the client after the server sent it, so a webhook can come first: those count as 0.
     const afterAck = [...sent.ackedAt].filter(([k]) => receipts.has(k)).map(([k, t]) => Math.max(0, receipts.get(k)! - t));
-    return { sent: sent.sentAt.size, latency: summarise(latencies), afterAck: summarise(afterAck), ackedRate: sent.ackedRate, ack: sent.ack };
+    const toFeed = [...sent.sentAt].filter(([k]) => readable.has(k)).map(([k, t]) => readable.get(k)! - t);
+    const afterFeed = [...readable].filter(([k]) => receipts.has(k)).map(([k, t]) => Math.max(0, receipts.get(k)! - t));
+    return {
+      sent: sent.sentAt.size,
+      latency: summarise(latencies),
+      afterAck: summarise(afterAck),
+      toFeed: summarise(toFeed),
+      afterFeed: summarise(afterFeed),
+      ackedRate: sent.ackedRate,
+      ack: sent.ack,
+    };
   } finally {
+    reader.abort();
     await receiver.close();
   }
 }
@@ -195,10 +218,10 @@ export async function runWebhookScenario(options: WebhookBenchOptions): Promise<
   const service = await startService('webhooks', { CHANGE_FEED_POLL_MS: '5' });
   try {
     const workerLoad = loadavg()[0];
-    const { sent, latency, afterAck, ackedRate, ack } = await latencyRun(service, rate, options.seconds);
+    const { sent, latency, afterAck, toFeed, afterFeed, ackedRate, ack } = await latencyRun(service, rate, options.seconds);
     const backlog = await backlogRun(service);
     const fanOut = await fanOutRun(service, options.readers ?? 50, Math.min(rate, 200), Math.max(1, Math.round(options.seconds / 5)));
-    return { rate, sent, latency, afterAck, ackedRate, ack, backlog, fanOut, inline: inline.result, loadAtStart: { worker: workerLoad, inline: inline.load } };
+    return { rate, sent, latency, afterAck, toFeed, afterFeed, ackedRate, ack, backlog, fanOut, inline: inline.result, loadAtStart: { worker: workerLoad, inline: inline.load } };
   } finally {
     await service.stop();
   }
@@ -209,25 +232,26 @@ async function inlineRun(rate: number, seconds: number) {
   const service = await startService('webhooks-inline', { CHANGE_FEED_POLL_MS: '5', DESTINATION_DELIVERY: 'inline' });
   try {
     const load = loadavg()[0];
-    const { latency, afterAck, ackedRate, ack } = await latencyRun(service, rate, seconds, service, 'inline');
-    return { load, result: { latency, afterAck, ackedRate, ack } };
+    const { latency, afterAck, toFeed, afterFeed, ackedRate, ack } = await latencyRun(service, rate, seconds, 'inline');
+    return { load, result: { latency, afterAck, toFeed, afterFeed, ackedRate, ack } };
   } finally {
     await service.stop();
   }
 }
 
 export function webhookRows(r: WebhookBenchResult): Row[] {
-  const load = `paced ${fmt(r.rate)} records/s in batches of ${RECORDS_PER_REQUEST} (acked ${fmt(r.ackedRate)}/s, ack p99 ${fmt(r.ack.p99, 1)} ms), ${fmt(r.sent)} records`;
+  const load = `paced ${fmt(r.rate)} records/s in batches of ${RECORDS_PER_REQUEST} (acked ${fmt(r.ackedRate)}/s, ack p99 ${fmt(r.ack.p99, 1)} ms), ${fmt(r.sent)} records, load average ${r.loadAtStart.worker.toFixed(2)}`;
+  const pair = (s: LatencySummary) => `${fmt(s.p50, 1)} / ${fmt(s.p99, 1)}`;
   return [
-    { scenario: 'append → webhook received p50 / p99 (ms), worker thread', tessera: `${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)}`, baseline: '—', target: 'p99 < 100 ms', met: r.latency.p99 < 100, load },
-    { scenario: '  ack → webhook received p50 / p99 (ms)', tessera: `${fmt(r.afterAck.p50, 1)} / ${fmt(r.afterAck.p99, 1)}`, baseline: '—', target: '—', load: 'the same run, from the append’s acknowledgement' },
+    { scenario: 'append → webhook received p50 / p99 (ms), worker thread', tessera: pair(r.latency), baseline: '—', target: 'p99 < 100 ms', met: r.latency.p99 < 100, load },
+    { scenario: '  ack → webhook; append → readable on SSE; SSE → webhook (p50 / p99 ms)', tessera: `${pair(r.afterAck)}; ${pair(r.toFeed)}; ${pair(r.afterFeed)}`, baseline: '—', target: '—', load: 'the same run: from the append’s acknowledgement; when one SSE reader saw the change; what delivery adds after it' },
     {
-      scenario: '  the same on the main event loop (inline): p50 / p99 (ms)',
-      tessera: `${fmt(r.inline.latency.p50, 1)} / ${fmt(r.inline.latency.p99, 1)}`,
+      scenario: '  on the main event loop (inline): append → webhook; ack → webhook; SSE → webhook',
+      tessera: `${pair(r.inline.latency)}; ${pair(r.inline.afterAck)}; ${pair(r.inline.afterFeed)}`,
       baseline: '—',
       target: 'p99 < 100 ms',
       met: r.inline.latency.p99 < 100,
-      load: `the same load on a fresh instance, DESTINATION_DELIVERY=inline, run first (acked ${fmt(r.inline.ackedRate)}/s, ack p99 ${fmt(r.inline.ack.p99, 1)} ms; load average ${r.loadAtStart.inline.toFixed(2)}, worker run ${r.loadAtStart.worker.toFixed(2)})`,
+      load: `the same load on a fresh instance, DESTINATION_DELIVERY=inline, run first (acked ${fmt(r.inline.ackedRate)}/s, ack p99 ${fmt(r.inline.ack.p99, 1)} ms, append → SSE ${pair(r.inline.toFeed)}; load average ${r.loadAtStart.inline.toFixed(2)})`,
     },
     { scenario: 'webhook deliveries/s (backlog replay, one receiver)', tessera: fmt(r.backlog.perSecond), baseline: '—', target: '—', load: `${fmt(r.backlog.items)} changes` },
     {
