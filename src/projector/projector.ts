@@ -90,7 +90,7 @@ export class Projector {
     this.computed = new ComputedRuntime(log, signalled, Date.now, options.profileIdOf);
     const outsideBatches: Transition[] = [];
     this.audiences = new AudienceRuntime(log, feedingAudienceStore(signalled, outsideBatches), {
-      setExtraDefinitions: (definitions) => this.computed.setExtraDefinitions(definitions),
+      setExtraDefinitions: (definitions, building) => this.computed.setExtraDefinitions(definitions, building),
       refresh: (graphIds) => this.computed.refresh(graphIds),
     });
     this.audiences.onTransitions = (transitions) => void outsideBatches.push(...transitions);

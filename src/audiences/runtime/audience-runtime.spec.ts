@@ -13,11 +13,13 @@ const profile: ProfileRecord = {
   updatedAt: 0,
 };
 
-function runtimeOverOneProfile() {
+function runtimeOverOneProfile(profiles = 0) {
   const committed: AudienceWrites[] = [];
   let rows: MembershipRow[] = [];
   const store = {
-    countProfiles: async () => 0,
+    countProfiles: async () => profiles,
+    listProfiles: async () => ({ items: [profile] }),
+    commitComputed: async () => undefined,
     getProfile: async (graphId: string) => (graphId === 'g1' ? profile : undefined),
     getMemberships: async () => rows,
     commitAudiences: async (writes: AudienceWrites) => {
@@ -26,8 +28,12 @@ function runtimeOverOneProfile() {
       rows = rows.filter((r) => !(writes.exit ?? []).some((x) => x.audienceId === r.audienceId && x.graphId === r.graphId));
     },
   } as unknown as ReadStore;
-  const windows: WindowEngine = { setExtraDefinitions: () => undefined, refresh: async () => ({}) };
-  return { runtime: new AudienceRuntime(undefined as never, store, windows), committed };
+  const told: Array<{ counted: string[]; building: string[] }> = [];
+  const windows: WindowEngine = {
+    setExtraDefinitions: (all, building) => void told.push({ counted: all.map((d) => d.name), building: building.map((d) => d.name) }),
+    refresh: async () => ({}),
+  };
+  return { runtime: new AudienceRuntime(undefined as never, store, windows), committed, told };
 }
 
 const saved: DecodedEvent = {
@@ -49,5 +55,28 @@ describe('audience runtime: moves without an item', () => {
       [[['big', 5_000, 'definition']], []],
       [[], [['big', 9_000, 'windowLapse']]],
     ]);
+  });
+});
+
+describe('audience runtime: the counts the window engine builds from timelines', () => {
+  const buyers = (at: number): DecodedEvent => ({
+    ...saved,
+    event: { type: 'AudienceSaved', data: { audienceId: 'buyers', name: 'buyers', condition: { event: { type: 'purchase' }, window: { last: '30d' } }, version: 1 } },
+    recordedAt: new Date(at),
+  });
+
+  it('builds an audience\'s event counts only while its backfill runs; saved before any profile, never', async () => {
+    const early = runtimeOverOneProfile(0);
+    await early.runtime.define(buyers(1_000));
+    expect(early.told.at(-1)!.counted).toHaveLength(1);
+    expect(early.told.at(-1)!.building).toEqual([]);
+
+    const late = runtimeOverOneProfile(1);
+    await late.runtime.define(buyers(1_000));
+    expect(late.told.at(-1)!.building).toEqual(late.told.at(-1)!.counted);
+    await late.runtime.tick(2_000, () => 0);
+    expect(late.runtime.settled).toBe(true);
+    expect(late.told.at(-1)!.building).toEqual([]);
+    expect(late.told.at(-1)!.counted).toHaveLength(1);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  anonymousDefinitionsOf,
   audienceCountDefinitions,
   buildDependencyIndex,
   evolveDefinitions,
@@ -26,7 +27,8 @@ const REDERIVE_PAGE = 500;
 
 /** What the audience runtime needs of the computed-attribute runtime: the one window engine. */
 export interface WindowEngine {
-  setExtraDefinitions(definitions: CompiledDefinition[]): void;
+  /** Every anonymous count in force, and those an audience backfill is still building for existing profiles. */
+  setExtraDefinitions(definitions: CompiledDefinition[], building: CompiledDefinition[]): void;
   /** Values of whole graphs now (named and anonymous), building what the states lack; the writes to commit. */
   refresh(graphIds: string[]): Promise<ComputedWrites>;
 }
@@ -62,8 +64,8 @@ export class AudienceRuntime {
         state = evolveDefinitions(state, decode(r).event as AudienceDefinitionEvent, r.recordedAt.toISOString());
       }
     }
-    this.use(state);
     this.backfills = new Map((await this.store.getAudienceBackfills()).map((b) => [b.audienceId, b]));
+    this.use(state);
   }
 
   /** A definition saved or deleted, at its log time: a fresh backfill, or the exits of a deleted audience's members. */
@@ -75,12 +77,14 @@ export class AudienceRuntime {
     const cause: TransitionCause = { kind: 'definition', position: decoded.position, eventId: decoded.eventId };
     if (event.type === 'AudienceDeleted') {
       this.backfills.delete(audienceId);
+      this.tellCounts();
       return mergeWrites(await this.exitMembers(audienceId, at, cause), { backfills: { delete: [audienceId] } });
     }
     const total = await this.store.countProfiles();
     // Entries the backfill decides are dated at the definition's log time, with its position (API.md: enteredAt).
     const backfill: AudienceBackfill = { audienceId, version: event.data.version, status: total === 0 ? 'ready' : 'backfilling', done: 0, total, definedAt: at, cause: { position: decoded.position, eventId: decoded.eventId } };
     this.backfills.set(audienceId, backfill);
+    this.tellCounts();
     return { backfills: { upsert: [backfill] } };
   }
 
@@ -182,6 +186,7 @@ export class AudienceRuntime {
         : { ...backfill, status: 'ready', done, total: Math.max(done, backfill.total), cursor: undefined };
       this.backfills.set(next.audienceId, next);
       await this.store.commitAudiences({ ...step, backfills: { upsert: [next] } });
+      if (next.status === 'ready') this.tellCounts();
     }
     return true;
   }
@@ -236,7 +241,18 @@ export class AudienceRuntime {
   private use(state: AudienceDefinitions): void {
     this.definitions = state;
     this.engine = { definitions: state, index: buildDependencyIndex(state) };
-    this.windows.setExtraDefinitions(audienceCountDefinitions(state).map(compileDefinition));
+    this.tellCounts();
+  }
+
+  /**
+   * The window engine counts every audience's event conditions; it builds from the timeline only those of audiences
+   * still backfilling (any other profile's state holds them already, or no event of it ever matched them).
+   */
+  private tellCounts(): void {
+    const backfilling = [...this.backfills.values()].filter((b) => b.status === 'backfilling').map((b) => this.definitions.byId.get(b.audienceId));
+    const all = audienceCountDefinitions(this.definitions).map(compileDefinition);
+    const building = new Set(anonymousDefinitionsOf(backfilling.filter((d) => d !== undefined).map((d) => d.condition)).map((d) => d.name));
+    this.windows.setExtraDefinitions(all, all.filter((d) => building.has(d.name)));
   }
 }
 

@@ -38,6 +38,7 @@ export class ComputedRuntime {
   private definitions!: ComputedDefinitionsState;
   private compiled: CompiledDefinition[] = [];
   private extra: CompiledDefinition[] = [];
+  private extraBuilding: CompiledDefinition[] = [];
   private backfills = new Map<string, ComputedBackfill>();
   private lock: Promise<unknown> = Promise.resolve();
   private ticker?: NodeJS.Timeout;
@@ -70,9 +71,14 @@ export class ComputedRuntime {
     return ctx ? refreshGraphs(this.store, graphIds, ctx, this.backfilling()) : {};
   }
 
-  /** Anonymous definitions another projection evaluates with the same engine (audiences' event conditions). */
-  setExtraDefinitions(definitions: CompiledDefinition[]): void {
+  /**
+   * Anonymous definitions another projection evaluates with the same engine (audiences' event conditions), and those
+   * of them still being built for existing profiles (an audience backfill running): only those are built from the
+   * timeline where a state lacks them. Once built everywhere, a state without one means no event of it matched.
+   */
+  setExtraDefinitions(definitions: CompiledDefinition[], building: CompiledDefinition[] = definitions): void {
     this.extra = definitions;
+    this.extraBuilding = building;
   }
 
   get all(): CompiledDefinition[] {
@@ -214,12 +220,12 @@ export class ComputedRuntime {
   }
 
   /**
-   * Definitions some backfill is still computing, and every anonymous one (they have no backfill of their own):
-   * a state lacking them is built from the timeline first, once, and holds them afterwards.
+   * Definitions some backfill is still computing, named or anonymous (an audience backfill builds its own): a state
+   * lacking them is built from the timeline first, once, and holds them afterwards.
    */
   private backfilling(): CompiledDefinition[] {
     const running = new Set([...this.backfills.values()].filter((b) => b.status === 'backfilling').map((b) => b.name));
     const named = this.compiled.filter((d) => running.has(d.name) || this.backfills.get(d.name)?.version !== d.version);
-    return this.extra.length === 0 ? named : [...named, ...this.extra];
+    return this.extraBuilding.length === 0 ? named : [...named, ...this.extraBuilding];
   }
 }
