@@ -9,8 +9,8 @@ import type { ComputedBackfill, ComputedStateRow, ComputedValuesRow, ComputedWri
  */
 export function computedSchemaSql(p: string): string {
   return `
-CREATE TABLE IF NOT EXISTS ${p}computed_states (primary_key TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS ${p}computed_values (graph_id TEXT PRIMARY KEY, due_at INTEGER, doc TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ${p}computed_states (primary_key TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ${p}computed_values (graph_id TEXT PRIMARY KEY, due_at INTEGER, doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS ${p}computed_values_due ON ${p}computed_values (due_at) WHERE due_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS ${p}computed_backfills (name TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
 `;
@@ -27,9 +27,11 @@ export type ComputedTables = ReturnType<typeof openComputedTables>;
 export function openComputedTables(db: Database.Database, p: string) {
   const inList = (column: string) => `${column} IN (SELECT value FROM json_each(?))`;
   const s = {
-    putState: db.prepare(`INSERT OR REPLACE INTO ${p}computed_states (primary_key, doc) VALUES (?, ?)`),
+    putState: db.prepare(`INSERT INTO ${p}computed_states (primary_key, doc) VALUES (?, ?) ON CONFLICT (primary_key) DO UPDATE SET doc = excluded.doc`),
     states: db.prepare(`SELECT primary_key, doc FROM ${p}computed_states WHERE ${inList('primary_key')}`),
-    putValues: db.prepare(`INSERT OR REPLACE INTO ${p}computed_values (graph_id, due_at, doc) VALUES (?, ?, ?)`),
+    putValues: db.prepare(
+      `INSERT INTO ${p}computed_values (graph_id, due_at, doc) VALUES (?, ?, ?) ON CONFLICT (graph_id) DO UPDATE SET due_at = excluded.due_at, doc = excluded.doc`,
+    ),
     deleteValues: db.prepare(`DELETE FROM ${p}computed_values WHERE graph_id = ?`),
     values: db.prepare(`SELECT graph_id, due_at, doc FROM ${p}computed_values WHERE ${inList('graph_id')}`),
     valuesOf: db.prepare(`SELECT graph_id, due_at, doc FROM ${p}computed_values WHERE graph_id = ?`),
