@@ -1,5 +1,5 @@
 import type { ChangeCause, ChangeDraft, ChangeItem } from './change-item';
-import { nextOrdinal, numberChanges } from './number-changes';
+import { nextOrdinals, numberChanges } from './number-changes';
 
 /** An audience membership transition as projections/audiences decides it (its Transition fits). */
 export interface MembershipTransition {
@@ -33,7 +33,8 @@ export function audienceChanges(
     group.drafts.push({ type: t.kind === 'entered' ? 'audience.entered' : 'audience.exited', profileId: t.profileId, audienceId: t.audienceId });
     byCause.set(key, group);
   }
-  return [...byCause.values()].flatMap(({ cause, drafts }) => numberChanges(cause, drafts, nextOrdinal(existing, cause.key)));
+  const taken = nextOrdinals(existing);
+  return [...byCause.values()].flatMap(({ cause, drafts }) => numberChanges(cause, drafts, taken.get(cause.key) ?? 0));
 }
 
 const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);

@@ -34,11 +34,18 @@ export function isChangeId(value: string): boolean {
 
 /** The next free ordinal of a cause among items already numbered (other projections' items for the same entry). */
 export function nextOrdinal(items: readonly ChangeItem[], causeKey: string): number {
-  const prefix = `${causeKey}-`;
-  let next = 0;
+  return nextOrdinals(items).get(causeKey) ?? 0;
+}
+
+/** nextOrdinal of every cause key the items name, in one pass (a batch numbers hundreds of causes). */
+export function nextOrdinals(items: readonly ChangeItem[]): Map<string, number> {
+  const next = new Map<string, number>();
   for (const item of items) {
-    const ordinal = item.id.startsWith(prefix) ? Number(item.id.slice(prefix.length)) : NaN;
-    if (Number.isInteger(ordinal) && ordinal >= next) next = ordinal + 1;
+    const dash = item.id.lastIndexOf('-');
+    const ordinal = Number(item.id.slice(dash + 1));
+    if (dash < 0 || !Number.isInteger(ordinal)) continue;
+    const key = item.id.slice(0, dash);
+    if (ordinal >= (next.get(key) ?? 0)) next.set(key, ordinal + 1);
   }
   return next;
 }
