@@ -100,4 +100,38 @@ describe('takeBatches', () => {
       expect(seen).toEqual([[0], [1]]);
     });
   });
+
+  describe('filling while behind', () => {
+    /**
+     * Items 0..total-1, with event-loop turns after every `every` items (the SQLite subscription's page turns; two,
+     * so the item comes after the batcher's own turn, as it does behind the subscription's wrappers).
+     */
+    async function* turning(total: number, every: number) {
+      for (let i = 0; i < total; i++) {
+        if (i > 0 && i % every === 0) await new Promise((r) => setImmediate(() => setImmediate(r)));
+        yield i;
+      }
+    }
+
+    it('given a source that turns the event loop between pages, when not filling, then a turn ends the batch', async () => {
+      const batches = await collect(takeBatches(turning(12, 4), 10));
+      expect(batches.map((b) => b.length)).toEqual([4, 4, 4]);
+    });
+
+    it('given a source that turns the event loop between pages, when filling while behind, then batches are full', async () => {
+      const batches = await collect(takeBatches(turning(25, 4), 10, { fillWhile: () => true }));
+      expect(batches.map((b) => b.length)).toEqual([10, 10, 5]);
+      expect(batches.flat()).toEqual([...Array(25).keys()]);
+    });
+
+    it('given a rebuild that has caught up, when the source turns, then the batch is handed over at the turn again', async () => {
+      let behind = true;
+      const seen: number[][] = [];
+      for await (const b of takeBatches(turning(12, 4), 10, { fillWhile: () => behind })) {
+        seen.push(b);
+        behind = false;
+      }
+      expect(seen.map((b) => b.length)).toEqual([10, 2]);
+    });
+  });
 });

@@ -15,10 +15,16 @@ export interface BatchTiming {
   now?: () => number;
   /** Resolves after `ms` (tests pass their own clock). */
   wait?: (ms: number) => Promise<void>;
+  /**
+   * While this answers true (a rebuild that has not reached the log's end yet), a turn does not end the batch: the
+   * source only gave the event loop a turn (the SQLite subscription does every 16 pages), more is on its way, so
+   * the batch fills to `maxSize`. Without it a rebuild's batches stopped at 16 pages (4,096 events) or less.
+   */
+  fillWhile?: () => boolean;
 }
 
 export async function* takeBatches<T>(source: AsyncIterable<T>, maxSize: number, timing: BatchTiming = {}): AsyncGenerator<T[]> {
-  const { lingerMs = 0, now = () => performance.now(), wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) } = timing;
+  const { lingerMs = 0, now = () => performance.now(), wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)), fillWhile } = timing;
   const iterator = source[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<T>> | undefined;
   let batch: T[] = [];
@@ -28,6 +34,7 @@ export async function* takeBatches<T>(source: AsyncIterable<T>, maxSize: number,
     for (;;) {
       pending ??= iterator.next();
       let next = await raceTurn(pending);
+      if (next === TURN && batch.length > 0 && fillWhile?.()) next = await pending;
       if (batch.length === 0) {
         // Busy: the first item was already waiting, so events came in while the last batch was being applied.
         busy = next !== TURN;
