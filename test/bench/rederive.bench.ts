@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import type { IdentityRef } from '../../projections/model';
 import { loadConfig } from '../../src/config';
 import { createEventStore } from '../../src/event-log';
@@ -28,7 +29,8 @@ import { traceRederivation } from './lib/rederive-trace';
  * BENCH_LOG_CACHE=<dir>: the generated log of each size (the data directory before the service first opens it) is
  * kept in <dir>/<events> and copied back on later runs, which skip generating it (7 min at 1M); the service still
  * projects it from scratch in every run. BENCH_PREPARE=1: generate the cache and stop.
- * Run: npx tsc -p tsconfig.bench.json --outDir /tmp/rd-bench && node /tmp/rd-bench/test/bench/rederive.bench.js
+ * Run: npx tsc -p tsconfig.bench.json && node --max-old-space-size=640 dist-bench/test/bench/rederive.bench.js (the
+ * service's flags, as `npm start` and `npm run bench` give it; the RESULT line states the heap limit it ran under).
  */
 const SIZES = (process.env.BENCH_SIZES ?? '50000,200000').split(',').map(Number);
 const TARGET_EVENTS = Number(process.env.BENCH_TARGET_EVENTS ?? 1000);
@@ -122,11 +124,12 @@ async function changeSettings(url: string, projector: Projector) {
     await new Promise((r) => setTimeout(r, 50));
   }
   if (!(await projector.whenIdle(3_600_000))) throw new Error('re-derivation did not finish');
+  const peak = peakRssMiB(); // before the trace's heap snapshot, which takes memory of its own
   const traced = trace?.stop(spans);
   if (traced) say(`trace: ${JSON.stringify(traced, null, 1)}`);
   visible.sort((a, b) => a - b);
   const pct = (p: number) => (visible.length ? visible[Math.min(visible.length - 1, Math.floor(p * visible.length))] : NaN);
-  return { ms: performance.now() - started, streamed: streaming, newItems: visible.length, visibleP50: pct(0.5), visibleP99: pct(0.99), visibleMax: visible.at(-1) ?? NaN, rssBeforeMiB: rssBefore, peakRssMiB: peakRssMiB(), trace: traced };
+  return { ms: performance.now() - started, streamed: streaming, newItems: visible.length, visibleP50: pct(0.5), visibleP99: pct(0.99), visibleMax: visible.at(-1) ?? NaN, rssBeforeMiB: rssBefore, peakRssMiB: peak, trace: traced };
 }
 
 async function measure(events: number) {
@@ -185,6 +188,7 @@ async function main(): Promise<void> {
     const growth = large.events / small.events;
     console.log(`growth ${growth.toFixed(1)}x log: linked erasure ${(large.linkedErasureMs / small.linkedErasureMs).toFixed(2)}x, link rejection ${(large.rejectionMs / small.rejectionMs).toFixed(2)}x`);
   }
+  console.log(`heap limit ${(getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MiB (node ${process.execArgv.join(' ') || 'without flags'})`);
   console.log(`RESULT ${JSON.stringify(results)}`);
 }
 

@@ -4,7 +4,7 @@ import { takeItems, type BatchItem } from './gen/workload';
 import { HttpClient } from './lib/http-load';
 import { machine, printTable, writeResults, type Row } from './lib/report';
 import { audienceRows, componentRows, computedRows, freshnessRows, ingestRows, lookupRows, rebuildRows, scalingRows } from './lib/rows';
-import { startService } from './lib/service';
+import { SERVICE_NODE_FLAGS, startService } from './lib/service';
 import { fmt } from './lib/stats';
 import { settle, waitVisible } from './lib/visibility';
 import { runExistingScripts, runScript } from './scenarios/existing-scripts';
@@ -153,7 +153,9 @@ async function main(): Promise<void> {
   }
   if (want('rederive')) {
     say(`rule changes (issue 18): linked erasure, link rejection and a streamed settings change in logs of ${sizes.rederiveSizes} events`);
-    const output = await runScript('rederive.bench.js', [], { BENCH_SIZES: sizes.rederiveSizes }, 7200);
+    // The service runs in that script's process: with the node flags it is started with (BENCH_SERVICE_FLAGS).
+    const flags = (process.env.BENCH_SERVICE_FLAGS ?? SERVICE_NODE_FLAGS).split(' ').filter(Boolean);
+    const output = await runScript('rederive.bench.js', [], { BENCH_SIZES: sizes.rederiveSizes }, 7200, flags);
     results.rederive = { runs: parseRederive(output), output };
     rows.push(...rederiveRows(output));
   }

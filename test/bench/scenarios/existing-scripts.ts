@@ -6,9 +6,9 @@ import { join } from 'node:path';
  * event store adapter beside raw inserts (no HTTP), the pure identity-graph fold over generated items, and asOf
  * reads of one subject as the log grows.
  */
-export function runScript(script: string, args: string[], env: Record<string, string>, maxSeconds: number): Promise<string> {
+export function runScript(script: string, args: string[], env: Record<string, string>, maxSeconds: number, nodeFlags: string[] = []): Promise<string> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(__dirname, '..', script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeFlags, join(__dirname, '..', script), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
