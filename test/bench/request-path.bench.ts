@@ -77,7 +77,9 @@ async function main(): Promise<void> {
   const rounds: { post: number; postPerSec: number; get: number; batchPerEvent: number }[] = [];
   try {
     for (let r = 0; r <= ROUNDS; r++) {
+      const postFrom = process.uptime();
       const postUs = await cpuPer(PER_ROUND, post);
+      process.stderr.write(`round ${r}: POSTs from ${postFrom.toFixed(1)} s to ${process.uptime().toFixed(1)} s\n`);
       const postPerSec = PER_ROUND / (lastWallMs / 1000);
       await settle();
       // Phase times (process uptime) to cut a --cpu-prof profile with profile-top --from/--to.
