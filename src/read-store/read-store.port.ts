@@ -227,6 +227,8 @@ export interface ComputedBackfill {
   cursor?: string;
   /** Log time of the definition change (epoch ms): audience moves the backfill causes are dated at it. */
   definedAt?: number;
+  /** Where the definition change is in the log: the cause those audience moves carry (history shows them there). */
+  cause?: { position?: string; eventId?: string };
 }
 
 export interface ComputedWrites {

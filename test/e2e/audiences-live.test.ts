@@ -110,6 +110,23 @@ describe('audience memberships over the service', () => {
     expect(history[2]).toMatchObject({ position: defined, recordedAt: logged.recordedAt, changes: { audiences: [{ id: 'gold', kind: 'entered', at: logged.recordedAt, cause: 'definition' }] } });
   });
 
+  it('a computed attribute defined after the data moves the audiences reading it at its own position, in history', async () => {
+    app = await startTestApp();
+    await put('buyers', { computed: 'purchases', op: 'gte', value: 1 });
+    const last = await app.ingest('/v1/events', purchase(Date.now() - 5_000, tom));
+    await app.momentAfter(last);
+    expect(await membersOf('buyers')).toEqual([]);
+    const reply = await app.call('PUT', '/v1/computed-attributes/purchases', { body: { function: 'count', eventType: 'purchase' } });
+    expect(reply.status).toBe(200);
+    const defined = reply.body.position as string;
+    await until(() => app.getOk('/v1/computed-attributes/purchases'), (c) => c.status === 'ready', 10_000);
+    const logged = (await app.getOk('/v1/log?limit=1000')).items.find((i: { position: string }) => i.position === defined);
+    expect((await until(() => membersOf('buyers'), (m) => m.length === 1, 5_000)).map((m) => m.enteredAt)).toEqual([logged.recordedAt]);
+    const history = (await app.getOk('/v1/profiles/CRMID/tom/history')).items as Array<{ kind: string; position: string; recordedAt: string; changes: { audiences?: unknown[] } }>;
+    expect(history.map((h) => h.kind)).toEqual(['event', 'audienceDefinition']);
+    expect(history[1]).toMatchObject({ position: defined, recordedAt: logged.recordedAt, changes: { audiences: [{ id: 'buyers', kind: 'entered', at: logged.recordedAt, cause: 'definition' }] } });
+  });
+
   it('an erasure takes the profile out of every audience, now and as of any moment', async () => {
     app = await startTestApp();
     await put('known', { identity: 'CRMID', op: 'exists' });

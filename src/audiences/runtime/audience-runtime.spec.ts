@@ -49,12 +49,14 @@ describe('audience runtime: moves without an item', () => {
   it('a computed backfill step moves audiences with cause definition; a lapse with windowLapse at its moment', async () => {
     const { runtime, committed } = runtimeOverOneProfile();
     await runtime.define(saved);
-    await runtime.afterValues([{ graphId: 'g1', at: 5_000, reason: 'backfill' }], { values: { upsert: [{ graphId: 'g1', values: { spend: 150 } }] } });
+    await runtime.afterValues([{ graphId: 'g1', at: 5_000, reason: 'backfill', cause: { position: '7', eventId: 'spend-def' } }], { values: { upsert: [{ graphId: 'g1', values: { spend: 150 } }] } });
     await runtime.afterValues([{ graphId: 'g1', at: 9_000, reason: 'windowLapse' }], { values: { upsert: [{ graphId: 'g1', values: { spend: 50 } }] } });
     expect(committed.map((w) => [w.enter?.map((e) => [e.audienceId, e.enteredAt, (e.doc as { cause: { kind: string } }).cause.kind]), w.exit?.map((e) => [e.audienceId, e.exitedAt, (e.doc as { exitCause: { kind: string } }).exitCause.kind])])).toEqual([
       [[['big', 5_000, 'definition']], []],
       [[], [['big', 9_000, 'windowLapse']]],
     ]);
+    // The backfill's entry names the computed definition's place in the log (history shows the move there).
+    expect(committed[0]!.enter![0]!.doc).toMatchObject({ cause: { kind: 'definition', position: '7', eventId: 'spend-def' } });
   });
 });
 

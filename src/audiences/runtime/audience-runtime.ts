@@ -142,13 +142,13 @@ export class AudienceRuntime {
    * What changed computed values without an item: a window lapse at `at` (cause `windowLapse`), or a backfill step of
    * a computed attribute's new definition (cause `definition`: the audiences reading it move because it was defined).
    */
-  async afterValues(rows: ReadonlyArray<{ graphId: string; at: number; reason: 'windowLapse' | 'backfill' }>, writes: ComputedWrites): Promise<void> {
+  async afterValues(rows: ReadonlyArray<{ graphId: string; at: number; reason: 'windowLapse' | 'backfill'; cause?: { position?: string; eventId?: string } }>, writes: ComputedWrites): Promise<void> {
     if (this.definitions.byId.size === 0 || rows.length === 0) return;
     const values = new Map((writes.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
-    for (const { graphId, at, reason } of rows) {
+    for (const { graphId, at, reason, cause: where } of rows) {
       const record = await this.store.getProfile(graphId);
       if (!record) continue;
-      const cause: TransitionCause = { kind: reason === 'backfill' ? 'definition' : 'windowLapse' };
+      const cause: TransitionCause = reason === 'backfill' ? { kind: 'definition', ...(where ?? {}) } : { kind: 'windowLapse' };
       const step = await this.step([{ record, values: values.get(graphId) ?? {} }], [], at, cause);
       if (step.enter!.length + step.exit!.length > 0) await this.store.commitAudiences(step);
     }

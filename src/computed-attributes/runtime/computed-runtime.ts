@@ -19,7 +19,15 @@ import { valueChangesOf } from './value-changes';
  * What changed these graphs' values without an item: `windowLapse` (at: the moment an entry left or entered its
  * window) or `backfill` (a definition created or changed; at: the backfill step's now).
  */
-export type ValuesListener = (rows: Array<{ graphId: string; at: number; reason: 'windowLapse' | 'backfill' }>, writes: ComputedWrites) => Promise<void>;
+export type ValuesListener = (rows: ValuesMove[], writes: ComputedWrites) => Promise<void>;
+
+export interface ValuesMove {
+  graphId: string;
+  at: number;
+  reason: 'windowLapse' | 'backfill';
+  /** A backfill's: the definition change's place in the log. */
+  cause?: { position?: string; eventId?: string };
+}
 
 /** Lapses and backfill steps run this often between batches; a lapse applies within a second of falling due. */
 export const TICK_MS = 200;
@@ -112,7 +120,15 @@ export class ComputedRuntime {
       return { backfills: { delete: [name] } };
     }
     const total = await this.store.countProfiles();
-    const backfill: ComputedBackfill = { name, version: event.data.version, status: total === 0 ? 'ready' : 'backfilling', done: 0, total, definedAt: decoded.recordedAt.getTime() };
+    const backfill: ComputedBackfill = {
+      name,
+      version: event.data.version,
+      status: total === 0 ? 'ready' : 'backfilling',
+      done: 0,
+      total,
+      definedAt: decoded.recordedAt.getTime(),
+      cause: { position: decoded.position, eventId: decoded.eventId },
+    };
     this.backfills.set(name, backfill);
     return { backfills: { upsert: [backfill] } };
   }
@@ -203,13 +219,15 @@ export class ComputedRuntime {
       const done = b.done + page.items.length;
       return page.nextCursor
         ? { ...b, done, cursor: page.nextCursor }
-        : { name: b.name, version: b.version, status: 'ready', done, total: Math.max(done, b.total), ...(b.definedAt === undefined ? {} : { definedAt: b.definedAt }) };
+        : { name: b.name, version: b.version, status: 'ready', done, total: Math.max(done, b.total), ...(b.definedAt === undefined ? {} : { definedAt: b.definedAt }), ...(b.cause ? { cause: b.cause } : {}) };
     });
     for (const b of next) this.backfills.set(b.name, b);
     await this.store.commitComputed({ ...writes, backfills: { upsert: next } });
-    // Audiences the new values move are moved by the definition change: dated at its log time (API.md enteredAt).
-    const definedAt = Math.max(...group.map((b) => b.definedAt ?? ctx.now));
-    await this.valuesListener?.(page.items.map((p) => ({ graphId: p.graphId, at: definedAt, reason: 'backfill' as const })), writes);
+    // Audiences the new values move are moved by the definition change (the latest of those walking together): dated
+    // at its log time (API.md enteredAt), caused at its position.
+    const latest = group.reduce((a, b) => ((b.definedAt ?? ctx.now) > (a.definedAt ?? ctx.now) ? b : a));
+    const definedAt = latest.definedAt ?? ctx.now;
+    await this.valuesListener?.(page.items.map((p) => ({ graphId: p.graphId, at: definedAt, reason: 'backfill' as const, ...(latest.cause ? { cause: latest.cause } : {}) })), writes);
     return true;
   }
 

@@ -23,7 +23,8 @@ export class GetProfileHistoryController {
       'eventId: recordedAt is the lapse moment (event timestamp + window, to the millisecond), position the last log ' +
       'entry before it; derived from the log and the definitions, so equal on every reading and after a rebuild. ' +
       'Lapses are listed up to asOf, or up to the moment of the request. An audience definition change that moved the ' +
-      'profile (a backfill, a deleted audience) is an entry of kind audienceDefinition at its own position and log time, ' +
+      'profile (a backfill, a deleted audience), or a computed attribute definition whose backfill moved it, is an entry ' +
+      'of kind audienceDefinition at its own position and log time, ' +
       'with changes.audiences. Paged by log position.',
   })
   @ApiErrors('PROFILE_NOT_FOUND', 'AS_OF_TOO_LARGE')
