@@ -1,9 +1,9 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { FeedTail } from '../change-feed';
 import { openFeedConnection } from '../read-store/feed-connection.port';
-import type { DestinationCounters } from './destination-metrics';
+import { CountBuffer } from './count-buffer';
 import { DeliveryLoops } from './delivery-loops';
-import type { CountDelta, DeliveryWorkerData, FromWorker, ToWorker } from './delivery-worker-protocol';
+import type { DeliveryWorkerData, FromWorker, ToWorker } from './delivery-worker-protocol';
 import { openDestinationStore } from './open-destination-store';
 import { sendWebhook } from './webhook-sender';
 
@@ -14,35 +14,6 @@ import { sendWebhook } from './webhook-sender';
  * the HTTP layer.
  */
 const COUNTS_EVERY_MS = 1_000;
-
-/** Deliveries counted here and handed to the main thread (which owns the metrics registry) in batches. */
-class CountBuffer implements DestinationCounters {
-  private counts = new Map<string, CountDelta>();
-
-  delivered(id: string, n = 1): void {
-    this.of(id)[1] += n;
-  }
-
-  retried(id: string, n = 1): void {
-    this.of(id)[2] += n;
-  }
-
-  failed(id: string, n = 1): void {
-    this.of(id)[3] += n;
-  }
-
-  take(): CountDelta[] {
-    const counts = [...this.counts.values()];
-    this.counts = new Map();
-    return counts;
-  }
-
-  private of(id: string): CountDelta {
-    let delta = this.counts.get(id);
-    if (!delta) this.counts.set(id, (delta = [id, 0, 0, 0]));
-    return delta;
-  }
-}
 
 async function run(port: MessagePort, data: DeliveryWorkerData): Promise<void> {
   const post = (message: FromWorker) => port.postMessage(message);
