@@ -1,8 +1,8 @@
-import { CipherCache } from './cipher-cache';
+import { CACHED_ENTRIES, CipherCache } from './cipher-cache';
 import { newSubjectKey } from './field-cipher';
 import type { KeyStore } from './key-store/key-store.port';
 
-const DEFAULT_MAX_CACHED = 200_000;
+const DEFAULT_MAX_CACHED = CACHED_ENTRIES;
 /**
  * A cached key is trusted this long, then read again: another instance may have erased the subject, and this one
  * must stop opening their values soon after (a process that follows the log forgets at once, on SubjectErased).
