@@ -1,7 +1,12 @@
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
 import { DEFAULT_SETTINGS } from '../../../projections/model';
 import { loadConfig } from '../../../src/config';
 import { createEventStore } from '../../../src/event-log';
+import { SQLITE_EVENT_LOG_FILE } from '../../../src/event-store/event-store.factory';
+import { appendInTransaction, type AppendRequest } from '../../../src/event-store/sqlite/sqlite-append';
+import { prepareStatements } from '../../../src/event-store/sqlite/sqlite-statements';
 import { encode } from '../../../src/events';
 import { prepareItem } from '../../../src/ingestion/prepare-item';
 import { workload, type BatchItem } from '../gen/workload';
@@ -21,6 +26,7 @@ export async function appendWorkload(
   until: number,
   seed: number,
   progress?: (stored: number, rate: number) => void,
+  source?: Iterator<BatchItem>,
 ): Promise<{ events: number; seconds: number }> {
   const config = await loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   const log = createEventStore(config);
@@ -28,10 +34,7 @@ export async function appendWorkload(
   let stored = Number((await log.headPosition()) ?? 0);
   const already = stored;
   const ctx = { settings: DEFAULT_SETTINGS, hashKey: config.identityHashKey!, limits: config.limits, now: new Date(), newId: () => 'unused' };
-  // Enough persons for `until` items (about 22 each); the generator is deterministic, so a resumed run skips what
-  // the log already holds and continues with the same items.
-  const items = workload({ persons: Math.ceil(until / 20), seed });
-  for (let skipped = 0; skipped < already; skipped++) items.next();
+  const items = source ?? workloadAfter(already, until, seed);
   let lastSaid = performance.now();
   while (stored < until) {
     const want = Math.min(WINDOW, until - stored);
@@ -56,4 +59,70 @@ export async function appendWorkload(
   }
   await log.close();
   return { events: stored, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Appends per transaction of the plain bulk fill. */
+const FILL_TRANSACTION = 10_000;
+
+/**
+ * The bulk of a very large log (the 10M scaling point), fast: the workload's items as the ingest path prepares
+ * them, appended by the SQLite adapter's own appendInTransaction (same rows, streams, revisions and duplicate
+ * checks) in transactions of 10,000 with synchronous=OFF, and **not sealed** (no personal-field encryption, no
+ * subject keys): readers pass unsealed events through as they are. What it leaves out is the cost of sealing and
+ * of a key store that holds every subject; appendWorkload (sealed) continues the same workload after it.
+ */
+export async function fillLogPlain(
+  dataDir: string,
+  until: number,
+  items: Iterator<BatchItem>,
+  progress?: (stored: number, rate: number) => void,
+): Promise<{ events: number; seconds: number }> {
+  const config = await loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  // The service's own store creates the file and its schema.
+  await createEventStore(config).close();
+  const db = new Database(join(dataDir, SQLITE_EVENT_LOG_FILE));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const s = prepareStatements(db);
+  const appendAll = db.transaction((requests: AppendRequest[], recordedAt: number) => {
+    for (const request of requests) appendInTransaction(s, request, recordedAt);
+  });
+  const head = db.prepare('SELECT max(position) AS head FROM events').get() as { head: number | null };
+  const already = head.head ?? 0;
+  let stored = already;
+  const ctx = { settings: DEFAULT_SETTINGS, hashKey: config.identityHashKey!, limits: config.limits, now: new Date(), newId: () => 'unused' };
+  for (let skipped = 0; skipped < already; skipped++) items.next();
+  const started = performance.now();
+  let lastSaid = started;
+  while (stored < until) {
+    const requests: AppendRequest[] = [];
+    while (requests.length < Math.min(FILL_TRANSACTION, until - stored)) {
+      const next = items.next();
+      if (next.done) throw new Error('the workload ran out of items');
+      const { kind, ...raw } = next.value;
+      const prepared = prepareItem(kind, raw, ctx);
+      requests.push({ stream: prepared.stream, events: [encode(prepared.event, prepared.eventId)], expectedRevision: 'any' });
+    }
+    appendAll(requests, Date.now());
+    stored += requests.length;
+    if (progress && performance.now() - lastSaid > 30_000) {
+      lastSaid = performance.now();
+      progress(stored, (stored - already) / ((lastSaid - started) / 1000));
+    }
+    // Let timers run (progress, a parent's signals) between transactions.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return { events: stored, seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * The workload for a log of `total` items (enough persons: about 22 items each), past its first `skip` items: the
+ * generator is deterministic, so a resumed or continued fill appends the items that come next.
+ */
+export function workloadAfter(skip: number, total: number, seed: number): Iterator<BatchItem> {
+  const items = workload({ persons: Math.ceil(total / 20), seed });
+  for (let skipped = 0; skipped < skip; skipped++) items.next();
+  return items;
 }
