@@ -16,12 +16,13 @@ export const CHUNK_ITEMS = 1_000;
 /** A chunk between batches also stops taking seeds after this long (the machine may be slower than expected). */
 export const CHUNK_MS = 60;
 /**
- * Node keys read per step of a chunk: the first step reads 4, each next one twice as many up to 64 (fewer for small
+ * Node keys read per step of a chunk: the first step reads 4, each next one twice as many up to 16 (fewer for small
  * chunks). A key brings a whole person's items and a step is never cut, so a fixed page of 64 made every chunk one
  * step of some 640 items (0.4 s on a loaded machine) whatever CHUNK_MS said; doubling overshoots the time bound by
- * at most the time already spent.
+ * about the time already spent, and the cap keeps one slow step (a cold page cache, a GC) to some 160 items (a
+ * step of 32 keys once took 0.73 s at 1M events).
  */
-const KEY_PAGE = 64;
+const KEY_PAGE = 16;
 const FIRST_KEY_PAGE = 4;
 /**
  * Node keys one chunk lists at most, per item it may fold. Keys already re-derived ahead of the cursor (the other
