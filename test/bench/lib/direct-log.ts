@@ -76,6 +76,7 @@ export async function fillLogPlain(
   until: number,
   items: Iterator<BatchItem>,
   progress?: (stored: number, rate: number) => void,
+  cloneAbove = Infinity,
 ): Promise<{ events: number; seconds: number }> {
   const config = await loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   // The service's own store creates the file and its schema.
@@ -83,6 +84,8 @@ export async function fillLogPlain(
   const db = new Database(join(dataDir, SQLITE_EVENT_LOG_FILE));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
+  // The fill's own connection: unique indexes of millions of random keys stay in memory while it inserts.
+  db.pragma('cache_size = -1048576');
   const s = prepareStatements(db);
   const appendAll = db.transaction((requests: AppendRequest[], recordedAt: number) => {
     for (const request of requests) appendInTransaction(s, request, recordedAt);
@@ -94,9 +97,10 @@ export async function fillLogPlain(
   for (let skipped = 0; skipped < already; skipped++) items.next();
   const started = performance.now();
   let lastSaid = started;
-  while (stored < until) {
+  const generated = Math.min(until, cloneAbove);
+  while (stored < generated) {
     const requests: AppendRequest[] = [];
-    while (requests.length < Math.min(FILL_TRANSACTION, until - stored)) {
+    while (requests.length < Math.min(FILL_TRANSACTION, generated - stored)) {
       const next = items.next();
       if (next.done) throw new Error('the workload ran out of items');
       const { kind, ...raw } = next.value;
@@ -112,9 +116,49 @@ export async function fillLogPlain(
     // Let timers run (progress, a parent's signals) between transactions.
     await new Promise((resolve) => setImmediate(resolve));
   }
+  if (stored < until) stored = cloneRows(db, stored, Math.min(generated, stored), until, progress, started);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return { events: stored, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Rows copied per transaction when cloning. */
+const CLONE_CHUNK = 50_000;
+
+/**
+ * Beyond `cloneAbove`, the log grows by copies of its first `base` rows made by SQLite itself (INSERT ... SELECT),
+ * each copy under other event ids and stream names (suffix `~<copy>`), streams and revisions included: a log of
+ * that many rows with the same indexes, in minutes instead of hours. The copies repeat the base's identities and
+ * payloads, which only a fold of the bulk would notice (the scaling step folds a window appended after it).
+ */
+function cloneRows(db: Database.Database, stored: number, base: number, until: number, progress: ((stored: number, rate: number) => void) | undefined, started: number): number {
+  const copy = db.prepare(
+    `INSERT INTO events (event_id, stream, revision, type, data, metadata, recorded_at)
+     SELECT event_id || '~' || @copy, stream || '~' || @copy, revision, type, data, metadata, recorded_at
+     FROM events WHERE position > @from AND position <= @to ORDER BY position`,
+  );
+  const streams = db.prepare(
+    `INSERT INTO streams (stream, revision) SELECT stream || '~' || @copy, max(revision) FROM events
+     WHERE position > @from AND position <= @to GROUP BY stream
+     ON CONFLICT (stream) DO UPDATE SET revision = max(revision, excluded.revision)`,
+  );
+  const chunk = db.transaction((params: { copy: string; from: number; to: number }) => {
+    copy.run(params);
+    streams.run(params);
+  });
+  let lastSaid = performance.now();
+  while (stored < until) {
+    const copyNumber = Math.floor(stored / base);
+    const from = stored % base;
+    const to = Math.min(base, from + CLONE_CHUNK, from + (until - stored));
+    chunk({ copy: String(copyNumber), from, to });
+    stored += to - from;
+    if (progress && performance.now() - lastSaid > 30_000) {
+      lastSaid = performance.now();
+      progress(stored, stored / ((lastSaid - started) / 1000));
+    }
+  }
+  return stored;
 }
 
 /**

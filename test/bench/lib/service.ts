@@ -52,11 +52,11 @@ function statusField(pid: number, field: string): number {
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
-async function waitReady(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+async function waitReady(url: string, child: ChildProcess, stderr: () => string, readyPath: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}): ${stderr()}`);
-    const ok = await fetch(`${url}/v1/health`).then((r) => r.status < 500, () => false);
+    const ok = await fetch(`${url}${readyPath}`).then((r) => r.status < 500, () => false);
     if (ok) return;
     await sleep(100);
   }
@@ -74,7 +74,8 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-export async function startService(name: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
+/** `readyPath`: what answers below 500 once it is up (/metrics for a service whose read models trail its log on purpose). */
+export async function startService(name: string, env: Record<string, string> = {}, readyPath = '/v1/health'): Promise<ServiceProcess> {
   const dataDir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), `tessera-bench-${name}-`));
   const port = await freePort();
   const profile = process.env.BENCH_PROFILE;
@@ -93,7 +94,7 @@ export async function startService(name: string, env: Record<string, string> = {
   let errors = '';
   child.stderr?.on('data', (c: Buffer) => void (errors = (errors + c.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
-  await waitReady(url, child, () => errors);
+  await waitReady(url, child, () => errors, readyPath);
   const pid = child.pid!;
   return {
     url,
