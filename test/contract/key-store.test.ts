@@ -51,6 +51,27 @@ describe('SQLite key store: a deleted key leaves no byte behind', () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('leaves none behind when the deleted keys sat among thousands, across page splits and merges', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-ks-'));
+    const store = openSqliteKeyStore(join(dir, 'keys.sqlite'));
+    const keyOf = (i: number) => Buffer.from(`k${String(i).padStart(6, '0')}-${'secret-key-bytes'.repeat(2)}`.slice(0, 32), 'utf8');
+    const subjects = Array.from({ length: 5000 }, (_, i) => `subject-${String(i).padStart(6, '0')}`);
+    for (let i = 0; i < subjects.length; i += 250) {
+      const part = subjects.slice(i, i + 250);
+      await store.ensureKeys(part, (() => { let n = i; return () => keyOf(n++); })());
+    }
+    const bytes = () => Buffer.concat(readdirSync(dir).map((f) => readFileSync(join(dir, f))));
+    // Every third subject, and then a whole run of them, so pages empty out and merge.
+    const erased = subjects.map((s, i) => ({ s, i })).filter(({ i }) => i % 3 === 0 || (i >= 2000 && i < 3000));
+    expect(bytes().includes(keyOf(erased[0].i))).toBe(true);
+    for (let i = 0; i < erased.length; i += 400) await store.deleteKeys(erased.slice(i, i + 400).map((e) => e.s));
+    const file = bytes();
+    expect(erased.filter((e) => file.includes(keyOf(e.i))).map((e) => e.s)).toEqual([]);
+    expect(file.includes(keyOf(1))).toBe(true);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
 
 describe('SQLite key store: a write resolves once its commit is on disk', () => {

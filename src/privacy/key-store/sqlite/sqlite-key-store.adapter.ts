@@ -12,9 +12,11 @@ const SALT = 'suppression-salt';
 const CHUNK = 500;
 
 /**
- * Keys in `${DATA_DIR}/keys.sqlite`. secure_delete overwrites a deleted key's bytes in the pages; after a deletion
- * the WAL is checkpointed and truncated and the file vacuumed, so no copy of the key survives in the file, its WAL
- * or its free pages.
+ * Keys in `${DATA_DIR}/keys.sqlite`. secure_delete overwrites a deleted key's bytes in its page, and zeroes a page
+ * that a deletion frees; after a deletion the WAL is checkpointed and truncated, so no copy of the key survives in
+ * the file, its WAL or its free pages. No VACUUM: it rewrote the whole file on every erasure (196 ms of a 490 ms
+ * linked erasure at 1M events, growing with the number of subjects), and the contract test shows secure_delete
+ * alone leaves no byte of thousands of deleted keys behind.
  *
  * A key must be durable before any event sealed with it is, so no write resolves before its commit is on disk. The
  * connection commits at synchronous=NORMAL and every write then waits for an fsync of the WAL in the thread pool
@@ -72,12 +74,9 @@ export class SqliteKeyStore implements KeyStore {
 
   async deleteKeys(subjectIds: string[]): Promise<number> {
     const removed = this.db.transaction(() => subjectIds.reduce((n, id) => n + this.remove.run(id).changes, 0))();
-    // Durable before the checkpoints: one that another process's reader keeps from finishing leaves it in the WAL.
+    // Durable before the checkpoint: one that another process's reader keeps from finishing leaves it in the WAL.
     await this.wal.sync();
     this.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.db.exec('VACUUM');
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    await this.wal.sync();
     return removed;
   }
 
