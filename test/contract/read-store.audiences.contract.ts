@@ -1,5 +1,6 @@
 import type { AudienceWrites } from '../../src/read-store';
-import type { ReadStoreContext } from './read-store.fixtures';
+import { dumpReadModels } from '../../src/cli/rebuild-dump';
+import { node, profile, type ReadStoreContext } from './read-store.fixtures';
 
 const TOM = 'CRMID:tom';
 const ANN = 'CRMID:ann';
@@ -60,6 +61,19 @@ export function describeAudiences(ctx: ReadStoreContext) {
       expect(two.items.map((m) => m.graphId)).toEqual([TOM]);
       expect(two.nextCursor).toBeUndefined();
       await expect(ctx.store.listMembers({ audienceId: 'all', limit: 2, cursor: 'nope' })).rejects.toMatchObject({ code: 'READ_STORE_BAD_CURSOR' });
+    });
+
+    it('the rebuild dump shows every interval under the profile that holds its graph id now, in one order', async () => {
+      // Ann's graph merged into Tom's: her old intervals stay under her graph id, one of Tom's identities now.
+      const nodes = [node(TOM), node(ANN, TOM)];
+      await ctx.store.commit({ nodes: { upsert: nodes }, profiles: { upsert: [profile(TOM)] }, audiences: { enter: [enter('vip', ANN, 150), enter('buyers', TOM, 120), enter('vip', TOM, 100)] } }, { projector: 'p', position: '5' });
+      await ctx.store.commitAudiences({ exit: [{ audienceId: 'vip', graphId: ANN, exitedAt: 180, doc: { exitCause: cause('merge') } }] });
+      const [dumped] = await dumpReadModels(ctx.store);
+      expect(dumped!.memberships).toEqual([
+        { audienceId: 'vip', graphId: ANN, enteredAt: 150, exitedAt: 180, doc: { ...enter('vip', ANN, 150).doc, exitCause: cause('merge') } },
+        { audienceId: 'buyers', graphId: TOM, enteredAt: 120, exitedAt: null, doc: enter('buyers', TOM, 120).doc },
+        { audienceId: 'vip', graphId: TOM, enteredAt: 100, exitedAt: null, doc: enter('vip', TOM, 100).doc },
+      ]);
     });
 
     it('keeps backfill records and erases a subject’s memberships', async () => {

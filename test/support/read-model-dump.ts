@@ -3,7 +3,7 @@ import type { EventStore } from '../../src/event-store';
 import { Projector } from '../../src/projector';
 import { profileIdOf } from '../../src/read-models';
 import type { ReadStore } from '../../src/read-store';
-import { dumpReadModels } from '../../src/cli/rebuild-dump';
+import { dumpReadModels, type DumpedProfile } from '../../src/cli/rebuild-dump';
 /** The dump lives in src so `tessera rebuild --verify` and the tests compare read models the same way. */
 export { dumpReadModels, type DumpedProfile } from '../../src/cli/rebuild-dump';
 
@@ -19,9 +19,9 @@ export async function storedFeed(store: ReadStore): Promise<ChangeItem[]> {
 
 /**
  * Projects `log` from scratch into the empty store `fresh` and expects `live` to hold exactly the same read models,
- * profile by profile (and more than a handful of them, so an empty pair cannot pass).
+ * profile by profile, memberships included (and more than a handful of them, so an empty pair cannot pass).
  */
-export async function expectEqualToRebuild(log: EventStore, live: ReadStore, fresh: ReadStore, hashKey: string): Promise<void> {
+export async function expectEqualToRebuild(log: EventStore, live: ReadStore, fresh: ReadStore, hashKey: string): Promise<DumpedProfile[]> {
   const rebuild = new Projector(log, fresh, { profileIdOf: (g) => profileIdOf(hashKey, g), batchSize: 1000 });
   rebuild.start();
   expect(await rebuild.whenIdle(120_000)).toBe(true);
@@ -29,4 +29,5 @@ export async function expectEqualToRebuild(log: EventStore, live: ReadStore, fre
   const [liveDump, freshDump] = [await dumpReadModels(live), await dumpReadModels(fresh)];
   expect(liveDump.length).toBeGreaterThan(20);
   expect(liveDump).toEqual(freshDump);
+  return liveDump;
 }
