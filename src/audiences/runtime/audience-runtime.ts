@@ -7,6 +7,7 @@ import {
   type AudienceDefinitionEvent,
   type AudienceDefinitions,
   type AudienceEngine,
+  type ProfileChange,
   type Transition,
   type TransitionCause,
 } from '../../../projections/audiences';
@@ -16,7 +17,7 @@ import type { EventStore } from '../../event-store/event-store.port';
 import { comparePositions, type Position } from '../../event-store';
 import type { AudienceBackfill, AudienceWrites, ComputedWrites, ReadModelBatch, ReadStore } from '../../read-store/read-store.port';
 import { AUDIENCES_STREAM } from '../audience-definitions.service';
-import { changeOfItems, lastItemByGraph, movedValues, reshapedProfiles } from './batch-change';
+import { changeOfItems, itemsByGraph, movedValues, reshapedProfiles } from './batch-change';
 import { membershipStep, mergeWrites, type MembershipStep, type ProfileAfter } from './membership-writes';
 
 const BACKFILL_PAGE = 100;
@@ -102,17 +103,20 @@ export class AudienceRuntime {
     const values = new Map((writes.computed?.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
     const before = new Map((await this.store.getComputedValues(upserts.map((p) => p.graphId))).map((v) => [v.graphId, v.values]));
     const reshaped = reshapedProfiles(writes);
-    const itemChange = changeOfItems(segment);
-    const lastOf = lastItemByGraph(writes, segment);
+    const byGraph = itemsByGraph(writes, segment);
+    let batchChange: ProfileChange | undefined;
     const cause = (kind: TransitionCause['kind'], item = last): TransitionCause => ({ kind, position: item.position, eventId: item.eventId });
     const after: ProfileAfter[] = upserts.map((record) => {
       const profileId = String((record.doc as { profileId?: string }).profileId);
       const now = values.get(record.graphId) ?? before.get(record.graphId) ?? {};
-      const item = lastOf.get(record.graphId) ?? last;
+      const items = byGraph.get(record.graphId);
+      const item = items?.last ?? last;
       const shape = reshaped?.get(profileId);
       const own = { cause: cause(shape && shape !== 'item' ? shape : 'item', item), at: item.recordedAt.getTime() };
       if (!reshaped || shape) return { record, values: now, ...own };
-      return { record, values: now, ...own, change: { ...itemChange, computed: movedValues(before.get(record.graphId) ?? {}, now) } };
+      // A profile no item of the batch named (loaded beside one) is held to everything the batch's items changed.
+      const change = items?.change ?? (batchChange ??= changeOfItems(segment));
+      return { record, values: now, ...own, change: { ...change, computed: movedValues(before.get(record.graphId) ?? {}, now) } };
     });
     return this.step(after, gone, last.recordedAt.getTime(), cause(gone.length > 0 ? 'merge' : 'item'));
   }

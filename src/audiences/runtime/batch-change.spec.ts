@@ -1,6 +1,6 @@
 import type { DecodedEvent } from '../../events';
 import type { ReadModelBatch } from '../../read-store/read-store.port';
-import { changeOfItems, lastItemByGraph, movedValues, reshapedProfiles } from './batch-change';
+import { changeOfItems, itemsByGraph, movedValues, reshapedProfiles } from './batch-change';
 
 const tom = { namespace: 'CRMID', id: 'tom' };
 const cookie = { namespace: 'ECID', id: 'c1' };
@@ -32,13 +32,24 @@ describe('what a batch of items changed, for audiences', () => {
     expect(reshapedProfiles({})).toBeUndefined();
   });
 
-  it('the last item that touched each graph, found through the nodes the batch wrote', () => {
+  it('per graph, the last item that named it and what its own items changed, found through the nodes the batch wrote', () => {
     const first = event([tom], 'view');
     const second = record([cookie], { a: 1 });
     const third = event([tom], 'purchase');
     const writes: ReadModelBatch = { nodes: { upsert: [{ key: 'CRMID:tom', graphId: 'G1' }, { key: 'ECID:c1', graphId: 'G2' }] as never } };
-    const last = lastItemByGraph(writes, [first, second, third]);
-    expect([...last].map(([g, e]) => [g, e.eventId])).toEqual([['G1', third.eventId], ['G2', second.eventId]]);
+    const byGraph = itemsByGraph(writes, [first, second, third]);
+    expect([...byGraph].map(([g, items]) => [g, items.last?.eventId])).toEqual([['G1', third.eventId], ['G2', second.eventId]]);
+    expect(byGraph.get('G1')!.change).toEqual({ attributes: new Set(), identities: new Set(['CRMID']), eventTypes: new Set(['view', 'purchase']) });
+    expect(byGraph.get('G2')!.change).toEqual({ attributes: new Set(['a']), identities: new Set(['ECID']), eventTypes: new Set() });
+  });
+
+  it('an identity an item could not link: its graph counts the item, and takes no cause of its own from it', () => {
+    const rejected = logged('RecordIngested', { ...item, identities: [tom], unlinked: [cookie], primary: tom, attributes: { a: 1 } });
+    const writes: ReadModelBatch = { nodes: { upsert: [{ key: 'CRMID:tom', graphId: 'G1' }, { key: 'ECID:c1', graphId: 'G2' }] as never } };
+    const byGraph = itemsByGraph(writes, [rejected]);
+    expect(byGraph.get('G1')!.last?.eventId).toBe(rejected.eventId);
+    expect(byGraph.get('G2')!.last).toBeUndefined();
+    expect(byGraph.get('G2')!.change).toEqual({ attributes: new Set(['a']), identities: new Set(['CRMID', 'ECID']), eventTypes: new Set() });
   });
 
   it('the computed values that moved', () => {
