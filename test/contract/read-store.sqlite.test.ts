@@ -95,3 +95,34 @@ describe('SQLite read store: memberships stored before the sets', () => {
     }
   });
 });
+
+describe('SQLite read store: change refs stored per item', () => {
+  it('keeps finding a subject’s feed items at erasure once their refs are moved to entry keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-rs-'));
+    const file = join(dir, 'read.db');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE v1_changes (id TEXT PRIMARY KEY, type TEXT NOT NULL, doc TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE v1_change_refs (profile_id TEXT NOT NULL, change_id TEXT NOT NULL, PRIMARY KEY (profile_id, change_id)) WITHOUT ROWID`);
+    const at = '2024-05-01T12:00:00.000Z';
+    const items = [
+      { id: '0000000003-00000000', type: 'profile.created', at, profileId: 'p_e' },
+      { id: '0000000003-00000001', type: 'audience.entered', at, profileId: 'p_e', audienceId: 'vip' },
+      { id: '0000000003-00000002', type: 'profile.created', at, profileId: 'p_x' },
+    ];
+    for (const i of items) {
+      old.prepare('INSERT INTO v1_changes VALUES (?, ?, ?)').run(i.id, i.type, JSON.stringify(i));
+      old.prepare('INSERT INTO v1_change_refs VALUES (?, ?)').run(i.profileId, i.id);
+    }
+    old.close();
+    const store = await openReadStore({ kind: 'sqlite', file });
+    try {
+      expect((await store.profilesNamedInFeed(['p_e', 'p_x', 'p_none'])).sort()).toEqual(['p_e', 'p_x']);
+      await store.eraseSubjects({ identityKeys: ['CRMID:erased'], streams: [], rewrittenEvents: [], feed: { profileIds: ['p_e'], at: Date.parse(at), noticed: true } });
+      expect(await store.readChanges({ limit: 10 })).toEqual([items[2]]);
+      expect(await store.profilesNamedInFeed(['p_e', 'p_x'])).toEqual(['p_x']);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -41,7 +41,7 @@ import type { LeaseGrant, LeaseRequest, LeaseState } from '../projector-lease';
 import { SqliteLease } from './sqlite-lease';
 import { computedSchemaSql, openComputedTables, type ComputedTables } from './sqlite-computed';
 import { audienceSchemaSql, openAudienceTables, type AudienceTables } from './sqlite-audiences';
-import { changeFeedSchemaSql, openChangeFeedTables, type ChangeFeedTables } from './sqlite-change-feed';
+import { changeFeedSchemaSql, migrateItemRefs, openChangeFeedTables, type ChangeFeedTables } from './sqlite-change-feed';
 import { eraseInSqlite, holdsNoReadModels, markScrubbed } from './sqlite-erasure';
 import { createBatchWriter } from './sqlite-batch-writer';
 import { settle } from './sqlite-errors';
@@ -81,6 +81,7 @@ export class SqliteReadStore implements ReadStore {
   constructor(private readonly db: Database.Database, private readonly prefix: string) {
     db.exec(schemaSql(prefix));
     db.exec(changeFeedSchemaSql(prefix));
+    migrateItemRefs(db, prefix);
     this.feed = openChangeFeedTables(db, prefix);
     this.lease = new SqliteLease(db, prefix);
     // The feed items go in the batch's transaction, and only when the batch itself is applied (not skipped).
