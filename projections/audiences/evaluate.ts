@@ -18,8 +18,16 @@ export function evaluateCondition(
   view: ProfileView,
   memberships: ReadonlySet<string>
 ): boolean {
-  if ('and' in condition) return condition.and.every((c) => evaluateCondition(c, view, memberships));
-  if ('or' in condition) return condition.or.some((c) => evaluateCondition(c, view, memberships));
+  // Loops, not every/some: the projector evaluates every touched profile's audiences each batch, and a closure per
+  // node was a visible share of what it allocated.
+  if ('and' in condition) {
+    for (const c of condition.and) if (!evaluateCondition(c, view, memberships)) return false;
+    return true;
+  }
+  if ('or' in condition) {
+    for (const c of condition.or) if (evaluateCondition(c, view, memberships)) return true;
+    return false;
+  }
   if ('not' in condition) return !evaluateCondition(condition.not, view, memberships);
   return evaluateLeaf(condition, view, memberships);
 }
