@@ -334,8 +334,10 @@ export class Projector {
    */
   private async commitSegment(segment: DecodedEvent[], end: Position): Promise<void> {
     const ctx = this.context();
-    const writes = segment.length === 0 ? {} : projectBatch(await this.scopeOf(segment, ctx), segment, ctx);
-    if (segment.length > 0) writes.audiences = await withAudienceChanges(this.audiences, writes, () => this.audiences.afterBatch(writes, segment));
+    const scope = segment.length === 0 ? undefined : await this.scopeOf(segment, ctx);
+    const writes = scope ? projectBatch(scope, segment, ctx) : {};
+    // The stored values before the batch, as the scope loaded them: audiences compare with them (no second read).
+    if (scope) writes.audiences = await withAudienceChanges(this.audiences, writes, () => this.audiences.afterBatch(writes, segment, scope.computedValues));
     try {
       await this.commit(writes, end);
     } catch (error) {

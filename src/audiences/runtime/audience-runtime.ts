@@ -95,13 +95,23 @@ export class AudienceRuntime {
    * (attribute paths its records wrote, namespaces its items named, its events' types, computed values that moved).
    * Every profile the batch deleted exits. Called before the batch commits (the store still holds the old values).
    */
-  async afterBatch(writes: ReadModelBatch, segment: readonly DecodedEvent[]): Promise<AudienceWrites | undefined> {
+  async afterBatch(
+    writes: ReadModelBatch,
+    segment: readonly DecodedEvent[],
+    /** The stored values of the batch's graphs before it, when the batch's scope loaded them (else they are read). */
+    stored?: ReadonlyMap<string, { values: Record<string, unknown> }>,
+  ): Promise<AudienceWrites | undefined> {
     if (this.definitions.byId.size === 0 || segment.length === 0) return undefined;
     const last = segment[segment.length - 1]!;
     const upserts = writes.profiles?.upsert ?? [];
     const gone = writes.profiles?.delete ?? [];
     const values = new Map((writes.computed?.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
-    const before = new Map((await this.store.getComputedValues(upserts.map((p) => p.graphId))).map((v) => [v.graphId, v.values]));
+    const before = new Map<string, Record<string, unknown>>();
+    if (stored) for (const p of upserts) {
+      const row = stored.get(p.graphId);
+      if (row) before.set(p.graphId, row.values);
+    }
+    else for (const v of await this.store.getComputedValues(upserts.map((p) => p.graphId))) before.set(v.graphId, v.values);
     const reshaped = reshapedProfiles(writes);
     const byGraph = itemsByGraph(writes, segment);
     let batchChange: ProfileChange | undefined;

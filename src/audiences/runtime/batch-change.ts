@@ -78,7 +78,14 @@ function addItem(change: GraphItems['change'], { event }: DecodedEvent): void {
   if (event.type === 'ExperienceEventIngested') change.eventTypes.add(event.data.type);
 }
 
+/** The names whose value differs (by JSON; counts, the most of them, are compared as numbers first). */
 export function movedValues(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...names].filter((n) => JSON.stringify(before[n]) !== JSON.stringify(after[n]));
+  return [...names].filter((n) => !sameValue(before[n], after[n]));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a === 'number' && typeof b === 'number') return JSON.stringify(a) === JSON.stringify(b);
+  return typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b);
 }
