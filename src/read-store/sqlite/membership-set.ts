@@ -14,6 +14,9 @@ export interface MembershipSet {
 
 export type ExitWrite = NonNullable<AudienceWrites['exit']>[number];
 
+/** How many of a set's newest docs a write may share instead of adding its own. */
+const RECENT_DOCS = 4;
+
 export function emptySet(): MembershipSet {
   return { d: [], m: [] };
 }
@@ -31,9 +34,15 @@ export interface SetChanges {
  */
 export function applyToSet(set: MembershipSet, exits: readonly ExitWrite[], enters: readonly MembershipRow[]): SetChanges {
   const changes: SetChanges = { opened: [], closed: [] };
-  let docIndex: Map<string, number> | undefined;
+  // A doc is shared with the writes of this call and with the set's last few docs (a step's, or the exits of lapses
+  // in a row, which carry no position): indexing every doc of the set cost a JSON.stringify of each on every write.
+  const docIndex = new Map<string, number>();
+  let recentIndexed = false;
   const docOf = (doc: JsonDocument) => {
-    docIndex ??= new Map(set.d.map((d, i) => [JSON.stringify(d), i]));
+    if (!recentIndexed) {
+      for (let i = Math.max(0, set.d.length - RECENT_DOCS); i < set.d.length; i++) docIndex.set(JSON.stringify(set.d[i]), i);
+      recentIndexed = true;
+    }
     const key = JSON.stringify(doc);
     let index = docIndex.get(key);
     if (index === undefined) {
