@@ -94,6 +94,7 @@ async function fold(events: DomainEvent[], audiences: boolean): Promise<{ stores
   stores.projector.start();
   if (!(await stores.projector.whenIdle(3_600_000))) throw new Error('the fold did not finish');
   const used = process.cpuUsage(cpu);
+  say(`fold done, ${audiences ? 'fifty audiences' : 'no audience'}`);
   return { stores, msPerEvent: (performance.now() - started) / events.length, cpuUsPerEvent: (used.user + used.system) / events.length };
 }
 
