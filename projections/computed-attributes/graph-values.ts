@@ -49,6 +49,19 @@ export function graphNextChangeAt(
 }
 
 /**
+ * Whether time alone changes the graph's values at or before `at` (a lapse, or a future-dated event coming due):
+ * such a change must be applied at its own moment before anything logged at `at` is folded.
+ */
+export function changesBy(
+  states: readonly PrimaryComputedState[],
+  definitions: readonly CompiledDefinition[],
+  at: number,
+): boolean {
+  const next = graphNextChangeAt(states, definitions);
+  return next !== undefined && next <= at;
+}
+
+/**
  * The values a profile body shows: the named definitions only. Anonymous ones (an audience's event conditions,
  * named so that no client can define them, e.g. `_ev_…`) are evaluated by the same engine but stay internal.
  */

@@ -1,5 +1,6 @@
 import { compileAll, DAY, EngineDriver, SECOND, T0, type GivenEvent } from './engine.fixture';
 import type { ComputedAttributeSpec } from './definition';
+import { changesBy } from './graph-values';
 
 const buy = (primary: string, at: number, data: Record<string, unknown>): GivenEvent => ({ primary, type: 'purchase', at, data });
 const view = (primary: string, at: number): GivenEvent => ({ primary, type: 'pageView', at });
@@ -132,5 +133,27 @@ describe('window engine: window edges', () => {
     engine.arrive(T0, buy('a', T0, { s: 'x' }), buy('a', T0 + 1, { s: 'x' }), buy('a', T0 + 2, { s: 'y' }));
     expect(engine.valuesAt(T0 + 10 * SECOND, ['a'])).toEqual({ first: 'x', last: 'y', list: ['y', 'x'], top: 'y' });
     expect(engine.valuesAt(T0 + 10 * SECOND + 2, ['a'])).toEqual({ first: null, last: null, list: [], top: null });
+  });
+});
+
+describe('window engine: folding a log by its own times (replay)', () => {
+  const count10 = { c: { function: 'count', window: { last: '10s' } } } as const;
+
+  it('folded at its log time, an event counts in a rebuild long after its window lapsed, then lapses at its moment', () => {
+    const logged = T0 + 2 * SECOND;
+    const engine = given(count10).arrive(logged, view('a', T0));
+    expect(engine.valuesAt(logged, ['a'])).toEqual({ c: 1 });
+    expect(engine.nextChangeAt(['a'])).toBe(T0 + 10 * SECOND);
+    // Folded at a rebuild's now instead, it would never have counted: the entry the live run made would be missing.
+    expect(given(count10).arrive(T0 + DAY, view('a', T0)).valuesAt(T0 + DAY, ['a'])).toEqual({ c: 0 });
+  });
+
+  it('changesBy: a lapse or a future-dated entry at or before the moment must go first', () => {
+    const engine = given(count10).arrive(T0, view('a', T0), view('b', T0 + 3 * SECOND));
+    const states = (p: string) => [engine.states.get(p)!];
+    expect(changesBy(states('a'), engine.definitions, T0 + 10 * SECOND - 1)).toBe(false);
+    expect(changesBy(states('a'), engine.definitions, T0 + 10 * SECOND)).toBe(true);
+    expect(changesBy(states('b'), engine.definitions, T0 + 3 * SECOND)).toBe(true);
+    expect(changesBy([], engine.definitions, T0 + DAY)).toBe(false);
   });
 });
