@@ -5,7 +5,7 @@ import { decode, type DecodedEvent, UnknownEventTypeError } from '../events';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { comparePositions, type Position } from '../event-store';
 import { isPermanentStoreError, ReadModelFencedError, type ReadModelBatch, type ReadStore } from '../read-store';
-import { evolveRules, isRuleEvent, projectBatch, rejectedPairs, type ProjectionContext, type ProjectionRules } from '../read-models';
+import { carryScope, evolveRules, isRuleEvent, projectSegment, rejectedPairs, type LoadedScope, type ProjectionContext, type ProjectionRules } from '../read-models';
 import { ComputedRuntime, isComputedDefinitionEvent } from '../computed-attributes';
 import { AudienceRuntime, isAudienceDefinitionEvent } from '../audiences/runtime';
 import { loadScope } from './batch-scope';
@@ -47,6 +47,8 @@ export interface ProjectorOptions {
 }
 
 export const MAIN_PROJECTOR = 'profiles';
+/** Items a part of a segment loads its scope for, when parts can end early (commitSegment). */
+const PART_WINDOW = 500;
 /** Single-event load: batches of a few events, each its own read-model transaction, cost more than 2 ms of waiting. */
 const DEFAULT_LINGER_MS = 2;
 
@@ -81,6 +83,8 @@ export class Projector {
   /** Set when the store refused an event's writes for good: the projector stopped there (see ProjectorParkedError). */
   parkedAt?: ParkedAt;
   unknownEvents = 0;
+  /** Log time of the newest entry folded (epoch ms). */
+  private foldedAt?: number;
 
   constructor(
     private readonly log: EventStore,
@@ -92,7 +96,7 @@ export class Projector {
     if (options.lease) this.keeper = new LeaseKeeper(store, this.name, options.lease, options.logger);
     // Lapses and backfill steps write outside batches, through the runtimes: they signal the feed's readers too.
     const signalled = signallingWrites(store, () => this.feedWritten());
-    this.computed = new ComputedRuntime(log, signalled, Date.now, options.profileIdOf);
+    this.computed = new ComputedRuntime(log, signalled, Date.now, options.profileIdOf, () => this.moment());
     const outsideBatches: Transition[] = [];
     this.audiences = new AudienceRuntime(log, feedingAudienceStore(signalled, outsideBatches), {
       setExtraDefinitions: (definitions, building) => this.computed.setExtraDefinitions(definitions, building),
@@ -177,7 +181,22 @@ export class Projector {
     const deadline = Date.now() + timeoutMs;
     const head = await this.log.headPosition();
     if (head !== undefined && !(await this.whenProcessed(head, timeoutMs))) return false;
-    return this.rederiving.whenFinished(Math.max(0, deadline - Date.now()));
+    if (!(await this.rederiving.whenFinished(Math.max(0, deadline - Date.now())))) return false;
+    // Items fold as of their log time: the lapses since then (a rebuild's, mostly) are due by now.
+    if (this.running) await this.computed.exclusive(() => this.computed.applyLapsesDue());
+    return true;
+  }
+
+  /**
+   * The moment lapses and backfills run at: the clock once every logged entry is folded; while the projector is
+   * behind (a rebuild, a catch-up), the log time folded so far, so no lapse is applied ahead of an item logged
+   * before it (undefined until the first entry is folded).
+   */
+  private async moment(): Promise<number | undefined> {
+    const head = await this.log.headPosition();
+    const checkpoint = this.waiters.position;
+    if (head === undefined || (checkpoint !== undefined && comparePositions(checkpoint, head) >= 0)) return Date.now();
+    return this.foldedAt;
   }
 
   /**
@@ -296,6 +315,7 @@ export class Projector {
       const notices = decoded ? erasureNotices(decoded) : [];
       if (decoded && isRuleEvent(decoded)) {
         await flush();
+        this.folding(recorded.recordedAt.getTime());
         this.rules = evolveRules(this.rules, decoded);
         const writes = await rederiveGraphs(this.log, this.store, decoded, this.context());
         if (!writes) {
@@ -312,9 +332,11 @@ export class Projector {
         await this.commit({ changes: notices }, recorded.position);
       } else if (decoded && isComputedDefinitionEvent(decoded)) {
         await flush();
+        this.folding(recorded.recordedAt.getTime());
         await this.commit({ computed: await this.computed.define(decoded) }, recorded.position);
       } else if (decoded && isAudienceDefinitionEvent(decoded)) {
         await flush();
+        this.folding(recorded.recordedAt.getTime());
         const defined: ReadModelBatch = {};
         defined.audiences = await withAudienceChanges(this.audiences, defined, () => this.audiences.define(decoded), recorded);
         await this.commit(defined, recorded.position);
@@ -328,28 +350,64 @@ export class Projector {
   }
 
   /**
-   * Events that change no read model (merge policies, unknown types) still move the checkpoint. When the store
-   * refuses the segment's writes for good, the segment is committed again one event at a time, to find and name
-   * the event it refuses (the ones before it are committed, so the checkpoint stops right before it).
+   * Events that change no read model (merge policies, unknown types) still move the checkpoint. The items fold in
+   * parts (projectSegment ends one early where a lapse must go first, or, with audiences, where a graph an item
+   * that could move its memberships touched comes again), each after the lapses due by its first item's log time:
+   * so memberships and values are the same whatever the batch boundaries, live or in a rebuild.
    */
   private async commitSegment(segment: DecodedEvent[], end: Position): Promise<void> {
-    const ctx = this.context();
-    const scope = segment.length === 0 ? undefined : await this.scopeOf(segment, ctx);
-    const writes = scope ? projectBatch(scope, segment, ctx) : {};
-    // The stored values before the batch, as the scope loaded them: audiences compare with them (no second read).
-    if (scope) writes.audiences = await withAudienceChanges(this.audiences, writes, () => this.audiences.afterBatch(writes, segment, scope.computedValues));
+    if (segment.length === 0) return this.commit({}, end);
+    // Parts can be short: the scope is loaded for a window of items and kept from one part to the next.
+    const partial = this.context().computed !== undefined || this.audiences.active;
+    let rest = segment;
+    let window: { scope: LoadedScope; left: number } | undefined;
+    while (rest.length > 0) {
+      const { applied } = await this.computed.applyLapses(rest[0]!.recordedAt.getTime());
+      const ctx = this.context();
+      if (!window || window.left === 0) {
+        const items = partial ? rest.slice(0, PART_WINDOW) : rest;
+        window = { scope: await this.scopeOf(items, ctx), left: items.length };
+      } else if (applied > 0) await this.computed.reloadValues(window.scope);
+      const options = this.audiences.active ? { movesMemberships: (d: DecodedEvent) => this.audiences.mayMove(d) } : {};
+      const { writes, folded, lastItems } = projectSegment(window.scope, rest.slice(0, window.left), ctx, options);
+      const part = rest.slice(0, folded);
+      rest = rest.slice(folded);
+      window.left -= folded;
+      // The stored values before the part, as the scope holds them: audiences compare with them (no second read).
+      const stored = window.scope.computedValues;
+      writes.audiences = await withAudienceChanges(this.audiences, writes, () => this.audiences.afterBatch(writes, part, stored, lastItems));
+      const whole = await this.commitPart(part, writes, rest.length === 0 ? end : part[part.length - 1]!.position);
+      if (!whole) window = undefined;
+      else if (window.left > 0) carryScope(window.scope, writes);
+      this.folding(part[part.length - 1]!.recordedAt.getTime());
+    }
+  }
+
+  /**
+   * When the store refuses a part's writes for good, the part is committed again one event at a time, to find and
+   * name the event it refuses (the ones before it are committed, so the checkpoint stops right before it). False
+   * when it was committed so.
+   */
+  private async commitPart(part: DecodedEvent[], writes: ReadModelBatch, end: Position): Promise<boolean> {
     try {
       await this.commit(writes, end);
+      return true;
     } catch (error) {
-      if (!isPermanentStoreError(error) || segment.length === 0) throw error;
-      for (const event of segment) {
+      if (!isPermanentStoreError(error)) throw error;
+      for (const event of part) {
         const eventCtx = this.context();
-        const own = projectBatch(await this.scopeOf([event], eventCtx), [event], eventCtx);
-        own.audiences = await withAudienceChanges(this.audiences, own, () => this.audiences.afterBatch(own, [event]));
+        const { writes: own, lastItems: its } = projectSegment(await this.scopeOf([event], eventCtx), [event], eventCtx);
+        own.audiences = await withAudienceChanges(this.audiences, own, () => this.audiences.afterBatch(own, [event], undefined, its));
         await parkOnRefusal(event, () => this.commit(own, event.position));
       }
       await this.commit({}, end);
+      return false;
     }
+  }
+
+  private folding(at: number): void {
+    if (this.foldedAt === undefined || at > this.foldedAt) this.foldedAt = at;
+    this.computed.foldingAt(at);
   }
 
   private async commit(writes: ReadModelBatch, position: Position): Promise<void> {

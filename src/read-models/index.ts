@@ -11,11 +11,15 @@ export { graphItemOf, logSeqOf, profileRecordOf, timelineEventOf } from './log-i
 export { BatchChangeFeed, snapshotOfStoredProfile } from './batch-change-feed';
 export { profileIdOf } from './profile-id';
 export {
+  carryScope,
   fragmentKey,
   loadedScopeOf,
   profileRecordFor,
   profilesOf,
   projectBatch,
+  projectSegment,
+  type ProjectedSegment,
+  type SegmentOptions,
   type LoadedScope,
   type PrimaryStats,
   type ProjectionContext,

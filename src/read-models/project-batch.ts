@@ -1,7 +1,7 @@
-import { applyItem, type GraphItem, type GraphState } from '../../projections/identity-graph';
+import { applyItem, scopeGraphIds, type GraphItem, type GraphState } from '../../projections/identity-graph';
 import { identityKey, type IdentityKey, type IdentityNode, type IdentitySettings } from '../../projections/model';
 import { applyRecordToFragment, buildProfile, type AttributeMerge, type Fragment } from '../../projections/unified-profile';
-import { computeGraph, foldComputedEvent, packState, type ComputedContext, type ComputedScope } from '../../projections/computed-attributes';
+import { changesBy, computeGraph, foldComputedEvent, packState, type ComputedContext, type ComputedScope } from '../../projections/computed-attributes';
 import type { DecodedEvent } from '../events';
 import { comparePositions, type Position } from '../event-store';
 import type {
@@ -46,7 +46,10 @@ export interface ProjectionContext {
   rejected: ReadonlySet<string>;
   /** The public id of a graph's profile (a keyed hash: graph ids hold identity values). */
   profileIdOf(graphId: IdentityKey): string;
-  /** The computed-attribute definitions in force and the batch's clock; absent: none defined. */
+  /**
+   * The computed-attribute definitions in force and the projector's moment (re-derivations run at it; items fold
+   * at their own log time instead); absent: none defined.
+   */
   computed?: ComputedContext;
 }
 
@@ -73,6 +76,36 @@ export function loadedScopeOf(
  * batch touched (profiles of graphs that merged away or emptied are deleted). Pure apart from mutating `scope`.
  */
 export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[], ctx: ProjectionContext): ReadModelBatch {
+  return projectSegment(scope, events, ctx).writes;
+}
+
+export interface SegmentOptions {
+  /**
+   * Whether an item can move memberships (some audience reads what it changes). With it, the segment stops before
+   * an item that touches a graph an earlier such item (or one that reshaped it) touched: audiences evaluate each
+   * graph once per segment, so it is evaluated exactly as after the item that moved it, whatever the batch sizes.
+   */
+  movesMemberships?: (decoded: DecodedEvent) => boolean;
+}
+
+/** A segment's writes, and how many of its items they cover (the rest is folded as a segment of its own). */
+export interface ProjectedSegment {
+  writes: ReadModelBatch;
+  folded: number;
+  /**
+   * Per graph (its id before or after the item), the last folded item that could move its memberships (every item,
+   * without `movesMemberships`): the item its transitions are dated at.
+   */
+  lastItems: Map<IdentityKey, DecodedEvent>;
+}
+
+/**
+ * projectBatch for the projector: window engines fold each event as of its item's log time (never the clock), so a
+ * rebuild counts what the live run counted. The segment also stops before an item (never its first) that touches a
+ * graph with a window change due at or before the item's time, so the projector applies that lapse first, at its
+ * own moment, exactly as it did live; and, with `onePerGraph`, before an item touching a graph touched already.
+ */
+export function projectSegment(scope: LoadedScope, events: readonly DecodedEvent[], ctx: ProjectionContext, options: SegmentOptions = {}): ProjectedSegment {
   const touchedNodes = new Set<IdentityKey>();
   const touchedLinks = new Set<string>();
   const changedFragments = new Set<string>();
@@ -80,9 +113,16 @@ export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[]
   const feed = new BatchChangeFeed(scope, ctx.profileIdOf, fragmentKey);
   const computedFeed = scope.computed && ctx.computed ? new BatchComputedChanges({ ...scope, computed: scope.computed }, ctx.computed, ctx.profileIdOf) : undefined;
   const itemIndex: ItemIndexEntry[] = [];
+  /** Per graph the segment touched, the log time of the last item that touched it: its values are as of then. */
+  const graphTimes = new Map<IdentityKey, number>();
+  const lastItems = new Map<IdentityKey, DecodedEvent>();
+  let folded = 0;
   for (const decoded of events) {
     let counted = false;
+    const at = decoded.recordedAt.getTime();
     const mark = feed.before(decoded);
+    if (folded > 0 && mustStopBefore(scope, ctx, mark.before.snapshots.keys(), at, options.movesMemberships ? lastItems : undefined)) break;
+    folded++;
     const item = graphItemOf(decoded);
     if (item) {
       itemIndex.push(...indexRowsOf(decoded, item));
@@ -100,22 +140,63 @@ export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[]
     if (event) {
       timeline.push(event);
       countEvent(scope.stats, event);
-      if (scope.computed && ctx.computed) counted = foldComputedEvent(scope.computed, ctx.computed, event.primaryKey, computedEventOf(event));
+      if (scope.computed && ctx.computed) counted = foldComputedEvent(scope.computed, { ...ctx.computed, now: at }, event.primaryKey, computedEventOf(event));
     }
     const touched = feed.after(mark, decoded);
-    if (computedFeed) feed.contribute(mark.cause, computedFeed.after(touched.graphIds, counted || touched.movedIdentities));
+    const moves = !options.movesMemberships || touched.movedIdentities || options.movesMemberships(decoded);
+    for (const graphId of [...mark.before.snapshots.keys(), ...touched.graphIds]) {
+      graphTimes.set(graphId, at);
+      if (moves) lastItems.set(graphId, decoded);
+    }
+    if (computedFeed) feed.contribute(mark.cause, computedFeed.after(touched.graphIds, counted || touched.movedIdentities, at));
   }
-  const profiles = profilesOf(scope, ctx);
-  return {
+  // Cut short, the scope also holds the graphs of items left for the next segment: they are not written now.
+  const profiles = profilesOf(scope, ctx, folded < events.length ? new Set(graphTimes.keys()) : undefined);
+  const lastAt = folded === 0 ? undefined : events[folded - 1]!.recordedAt.getTime();
+  const writes: ReadModelBatch = {
     nodes: { upsert: [...touchedNodes].map((k) => ({ ...scope.graph.nodes.get(k)! })) },
     links: { upsert: [...touchedLinks].map((k) => ({ ...scope.graph.links.get(k)! })) },
     fragments: { upsert: [...changedFragments].map((k) => storedFragment(scope.fragments.get(k)!)) },
     profiles,
     events: timeline,
     itemIndex,
-    ...(scope.computed && ctx.computed ? { computed: computedWritesOf(scope, scope.computed, ctx.computed, profiles) } : {}),
+    ...(scope.computed && ctx.computed
+      ? { computed: computedWritesOf(scope, scope.computed, ctx.computed, profiles, (g) => graphTimes.get(g) ?? lastAt) }
+      : {}),
     changes: feed.items,
   };
+  return { writes, folded, lastItems };
+}
+
+/**
+ * Once a part's writes are committed, the scope it was folded on is what the store holds for its graphs: the next
+ * part of the same window folds on it (no load), with the graphs as they are now as its "before".
+ */
+export function carryScope(scope: LoadedScope, writes: ReadModelBatch): void {
+  scope.graphsBefore = new Set(scopeGraphIds(scope.graph.nodes.values()));
+  for (const v of writes.computed?.values?.upsert ?? []) scope.computedValues?.set(v.graphId, { values: v.values, dueAt: v.dueAt });
+  for (const graphId of writes.computed?.values?.delete ?? []) scope.computedValues?.delete(graphId);
+}
+
+/**
+ * Whether the segment must end before an item at `at` whose graphs (before it) are `graphIds`: one of them holds a
+ * window change due at or before `at` (a lapse, a future-dated event coming due), or, when `moved` is given, an
+ * earlier item of the segment that could move memberships touched one of them.
+ */
+function mustStopBefore(
+  scope: LoadedScope,
+  ctx: ProjectionContext,
+  graphIds: Iterable<IdentityKey>,
+  at: number,
+  moved: ReadonlyMap<IdentityKey, unknown> | undefined,
+): boolean {
+  for (const graphId of graphIds) {
+    if (moved?.has(graphId)) return true;
+    if (!scope.computed || !ctx.computed) continue;
+    const states = [...(scope.graph.members.get(graphId) ?? [])].map((k) => scope.computed!.states.get(k)).filter((s) => s !== undefined);
+    if (changesBy(states, ctx.computed.definitions, at)) return true;
+  }
+  return false;
 }
 
 /** One identity→items index row per identity of the item (linked or not), so asOf can find it from any of them. */
@@ -147,8 +228,13 @@ export function computedWritesOf(
   computed: ComputedScope,
   ctx: ComputedContext,
   profiles: NonNullable<ReadModelBatch['profiles']>,
+  /** The moment a graph's values are computed at (its last item's log time); absent: ctx.now. */
+  timeOf: (graphId: IdentityKey) => number | undefined = () => undefined,
 ): NonNullable<ReadModelBatch['computed']> {
-  const values = (profiles.upsert ?? []).map((p) => computeGraph(computed, ctx, p.graphId, scope.graph.members.get(p.graphId) ?? []));
+  const values = (profiles.upsert ?? []).map((p) => {
+    const at = timeOf(p.graphId);
+    return computeGraph(computed, at === undefined ? ctx : { ...ctx, now: at }, p.graphId, scope.graph.members.get(p.graphId) ?? []);
+  });
   const states = [...computed.changed].map((key) => ({ primaryKey: key, doc: packState(computed.states.get(key)!) }));
   computed.changed.clear();
   return { states: { upsert: states }, values: { upsert: values, delete: profiles.delete ?? [] } };
@@ -159,19 +245,21 @@ function storedFragment(fragment: Fragment): StoredFragment {
 }
 
 /** Every graph in the scope gets its profile recomputed; graphs that existed before and are gone get deleted. */
-export function profilesOf(scope: LoadedScope, ctx: ProjectionContext): NonNullable<ReadModelBatch['profiles']> {
+export function profilesOf(scope: LoadedScope, ctx: ProjectionContext, only?: ReadonlySet<IdentityKey>): NonNullable<ReadModelBatch['profiles']> {
   const upsert: ProfileRecord[] = [];
   const remove: IdentityKey[] = [];
   const fragmentsByPrimary = groupFragments(scope.fragments.values());
   for (const [graphId, members] of scope.graph.members) {
-    if (members.size === 0) continue;
+    if (members.size === 0 || (only && !only.has(graphId))) continue;
     const nodes = [...members].map((k) => scope.graph.nodes.get(k)!);
     const profile = profileRecordFor(graphId, nodes, fragmentsByPrimary, scope.stats, ctx);
     if (profile) upsert.push(profile);
     else remove.push(graphId);
   }
   const live = new Set(upsert.map((p) => p.graphId));
-  for (const graphId of scope.graphsBefore) if (!live.has(graphId) && !remove.includes(graphId)) remove.push(graphId);
+  for (const graphId of scope.graphsBefore) {
+    if (!live.has(graphId) && !remove.includes(graphId) && (!only || only.has(graphId))) remove.push(graphId);
+  }
   return { upsert, delete: remove };
 }
 

@@ -2,6 +2,7 @@ import {
   anonymousDefinitionsOf,
   audienceCountDefinitions,
   buildDependencyIndex,
+  directlyAffected,
   evolveDefinitions,
   initialDefinitions,
   type AudienceDefinitionEvent,
@@ -18,7 +19,7 @@ import { comparePositions, type Position } from '../../event-store';
 import type { AudienceBackfill, AudienceWrites, ComputedWrites, ReadModelBatch, ReadStore } from '../../read-store/read-store.port';
 import { AUDIENCES_STREAM } from '../audience-definitions.service';
 import { changeOfItems, itemsByGraph, movedValues, reshapedProfiles } from './batch-change';
-import { membershipStep, mergeWrites, type MembershipStep, type ProfileAfter } from './membership-writes';
+import { membershipStep, mergeWrites, type Gone, type MembershipStep, type ProfileAfter } from './membership-writes';
 
 const BACKFILL_PAGE = 100;
 const TICK_MS = 200;
@@ -93,13 +94,16 @@ export class AudienceRuntime {
    * The memberships a batch of items moved, for the profiles it wrote: a profile the batch created, merged or split
    * is evaluated against every audience; any other only against the audiences that read what the batch changed
    * (attribute paths its records wrote, namespaces its items named, its events' types, computed values that moved).
-   * Every profile the batch deleted exits. Called before the batch commits (the store still holds the old values).
+   * Every profile the batch deleted exits, dated at the item that removed it. Called before the batch commits (the
+   * store still holds the old values).
    */
   async afterBatch(
     writes: ReadModelBatch,
     segment: readonly DecodedEvent[],
     /** The stored values of the batch's graphs before it, when the batch's scope loaded them (else they are read). */
     stored?: ReadonlyMap<string, { values: Record<string, unknown> }>,
+    /** Per graph id (before or after), the item its transitions are dated at (the projector's parts give it). */
+    lastItems?: ReadonlyMap<string, DecodedEvent>,
   ): Promise<AudienceWrites | undefined> {
     if (this.definitions.byId.size === 0 || segment.length === 0) return undefined;
     const last = segment[segment.length - 1]!;
@@ -120,7 +124,7 @@ export class AudienceRuntime {
       const profileId = String((record.doc as { profileId?: string }).profileId);
       const now = values.get(record.graphId) ?? before.get(record.graphId) ?? {};
       const items = byGraph.get(record.graphId);
-      const item = items?.last ?? last;
+      const item = lastItems?.get(record.graphId) ?? items?.last ?? last;
       const shape = reshaped?.get(profileId);
       const own = { cause: cause(shape && shape !== 'item' ? shape : 'item', item), at: item.recordedAt.getTime() };
       if (!reshaped || shape) return { record, values: now, ...own };
@@ -128,7 +132,11 @@ export class AudienceRuntime {
       const change = items?.change ?? (batchChange ??= changeOfItems(segment));
       return { record, values: now, ...own, change: { ...change, computed: movedValues(before.get(record.graphId) ?? {}, now) } };
     });
-    return this.step(after, gone, last.recordedAt.getTime(), cause(gone.length > 0 ? 'merge' : 'item'));
+    const goneAt = gone.map((graphId) => {
+      const item = lastItems?.get(graphId) ?? last;
+      return { graphId, at: item.recordedAt.getTime(), cause: cause('merge', item) };
+    });
+    return this.step(after, goneAt, last.recordedAt.getTime(), cause(gone.length > 0 ? 'merge' : 'item'));
   }
 
   /**
@@ -225,12 +233,27 @@ export class AudienceRuntime {
     this.ticker = undefined;
   }
 
+  /** Whether any audience is defined (then a batch evaluates each graph once per part: commitSegment). */
+  get active(): boolean {
+    return this.definitions.byId.size > 0;
+  }
+
+  /**
+   * Whether an item can move a profile's memberships: some audience reads an attribute path, a namespace or an event
+   * type it names, or (an event) some computed value, which any event may move. Others leave every evaluation as it
+   * was, so a batch need not end before the next item of the same profile (merges and splits count on their own).
+   */
+  mayMove(decoded: DecodedEvent): boolean {
+    if (decoded.event.type === 'ExperienceEventIngested' && this.engine.index.byComputed.size > 0) return true;
+    return directlyAffected(this.engine.index, this.definitions, changeOfItems([decoded])).size > 0;
+  }
+
   get settled(): boolean {
     return [...this.backfills.values()].every((b) => b.status === 'ready');
   }
 
-  private async step(after: ProfileAfter[], gone: readonly string[], at: number, cause: TransitionCause, audiences?: string[]): Promise<AudienceWrites> {
-    const graphIds = [...after.map((p) => p.record.graphId), ...gone];
+  private async step(after: ProfileAfter[], gone: readonly Gone[], at: number, cause: TransitionCause, audiences?: string[]): Promise<AudienceWrites> {
+    const graphIds = [...after.map((p) => p.record.graphId), ...gone.map((g) => (typeof g === 'string' ? g : g.graphId))];
     const before = await this.store.getMemberships(graphIds);
     const step: MembershipStep = membershipStep(this.engine, before, after, gone, at, cause, audiences);
     if (step.transitions.length > 0) this.onTransitions?.(step.transitions);

@@ -23,6 +23,9 @@ export interface ProfileAfter {
   at?: number;
 }
 
+/** A graph gone (merged away, emptied): by id alone (the step's time and cause), or with its own. */
+export type Gone = string | { graphId: string; at: number; cause: TransitionCause };
+
 export interface MembershipStep {
   writes: AudienceWrites;
   /** audience.entered / audience.exited, in order, for the change feed. */
@@ -37,7 +40,7 @@ export function membershipStep(
   engine: AudienceEngine,
   before: readonly MembershipRow[],
   after: readonly ProfileAfter[],
-  gone: readonly string[],
+  gone: readonly Gone[],
   at: number,
   cause: TransitionCause,
   audiences?: readonly string[],
@@ -45,11 +48,13 @@ export function membershipStep(
   const held = groupByGraph(before);
   const iso = new Date(at).toISOString();
   const step: MembershipStep = { writes: { enter: [], exit: [] }, transitions: [] };
-  for (const graphId of gone) {
+  for (const g of gone) {
+    const { graphId, at: goneAt, cause: goneCause } = typeof g === 'string' ? { graphId: g, at, cause } : g;
     const memberships = held.get(graphId);
     if (!memberships) continue;
     const profileId = profileIdOfRows(before, graphId);
-    record(step, graphId, undefined, exitAll(profileId, memberships, iso, cause), at);
+    const when = goneAt === at ? iso : new Date(goneAt).toISOString();
+    record(step, graphId, undefined, exitAll(profileId, memberships, when, goneCause), goneAt);
   }
   for (const { record: profile, values, change: changed, cause: own, at: ownAt } of after) {
     const doc = profile.doc as unknown as { profileId: string; primaryIdentity: IdentityRef | null; attributes?: Record<string, unknown>; identities?: IdentityRef[] };

@@ -32,6 +32,8 @@ export interface ValuesMove {
 /** Lapses and backfill steps run this often between batches; a lapse applies within a second of falling due. */
 export const TICK_MS = 200;
 const LAPSES_PER_TICK = 500;
+/** Rounds of lapses one call applies (a graph with several due moments takes one round each) before yielding. */
+const LAPSE_ROUNDS = 20;
 const BACKFILL_PAGE = 20;
 const REDERIVE_CHUNK = 500;
 /** How long one round may spend on backfill pages before batches get their turn (freshness stays low meanwhile). */
@@ -52,6 +54,8 @@ export class ComputedRuntime {
   private ticker?: NodeJS.Timeout;
   private ticking = false;
   private valuesListener?: ValuesListener;
+  /** The moment time-driven work last ran at, or the log time of the last entry folded: never moves back. */
+  private current?: number;
 
   constructor(
     private readonly log: EventStore,
@@ -59,7 +63,17 @@ export class ComputedRuntime {
     private readonly clock: () => number = Date.now,
     /** The public profile id of a graph: names the profile in the `computed.changed` items written here. */
     private readonly profileIdOf: (graphId: string) => string = (graphId) => graphId,
+    /**
+     * The moment lapses and backfills may run at: the clock once every logged entry is folded, else the log time
+     * folded so far (a rebuild, a catch-up), so a lapse never runs ahead of items logged before it; undefined: wait.
+     */
+    private readonly moment: () => Promise<number | undefined> = async () => clock(),
   ) {}
+
+  /** The projector folds a log entry logged at `at`: work outside items (re-derivations) runs as of then. */
+  foldingAt(at: number): void {
+    if (this.current === undefined || at > this.current) this.current = at;
+  }
 
   /** At the start of a projector pass: the definitions as of its checkpoint and the backfills in progress. */
   async load(checkpoint: Position | undefined): Promise<void> {
@@ -73,10 +87,16 @@ export class ComputedRuntime {
     this.valuesListener = listener;
   }
 
-  /** The values of whole graphs now (named and anonymous), building what their states lack: writes to commit. */
+  /**
+   * The values of whole graphs at the projector's moment (named and anonymous), building what their states lack:
+   * writes to commit. The lapses due by then are applied first, each at its own moment, so that a backfill or a
+   * re-derivation never folds one into its own step.
+   */
   async refresh(graphIds: string[]): Promise<ComputedWrites> {
     const ctx = this.context();
-    return ctx ? refreshGraphs(this.store, graphIds, ctx, this.backfilling()) : {};
+    if (!ctx) return {};
+    await this.applyLapses(ctx.now);
+    return refreshGraphs(this.store, graphIds, ctx, this.backfilling());
   }
 
   /**
@@ -93,17 +113,27 @@ export class ComputedRuntime {
     return this.extra.length === 0 ? this.compiled : [...this.compiled, ...this.extra];
   }
 
-  /** The batch's clock and definitions; undefined when none are defined (then the batch pays nothing for them). */
+  /**
+   * The definitions and the projector's moment (items fold at their own log time instead); undefined when none are
+   * defined (then the batch pays nothing for them).
+   */
   context(): ComputedContext | undefined {
     const definitions = this.all;
-    return definitions.length === 0 ? undefined : { definitions, now: this.clock() };
+    return definitions.length === 0 ? undefined : { definitions, now: this.current ?? this.clock() };
   }
 
   /** Loads the engine states of every identity of the batch's scope. */
   async attach(scope: LoadedScope, ctx: ComputedContext | undefined): Promise<void> {
     if (!ctx) return;
     scope.computed = await loadStates(this.store, [...scope.graph.nodes.keys()], ctx, this.backfilling());
-    // The values the read model holds now: the batch's computed.changed items are the differences from them.
+    await this.reloadValues(scope);
+  }
+
+  /**
+   * The values the read model holds now for the scope's graphs: the batch's computed.changed items are the
+   * differences from them (again after lapses were applied beside a scope the projector keeps using).
+   */
+  async reloadValues(scope: LoadedScope): Promise<void> {
     const graphIds = [...new Set([...scope.graph.nodes.values()].map((n) => n.graphId))];
     const rows = graphIds.length === 0 ? [] : await this.store.getComputedValues(graphIds);
     scope.computedValues = new Map(rows.map((r) => [r.graphId, { values: r.values, dueAt: r.dueAt }]));
@@ -189,18 +219,65 @@ export class ComputedRuntime {
    * queued meanwhile wait no longer than that. True when backfilling is left: the next round comes at once.
    */
   async tick(): Promise<boolean> {
-    const ctx = this.context();
-    if (!ctx) return false;
-    const due = await this.store.getDueComputed(ctx.now, LAPSES_PER_TICK);
-    if (due.length > 0) {
-      const writes = await refreshGraphs(this.store, due.map((d) => d.graphId), ctx, this.backfilling());
-      const dueAt = new Map(due.map((d) => [d.graphId, d.dueAt ?? ctx.now]));
-      await this.store.commitComputed(this.withChanges(due, writes, (g) => dueAt.get(g) ?? ctx.now));
-      await this.valuesListener?.(due.map((d) => ({ graphId: d.graphId, at: d.dueAt ?? ctx.now, reason: 'windowLapse' as const })), writes);
-    }
+    if (this.all.length === 0) return false;
+    const moment = await this.moment();
+    if (moment === undefined) return false;
+    this.foldingAt(moment);
+    const ctx = this.context()!;
+    const { left: lapsesLeft } = await this.applyLapses(ctx.now, LAPSE_ROUNDS);
     const until = this.clock() + BACKFILL_SLICE_MS;
-    while (this.clock() < until) if (!(await this.backfillStep(ctx))) return false;
-    return !this.settled;
+    while (this.clock() < until) if (!(await this.backfillStep(ctx))) return lapsesLeft;
+    return lapsesLeft || !this.settled;
+  }
+
+  /**
+   * Applies the window changes due at or before `until`, each graph's at its own moment, one moment after another:
+   * its values are computed as of the lapse (not as of `until`), so every lapse is a transition of its own, dated
+   * exactly, and a live run, a restart and a rebuild record the same ones. The projector calls it before folding
+   * items logged at `until`. At most `rounds` rounds of LAPSES_PER_TICK: answers how many graphs' lapses it
+   * applied, and whether some are left.
+   */
+  async applyLapses(until: number, rounds = Infinity): Promise<{ applied: number; left: boolean }> {
+    const definitions = this.all;
+    let applied = 0;
+    if (definitions.length === 0) return { applied, left: false };
+    for (let round = 0; round < rounds; round++) {
+      const due = await this.store.getDueComputed(until, LAPSES_PER_TICK);
+      if (due.length === 0) return { applied, left: false };
+      applied += due.length;
+      const dueAt = new Map(due.map((d) => [d.graphId, d.dueAt ?? until]));
+      const writes = await this.refreshAtMoments(due.map((d) => d.graphId), dueAt, definitions);
+      await this.store.commitComputed(this.withChanges(due, writes, (g) => dueAt.get(g)!));
+      await this.valuesListener?.(due.map((d) => ({ graphId: d.graphId, at: dueAt.get(d.graphId)!, reason: 'windowLapse' as const })), writes);
+    }
+    return { applied, left: true };
+  }
+
+  /** Every lapse due by the moment (the clock, once the log is folded): whenIdle waits for them. */
+  async applyLapsesDue(): Promise<void> {
+    const moment = await this.moment();
+    if (moment === undefined) return;
+    this.foldingAt(moment);
+    await this.applyLapses(moment);
+  }
+
+  /** The graphs refreshed as of their own moments (those of one moment together), as one set of writes. */
+  private async refreshAtMoments(graphIds: string[], moments: ReadonlyMap<string, number>, definitions: CompiledDefinition[]): Promise<ComputedWrites> {
+    const byMoment = new Map<number, string[]>();
+    for (const graphId of graphIds) {
+      const at = moments.get(graphId)!;
+      const group = byMoment.get(at);
+      if (group) group.push(graphId);
+      else byMoment.set(at, [graphId]);
+    }
+    const all: Required<Pick<ComputedWrites, 'states' | 'values'>> = { states: { upsert: [] }, values: { upsert: [], delete: [] } };
+    for (const [now, group] of byMoment) {
+      const writes = await refreshGraphs(this.store, group, { definitions, now }, this.backfilling());
+      all.states.upsert!.push(...(writes.states?.upsert ?? []));
+      all.values.upsert!.push(...(writes.values?.upsert ?? []));
+      all.values.delete!.push(...(writes.values?.delete ?? []));
+    }
+    return all;
   }
 
   /**

@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { openSqliteEventStore } from '../../src/event-store/sqlite';
+import type { EventStore } from '../../src/event-store/event-store.port';
+import { Projector } from '../../src/projector';
+import { openReadStore, type ReadStore } from '../../src/read-store';
+import { AudienceMembershipsReader } from '../../src/audiences/audience-memberships.reader';
+import { appendAll, defineAudience, defineComputed, experience, ids, record } from '../support/log-fixtures';
+import type { ChangeItem } from '../../projections/change-feed';
+import { dumpReadModels, storedFeed, type DumpedProfile } from '../support/read-model-dump';
+import { startJongodb, type Jongodb } from '../support/jongodb';
+import { clockPast, until } from './tessera-app';
+
+/**
+ * DESIGN.md "Deterministic", for windows: a live run in which purchases enter a windowed audience and later exit
+ * it when their window lapses (no new event), then a rebuild from the same log once every window has lapsed. The
+ * rebuild folds each item as of its log time and applies the lapses at their own moments, so it records the same
+ * memberships, entries and exits with the same times and causes as the live run, and the same history.
+ */
+const profileIdOf = (graphId: string) => `p-${graphId}`;
+const WINDOW_MS = 2_000;
+
+type Harness = { open(): Promise<ReadStore>; close(): Promise<void> };
+
+const sqlite = (dir: () => string): Harness => ({
+  open: () => openReadStore({ kind: 'sqlite', file: join(dir(), `${randomUUID()}.sqlite`) }),
+  close: async () => undefined,
+});
+
+let jongodb: Jongodb | undefined;
+const mongodb: Harness = {
+  open: async () => {
+    jongodb ??= await startJongodb();
+    return openReadStore({ kind: 'mongodb', url: jongodb.uri, dbName: `tessera_ar_${randomUUID().replace(/-/g, '')}` });
+  },
+  close: async () => {
+    await jongodb?.stop();
+    jongodb = undefined;
+  },
+};
+
+let dir: string;
+beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'tessera-audiences-rebuild-'))));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.each([
+  ['SQLite', sqlite(() => dir)],
+  ['MongoDB (jongodb)', mongodb],
+])('audiences: a rebuild after the windows lapsed equals the live run (%s read store)', (_name, harness) => {
+  let log: EventStore;
+  const stores: ReadStore[] = [];
+  beforeAll(() => (log = openSqliteEventStore(join(dir, `${randomUUID()}-events.sqlite`))));
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    await log.close();
+    await harness.close();
+  });
+  const open = async () => {
+    const store = await harness.open();
+    stores.push(store);
+    return store;
+  };
+
+  it('memberships (entries, lapse exits, re-entries) and history are the same', async () => {
+    // Defined before any profile exists: no backfill, so every move is an item's or a lapse's.
+    await defineComputed(log, 'recentSpend', { function: 'sum', field: 'total', eventType: 'purchase', window: { last: '2s' } });
+    await defineAudience(log, 'recent', { event: { type: 'purchase' }, window: { last: '2s' } });
+    await defineAudience(log, 'quiet', { and: [{ attribute: 'tier', op: 'exists' }, { event: { type: 'purchase' }, window: { last: '2s' }, count: { op: 'eq', value: 0 } }] });
+    await defineAudience(log, 'recentGold', { and: [{ audience: 'recent', op: 'member' }, { attribute: 'tier', op: 'eq', value: 'gold' }] });
+
+    const live = await open();
+    const projector = new Projector(log, live, { profileIdOf, batchSize: 7 });
+    projector.start();
+    try {
+      const now = Date.now();
+      const people = ['ann', 'ben', 'cid', 'dee'];
+      await appendAll(log, people.map((p, i) => record('crm', now, ids(`CRMID:${p}`), { tier: i % 2 ? 'gold' : 'silver' })));
+      await appendAll(log, [
+        experience(now, ids('CRMID:ann'), 'purchase', { total: 3 }),
+        // Logged 1 s after its own time: it lapses a second after it is logged.
+        experience(now - 1_000, ids('CRMID:ben'), 'purchase', { total: 4 }),
+        // Dated 1 s ahead: it enters when the clock reaches it, then lapses.
+        experience(now + 1_000, ids('CRMID:cid'), 'purchase', { total: 5 }),
+        experience(now, ids('CRMID:dee'), 'view'),
+      ]);
+      expect(await projector.whenIdle()).toBe(true);
+      await clockPast(now + 1_000 + WINDOW_MS);
+      // Live: every lapse is applied by the timer, with no new event.
+      const recent = async () => (await live.countMembers(['recent'])).get('recent');
+      expect(await until(recent, (n) => n === 0, 2_000)).toBe(0);
+      // Ann buys again after her lapse: she enters once more, at the new item.
+      await appendAll(log, [experience(Date.now(), ids('CRMID:ann'), 'purchase', { total: 1 })]);
+      expect(await projector.whenIdle()).toBe(true);
+      await clockPast(Date.now() + WINDOW_MS);
+      expect(await until(recent, (n) => n === 0, 2_000)).toBe(0);
+    } finally {
+      await projector.stop();
+    }
+    const liveDump = await dumpReadModels(live);
+    const intervals = liveDump.flatMap((p) => p.memberships ?? []);
+    const causes = (audienceId: string) => intervals.filter((m) => m.audienceId === audienceId).map((m) => [(m.doc as Causes).cause?.kind, (m.doc as Causes).exitCause?.kind]);
+    // ann twice, ben once (logged inside its window), cid once (entered when its time came): each exits by lapse.
+    expect(causes('recent').sort()).toEqual([['item', 'windowLapse'], ['item', 'windowLapse'], ['item', 'windowLapse'], ['windowLapse', 'windowLapse']].sort());
+    expect(causes('recentGold')).toEqual([['item', 'windowLapse']]);
+
+    // Later: every window has lapsed when the rebuild folds the log.
+    const fresh = await open();
+    const rebuild = new Projector(log, fresh, { name: 'rebuild', profileIdOf, batchSize: 1000 });
+    rebuild.start();
+    try {
+      expect(await rebuild.whenIdle()).toBe(true);
+    } finally {
+      await rebuild.stop();
+    }
+    const freshDump = await dumpReadModels(fresh);
+    expect(freshDump).toEqual(liveDump);
+    expect(liveDump.length).toBe(4);
+    expect(await historyOf(fresh, freshDump)).toEqual(await historyOf(live, liveDump));
+    // The feed: items of log entries are the same, ids included; those of lapses (written after whichever
+    // checkpoint stood when they were applied) are the same moves at the same moments.
+    const [liveFeed, freshFeed] = [await storedFeed(live), await storedFeed(fresh)];
+    const ofEntries = (feed: ChangeItem[]) => feed.filter((i) => !AFTER_CHECKPOINT.test(i.id));
+    const ofTime = (feed: ChangeItem[]) => feed.filter((i) => AFTER_CHECKPOINT.test(i.id)).map(({ id: _id, ...rest }) => JSON.stringify(rest)).sort();
+    expect(ofEntries(freshFeed)).toEqual(ofEntries(liveFeed));
+    expect(ofTime(freshFeed)).toEqual(ofTime(liveFeed));
+    for (const type of ['computed.changed', 'audience.entered', 'audience.exited']) expect(liveFeed.map((i) => i.type)).toContain(type);
+  }, 60_000);
+});
+
+/** Written after a checkpoint by time-driven work (a lapse): `<position>-e<ordinal>`. */
+const AFTER_CHECKPOINT = /-e\d{8}$/;
+
+type Causes = { cause?: { kind: string }; exitCause?: { kind: string } };
+
+/** What a profile's history shows of its memberships: the transitions by the log event that caused them. */
+async function historyOf(store: ReadStore, dump: DumpedProfile[]) {
+  const reader = new AudienceMembershipsReader(store);
+  return Promise.all(dump.map(async (p) => [...(await reader.transitionsByEvent([p.graphId]))].sort(([a], [b]) => (a < b ? -1 : 1))));
+}
