@@ -182,8 +182,15 @@ export class Projector {
     const head = await this.log.headPosition();
     if (head !== undefined && !(await this.whenProcessed(head, timeoutMs))) return false;
     if (!(await this.rederiving.whenFinished(Math.max(0, deadline - Date.now())))) return false;
-    // Items fold as of their log time: the lapses since then (a rebuild's, mostly) are due by now.
-    if (this.running) await this.computed.exclusive(() => this.computed.applyLapsesDue());
+    // Items fold as of their log time: the lapses since then (a rebuild's, mostly) are due by now. Only the holder
+    // of the lease writes; a failure is the ticker's to retry, as any tick's.
+    if (!this.active) return true;
+    try {
+      await this.computed.exclusive(() => this.computed.applyLapsesDue());
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      return false;
+    }
     return true;
   }
 
