@@ -1,9 +1,11 @@
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { positionKey } from '../../../src/read-store/position-key';
 import { startReceiver } from '../../support/webhook-receiver';
 import type { Row } from '../lib/report';
 import { HttpClient, openLoop } from '../lib/http-load';
+import { startReceiverProcess } from '../lib/receiver-process';
 import { startService, type ServiceProcess } from '../lib/service';
 import { fmt, sleep, summarise, type LatencySummary } from '../lib/stats';
 
@@ -15,6 +17,11 @@ import { fmt, sleep, summarise, type LatencySummary } from '../lib/stats';
  * A change id starts with the padded log position of the item that caused it, so every receipt is matched to the
  * moment its record was sent. Wire-in (test/bench/run.ts): `const r = await runWebhookScenario({ seconds })`,
  * `rows.push(...webhookRows(r))`. It starts and stops its own service.
+ *
+ * The latency runs' receiver is a process of its own (lib/receiver-process.ts; BENCH_RECEIVER=inprocess puts it
+ * back in the runner, beside the load client and the SSE reader, as before session 5). BENCH_INLINE=0 leaves out
+ * the inline run. BENCH_TRACE=<prefix> writes each change's moments (sent, acked, readable on SSE, received), in
+ * wall-clock ms, to <prefix>-<run>.ndjson, to be lined up with lib/stall-trace.ts's traces (tail-report.ts).
  */
 export interface WebhookBenchOptions {
   /** Seconds of paced load for the latency run; the fan-out runs a fifth of it. */
@@ -38,10 +45,12 @@ export interface WebhookBenchResult {
   ack: LatencySummary;
   backlog: { items: number; seconds: number; perSecond: number };
   fanOut: { readers: number; items: number; received: number; latency: LatencySummary; eventsPerSecond: number };
-  /** The same load on a fresh instance delivering on its main event loop (DESTINATION_DELIVERY=inline). */
-  inline: { latency: LatencySummary; afterAck: LatencySummary; toFeed: LatencySummary; afterFeed: LatencySummary; ackedRate: number; ack: LatencySummary };
-  /** Load average (1 min) when each latency run started: worker, inline. */
+  /** The same load on a fresh instance delivering on its main event loop (DESTINATION_DELIVERY=inline); not with BENCH_INLINE=0. */
+  inline?: { latency: LatencySummary; afterAck: LatencySummary; toFeed: LatencySummary; afterFeed: LatencySummary; ackedRate: number; ack: LatencySummary };
+  /** Load average (1 min) when each latency run started: worker, inline (NaN without the inline run). */
   loadAtStart: { worker: number; inline: number };
+  /** Where the latency runs' receiver ran (BENCH_RECEIVER). */
+  receiver: 'process' | 'inprocess';
 }
 
 /** Keep-alive connections of the load client: enough for 1,000 records/s at a few ms each, bounded when it is not. */
@@ -111,7 +120,9 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
 async function latencyRun(service: ServiceProcess, rate: number, seconds: number, id = 'latency') {
   const receipts = new Map<string, number>();
   const readable = new Map<string, number>();
-  const receiver = await startReceiver((d) => (receipts.set(causeKey(String(d.headers['webhook-id'])), performance.now()), 200));
+  const receiver = receiverKind() === 'process'
+    ? await startReceiverProcess((webhookId, at) => receipts.set(causeKey(webhookId), at))
+    : await startReceiver((d) => (receipts.set(causeKey(String(d.headers['webhook-id'])), performance.now()), 200));
   const reader = await openReader(service, (changeId) => {
     const key = causeKey(changeId);
     if (!readable.has(key)) readable.set(key, performance.now());
@@ -125,6 +136,7 @@ async function latencyRun(service: ServiceProcess, rate: number, seconds: number
     const afterAck = [...sent.ackedAt].filter(([k]) => receipts.has(k)).map(([k, t]) => Math.max(0, receipts.get(k)! - t));
     const toFeed = [...sent.sentAt].filter(([k]) => readable.has(k)).map(([k, t]) => readable.get(k)! - t);
     const afterFeed = [...readable].filter(([k]) => receipts.has(k)).map(([k, t]) => Math.max(0, receipts.get(k)! - t));
+    if (process.env.BENCH_TRACE) writeTimeline(`${process.env.BENCH_TRACE}-${id}.ndjson`, sent, readable, receipts);
     return {
       sent: sent.sentAt.size,
       latency: summarise(latencies),
@@ -138,6 +150,17 @@ async function latencyRun(service: ServiceProcess, rate: number, seconds: number
     reader.abort();
     await receiver.close();
   }
+}
+
+const receiverKind = () => (process.env.BENCH_RECEIVER === 'inprocess' ? 'inprocess' : 'process');
+
+/** One line per change, its moments in wall-clock ms (absent: never seen there). */
+function writeTimeline(file: string, sent: Sent, readable: Map<string, number>, receipts: Map<string, number>): void {
+  const at = (t: number | undefined) => (t === undefined ? undefined : Math.round((performance.timeOrigin + t) * 100) / 100);
+  const lines = [...sent.sentAt].map(([key, t]) =>
+    JSON.stringify({ key, sent: at(t), acked: at(sent.ackedAt.get(key)), readable: at(readable.get(key)), received: at(receipts.get(key)) }),
+  );
+  writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
 async function backlogRun(service: ServiceProcess) {
@@ -214,14 +237,19 @@ async function countFeed(service: ServiceProcess): Promise<number> {
 
 export async function runWebhookScenario(options: WebhookBenchOptions): Promise<WebhookBenchResult> {
   const rate = options.rate ?? 1000;
-  const inline = await inlineRun(rate, options.seconds);
+  const inline = process.env.BENCH_INLINE === '0' ? undefined : await inlineRun(rate, options.seconds);
   const service = await startService('webhooks', { CHANGE_FEED_POLL_MS: '5' });
   try {
     const workerLoad = loadavg()[0];
     const { sent, latency, afterAck, toFeed, afterFeed, ackedRate, ack } = await latencyRun(service, rate, options.seconds);
     const backlog = await backlogRun(service);
     const fanOut = await fanOutRun(service, options.readers ?? 50, Math.min(rate, 200), Math.max(1, Math.round(options.seconds / 5)));
-    return { rate, sent, latency, afterAck, toFeed, afterFeed, ackedRate, ack, backlog, fanOut, inline: inline.result, loadAtStart: { worker: workerLoad, inline: inline.load } };
+    return {
+      rate, sent, latency, afterAck, toFeed, afterFeed, ackedRate, ack, backlog, fanOut,
+      inline: inline?.result,
+      loadAtStart: { worker: workerLoad, inline: inline?.load ?? NaN },
+      receiver: receiverKind(),
+    };
   } finally {
     await service.stop();
   }
@@ -240,19 +268,13 @@ async function inlineRun(rate: number, seconds: number) {
 }
 
 export function webhookRows(r: WebhookBenchResult): Row[] {
-  const load = `paced ${fmt(r.rate)} records/s in batches of ${RECORDS_PER_REQUEST} (acked ${fmt(r.ackedRate)}/s, ack p99 ${fmt(r.ack.p99, 1)} ms), ${fmt(r.sent)} records, load average ${r.loadAtStart.worker.toFixed(2)}`;
+  const receiver = r.receiver === 'process' ? 'receiver in its own process' : 'receiver in the runner';
+  const load = `paced ${fmt(r.rate)} records/s in batches of ${RECORDS_PER_REQUEST} (acked ${fmt(r.ackedRate)}/s, ack p99 ${fmt(r.ack.p99, 1)} ms), ${fmt(r.sent)} records, ${receiver}, load average ${r.loadAtStart.worker.toFixed(2)}`;
   const pair = (s: LatencySummary) => `${fmt(s.p50, 1)} / ${fmt(s.p99, 1)}`;
   return [
     { scenario: 'append → webhook received p50 / p99 (ms), worker thread', tessera: pair(r.latency), baseline: '—', target: 'p99 < 100 ms', met: r.latency.p99 < 100, load },
     { scenario: '  ack → webhook; append → readable on SSE; SSE → webhook (p50 / p99 ms)', tessera: `${pair(r.afterAck)}; ${pair(r.toFeed)}; ${pair(r.afterFeed)}`, baseline: '—', target: '—', load: 'the same run: from the append’s acknowledgement; when one SSE reader saw the change; what delivery adds after it' },
-    {
-      scenario: '  on the main event loop (inline): append → webhook; ack → webhook; SSE → webhook',
-      tessera: `${pair(r.inline.latency)}; ${pair(r.inline.afterAck)}; ${pair(r.inline.afterFeed)}`,
-      baseline: '—',
-      target: 'p99 < 100 ms',
-      met: r.inline.latency.p99 < 100,
-      load: `the same load on a fresh instance, DESTINATION_DELIVERY=inline, run first (acked ${fmt(r.inline.ackedRate)}/s, ack p99 ${fmt(r.inline.ack.p99, 1)} ms, append → SSE ${pair(r.inline.toFeed)}; load average ${r.loadAtStart.inline.toFixed(2)})`,
-    },
+    ...(r.inline ? [inlineRow(r.inline, r.loadAtStart.inline, pair)] : []),
     { scenario: 'webhook deliveries/s (backlog replay, one receiver)', tessera: fmt(r.backlog.perSecond), baseline: '—', target: '—', load: `${fmt(r.backlog.items)} changes` },
     {
       scenario: `SSE fan-out to ${r.fanOut.readers} readers: p50 / p99 (ms), events/s`,
@@ -263,4 +285,15 @@ export function webhookRows(r: WebhookBenchResult): Row[] {
       load: `${fmt(r.fanOut.items)} changes`,
     },
   ];
+}
+
+function inlineRow(inline: NonNullable<WebhookBenchResult['inline']>, load: number, pair: (s: LatencySummary) => string): Row {
+  return {
+    scenario: '  on the main event loop (inline): append → webhook; ack → webhook; SSE → webhook',
+    tessera: `${pair(inline.latency)}; ${pair(inline.afterAck)}; ${pair(inline.afterFeed)}`,
+    baseline: '—',
+    target: 'p99 < 100 ms',
+    met: inline.latency.p99 < 100,
+    load: `the same load on a fresh instance, DESTINATION_DELIVERY=inline, run first (acked ${fmt(inline.ackedRate)}/s, ack p99 ${fmt(inline.ack.p99, 1)} ms, append → SSE ${pair(inline.toFeed)}; load average ${load.toFixed(2)})`,
+  };
 }

@@ -1,0 +1,105 @@
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { isMainThread, threadId } from 'node:worker_threads';
+
+/**
+ * Where a thread stood still, for finding a latency tail (issue 15): preloaded with `-r` into the service
+ * (BENCH_SERVICE_FLAGS="--max-old-space-size=640 -r <dist-bench>/test/bench/lib/stall-trace.js") and into the bench
+ * runner, with STALL_TRACE_DIR=<dir>. Worker threads inherit `-r`, so the delivery worker traces itself too. Each
+ * thread appends NDJSON lines to <dir>/<pid>-<thread>.ndjson, every time in wall-clock ms (timeOrigin + now), so
+ * the traces of several processes line up with the bench's per-change timeline (BENCH_TRACE):
+ * - `loop`: the event loop came back that much later than a 5 ms interval asked (over STALL_TRACE_MIN_MS, 10);
+ * - `gc`: a pause of the garbage collector over 2 ms, by kind (scavenge, mark-compact, ...);
+ * - `sql`: a better-sqlite3 statement slower than STALL_TRACE_SQL_MS (5): a COMMIT that ran a WAL checkpoint or an
+ *   fsync shows here, with its file and SQL;
+ * - `sum`: every second, the thread's busy time in SQLite per file and statement kind, and its GC time.
+ * A diagnostic for the bench, never loaded by the service itself.
+ */
+const dir = process.env.STALL_TRACE_DIR;
+const LOOP_MS = 5;
+const minLoop = Number(process.env.STALL_TRACE_MIN_MS ?? 10);
+const minSql = Number(process.env.STALL_TRACE_SQL_MS ?? 5);
+const role = isMainThread ? 'main' : `worker${threadId}`;
+const wall = (t = performance.now()) => performance.timeOrigin + t;
+
+if (dir) start(join(dir, `${process.pid}-${role}.ndjson`));
+
+function start(file: string): void {
+  let lines: string[] = [];
+  const emit = (entry: Record<string, unknown>) => lines.push(JSON.stringify({ pid: process.pid, thread: role, ...entry }));
+  const flush = () => {
+    if (lines.length === 0) return;
+    appendFileSync(file, `${lines.join('\n')}\n`);
+    lines = [];
+  };
+  emit({ kind: 'start', t: wall(), argv: process.argv.slice(1).join(' ').slice(0, 200) });
+
+  let expected = performance.now() + LOOP_MS;
+  const loop = setInterval(() => {
+    const now = performance.now();
+    const late = now - expected;
+    if (late > minLoop) emit({ kind: 'loop', t: wall(expected), ms: round(late) });
+    expected = now + LOOP_MS;
+  }, LOOP_MS);
+  loop.unref();
+
+  const sums = new Map<string, number>();
+  const add = (key: string, ms: number) => sums.set(key, (sums.get(key) ?? 0) + ms);
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = gcKind((entry as unknown as { detail?: { kind?: number } }).detail?.kind);
+      add(`gc ${kind}`, entry.duration);
+      if (entry.duration > 2) emit({ kind: 'gc', t: wall(entry.startTime), ms: round(entry.duration), gc: kind });
+    }
+  });
+  gc.observe({ entryTypes: ['gc'] });
+
+  traceSqlite(emit, add);
+  const second = setInterval(() => {
+    if (sums.size > 0) emit({ kind: 'sum', t: wall(), ms: Object.fromEntries([...sums].map(([k, v]) => [k, round(v)])) });
+    sums.clear();
+    flush();
+  }, 1_000);
+  second.unref();
+  process.on('exit', flush);
+}
+
+/** Wraps the statement methods of better-sqlite3 (the prototype every prepared statement shares), if it is there. */
+function traceSqlite(emit: (entry: Record<string, unknown>) => void, add: (key: string, ms: number) => void): void {
+  let Database: new (file: string) => { prepare(sql: string): object; close(): void };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    Database = require('better-sqlite3');
+  } catch {
+    return;
+  }
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, unknown>;
+  probe.close();
+  for (const method of ['run', 'get', 'all']) {
+    const original = proto[method] as (...args: unknown[]) => unknown;
+    proto[method] = function (this: { source: string; database: { name: string } }, ...args: unknown[]) {
+      const t = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        const ms = performance.now() - t;
+        const db = this.database.name.split('/').at(-1);
+        add(`sql ${db} ${verb(this.source)}`, ms);
+        if (ms > minSql) emit({ kind: 'sql', t: wall(t), ms: round(ms), db, sql: this.source.replace(/\s+/g, ' ').slice(0, 80) });
+      }
+    };
+  }
+}
+
+function verb(sql: string): string {
+  return /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? '?';
+}
+
+/** perf_hooks constants.NODE_PERFORMANCE_GC_*: 1 major, 2 minor, 4 incremental, 8 weak callbacks. */
+function gcKind(kind: number | undefined): string {
+  return ({ 1: 'mark-compact', 2: 'scavenge', 4: 'incremental', 8: 'weakcb' } as Record<number, string>)[kind ?? 0] ?? String(kind);
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
