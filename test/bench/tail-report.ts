@@ -52,7 +52,15 @@ function main(): void {
     if (top.length > 0) out(`  ${who}: ${top.map(([k, ms]) => `${k} ${fmt(ms)}`).join(', ')}`);
   }
 
-  const slowest = [...moments].sort((a, b) => total(b) - total(a)).slice(0, Math.max(1, Math.ceil(moments.length / 100)));
+  const delivered = (m: Moment) => (m.readable === undefined ? -1 : m.received! - m.readable);
+  episodesOf('sent → received', moments, total, start, stalls);
+  episodesOf('readable on SSE → received (what delivery adds)', moments.filter((m) => m.readable !== undefined), delivered, start, stalls);
+}
+
+/** The slowest 1 % by `measure`, grouped into episodes, each with the stalls that overlapped it. */
+function episodesOf(title: string, moments: Moment[], measure: (m: Moment) => number, start: number, stalls: Stall[]): void {
+  const total = (m: Moment) => m.received! - m.sent;
+  const slowest = [...moments].sort((a, b) => measure(b) - measure(a)).slice(0, Math.max(1, Math.ceil(moments.length / 100)));
   slowest.sort((a, b) => a.sent - b.sent);
   const episodes: Moment[][] = [];
   for (const m of slowest) {
@@ -60,14 +68,17 @@ function main(): void {
     if (last && m.sent - last.at(-1)!.sent < 100) last.push(m);
     else episodes.push([m]);
   }
-  out(`\nthe slowest 1 % (${slowest.length} changes, over ${fmt(total(slowest.reduce((a, b) => (total(a) < total(b) ? a : b))), 1)} ms) in ${episodes.length} episodes:`);
+  out(`\n${title}: the slowest 1 % (${slowest.length} changes, over ${fmt(measure(slowest.reduce((a, b) => (measure(a) < measure(b) ? a : b))), 1)} ms) in ${episodes.length} episodes:`);
   for (const episode of episodes) {
-    const worst = episode.reduce((a, b) => (total(a) > total(b) ? a : b));
-    const from = episode[0].sent - 50;
+    const worst = episode.reduce((a, b) => (measure(a) > measure(b) ? a : b));
+    const from = Math.min(...episode.map((m) => m.readable ?? m.sent)) - 50;
     const to = Math.max(...episode.map((m) => m.received!));
-    out(`- at +${fmt((episode[0].sent - start) / 1000, 2)} s: ${episode.length} changes, worst ${fmt(total(worst), 1)} ms = readable ${split(worst.readable, worst.sent)} + delivered ${split(worst.received, worst.readable)} (acked after ${split(worst.acked, worst.sent)})`);
-    const overlapping = stalls.filter((s) => s.t + s.ms >= from && s.t <= to).sort((a, b) => a.t - b.t);
-    for (const s of overlapping) out(`    ${fmt(s.t - episode[0].sent, 1).padStart(7)} ms  ${s.who} ${s.kind} ${fmt(s.ms, 1)} ms ${s.what}`);
+    // The burst it came in: changes that became readable on SSE within 2 ms of it (one commit, one SSE write).
+    const burst = worst.readable === undefined ? 0 : moments.filter((m) => m.readable !== undefined && Math.abs(m.readable - worst.readable!) < 2).length;
+    out(`- at +${fmt((episode[0].sent - start) / 1000, 2)} s: ${episode.length} changes, worst ${fmt(total(worst), 1)} ms = readable ${split(worst.readable, worst.sent)} + delivered ${split(worst.received, worst.readable)} (acked after ${split(worst.acked, worst.sent)}; readable in a burst of ${burst})`);
+    const overlapping = stalls.filter((s) => s.t + s.ms >= from && s.t <= to && s.ms >= 10).sort((a, b) => a.t - b.t);
+    for (const s of overlapping.slice(0, 30)) out(`    ${fmt(s.t - episode[0].sent, 1).padStart(7)} ms  ${s.who} ${s.kind} ${fmt(s.ms, 1)} ms ${s.what}`);
+    if (overlapping.length > 30) out(`    ... and ${overlapping.length - 30} more`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { constants, PerformanceObserver, performance } from 'node:perf_hooks';
 import { isMainThread, threadId } from 'node:worker_threads';
 
 /**
@@ -77,6 +77,13 @@ function traceSqlite(emit: (entry: Record<string, unknown>) => void, add: (key: 
   const probe = new Database(':memory:');
   const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, unknown>;
   probe.close();
+  // The per-second key of a statement, made once (the wrapper runs for every statement of the service).
+  const keys = new WeakMap<object, string>();
+  const keyOf = (statement: { source: string; database: { name: string } }) => {
+    let key = keys.get(statement);
+    if (key === undefined) keys.set(statement, (key = `sql ${statement.database.name.split('/').at(-1)} ${verb(statement.source)}`));
+    return key;
+  };
   for (const method of ['run', 'get', 'all']) {
     const original = proto[method] as (...args: unknown[]) => unknown;
     proto[method] = function (this: { source: string; database: { name: string } }, ...args: unknown[]) {
@@ -85,9 +92,8 @@ function traceSqlite(emit: (entry: Record<string, unknown>) => void, add: (key: 
         return original.apply(this, args);
       } finally {
         const ms = performance.now() - t;
-        const db = this.database.name.split('/').at(-1);
-        add(`sql ${db} ${verb(this.source)}`, ms);
-        if (ms > minSql) emit({ kind: 'sql', t: wall(t), ms: round(ms), db, sql: this.source.replace(/\s+/g, ' ').slice(0, 80) });
+        add(keyOf(this), ms);
+        if (ms > minSql) emit({ kind: 'sql', t: wall(t), ms: round(ms), db: this.database.name.split('/').at(-1), sql: this.source.replace(/\s+/g, ' ').slice(0, 80) });
       }
     };
   }
@@ -97,9 +103,15 @@ function verb(sql: string): string {
   return /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? '?';
 }
 
-/** perf_hooks constants.NODE_PERFORMANCE_GC_*: 1 major, 2 minor, 4 incremental, 8 weak callbacks. */
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
+
 function gcKind(kind: number | undefined): string {
-  return ({ 1: 'mark-compact', 2: 'scavenge', 4: 'incremental', 8: 'weakcb' } as Record<number, string>)[kind ?? 0] ?? String(kind);
+  return GC_KINDS[kind ?? 0] ?? String(kind);
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -20,7 +20,8 @@ import { fmt, sleep, summarise, type LatencySummary } from '../lib/stats';
  *
  * The latency runs' receiver is a process of its own (lib/receiver-process.ts; BENCH_RECEIVER=inprocess puts it
  * back in the runner, beside the load client and the SSE reader, as before session 5). BENCH_INLINE=0 leaves out
- * the inline run. BENCH_TRACE=<prefix> writes each change's moments (sent, acked, readable on SSE, received), in
+ * the inline run. BENCH_WARMUP=<seconds> (default 3, 0 for none) of paced load come before each measured window.
+ * BENCH_TRACE=<prefix> writes each change's moments (sent, acked, readable on SSE, received), in
  * wall-clock ms, to <prefix>-<run>.ndjson, to be lined up with lib/stall-trace.ts's traces (tail-report.ts).
  */
 export interface WebhookBenchOptions {
@@ -32,6 +33,8 @@ export interface WebhookBenchOptions {
 
 export interface WebhookBenchResult {
   rate: number;
+  /** The warm-up before the measured window (BENCH_WARMUP), its own send → webhook latency. */
+  warmup?: { seconds: number; latency: LatencySummary };
   sent: number;
   /** Record sent → webhook received (includes the append's own queueing when the service is saturated). */
   latency: LatencySummary;
@@ -129,15 +132,20 @@ async function latencyRun(service: ServiceProcess, rate: number, seconds: number
   });
   try {
     await putDestination(service, id, receiver.url);
+    const warm = await warmUp(service, rate, receipts, readable);
     const sent = await pacedRecords(service, rate, seconds);
     await until(() => [...sent.sentAt.keys()].every((k) => receipts.has(k)), 30_000);
     const latencies = [...sent.sentAt].filter(([k]) => receipts.has(k)).map(([k, t]) => receipts.get(k)! - t);
     // The ack arrives at the client after the server sent it, so a webhook can come first: those count as 0.
     const afterAck = [...sent.ackedAt].filter(([k]) => receipts.has(k)).map(([k, t]) => Math.max(0, receipts.get(k)! - t));
     const toFeed = [...sent.sentAt].filter(([k]) => readable.has(k)).map(([k, t]) => readable.get(k)! - t);
-    const afterFeed = [...readable].filter(([k]) => receipts.has(k)).map(([k, t]) => Math.max(0, receipts.get(k)! - t));
-    if (process.env.BENCH_TRACE) writeTimeline(`${process.env.BENCH_TRACE}-${id}.ndjson`, sent, readable, receipts);
+    const afterFeed = [...sent.sentAt.keys()].filter((k) => readable.has(k) && receipts.has(k)).map((k) => Math.max(0, receipts.get(k)! - readable.get(k)!));
+    if (process.env.BENCH_TRACE) {
+      writeTimeline(`${process.env.BENCH_TRACE}-${id}.ndjson`, sent, readable, receipts);
+      if (warm) writeTimeline(`${process.env.BENCH_TRACE}-${id}-warmup.ndjson`, warm.sent, readable, receipts);
+    }
     return {
+      warmup: warm && { seconds: warm.seconds, latency: warm.latency },
       sent: sent.sentAt.size,
       latency: summarise(latencies),
       afterAck: summarise(afterAck),
@@ -150,6 +158,21 @@ async function latencyRun(service: ServiceProcess, rate: number, seconds: number
     reader.abort();
     await receiver.close();
   }
+}
+
+/**
+ * BENCH_WARMUP seconds (default 3, 0 for none) of the same paced load before the measured window, every change
+ * delivered before it starts: the service was started a moment ago (its code not yet optimised by V8, its SQLite
+ * files and caches cold) and the delivery worker thread by the destination just created, and those first seconds
+ * were most of the run's p99 (BENCHMARKS.md, "Issue 15: the tail"). Their own latency is reported beside it.
+ */
+async function warmUp(service: ServiceProcess, rate: number, receipts: Map<string, number>, readable: Map<string, number>) {
+  const seconds = Number(process.env.BENCH_WARMUP ?? 3);
+  if (!(seconds > 0)) return undefined;
+  const sent = await pacedRecords(service, rate, seconds);
+  await until(() => [...sent.sentAt.keys()].every((k) => receipts.has(k) && readable.has(k)), 30_000);
+  const latency = summarise([...sent.sentAt].filter(([k]) => receipts.has(k)).map(([k, t]) => receipts.get(k)! - t));
+  return { seconds, sent, latency };
 }
 
 const receiverKind = () => (process.env.BENCH_RECEIVER === 'inprocess' ? 'inprocess' : 'process');
@@ -241,11 +264,11 @@ export async function runWebhookScenario(options: WebhookBenchOptions): Promise<
   const service = await startService('webhooks', { CHANGE_FEED_POLL_MS: '5' });
   try {
     const workerLoad = loadavg()[0];
-    const { sent, latency, afterAck, toFeed, afterFeed, ackedRate, ack } = await latencyRun(service, rate, options.seconds);
+    const { warmup, sent, latency, afterAck, toFeed, afterFeed, ackedRate, ack } = await latencyRun(service, rate, options.seconds);
     const backlog = await backlogRun(service);
     const fanOut = await fanOutRun(service, options.readers ?? 50, Math.min(rate, 200), Math.max(1, Math.round(options.seconds / 5)));
     return {
-      rate, sent, latency, afterAck, toFeed, afterFeed, ackedRate, ack, backlog, fanOut,
+      rate, warmup, sent, latency, afterAck, toFeed, afterFeed, ackedRate, ack, backlog, fanOut,
       inline: inline?.result,
       loadAtStart: { worker: workerLoad, inline: inline?.load ?? NaN },
       receiver: receiverKind(),
@@ -269,8 +292,9 @@ async function inlineRun(rate: number, seconds: number) {
 
 export function webhookRows(r: WebhookBenchResult): Row[] {
   const receiver = r.receiver === 'process' ? 'receiver in its own process' : 'receiver in the runner';
-  const load = `paced ${fmt(r.rate)} records/s in batches of ${RECORDS_PER_REQUEST} (acked ${fmt(r.ackedRate)}/s, ack p99 ${fmt(r.ack.p99, 1)} ms), ${fmt(r.sent)} records, ${receiver}, load average ${r.loadAtStart.worker.toFixed(2)}`;
   const pair = (s: LatencySummary) => `${fmt(s.p50, 1)} / ${fmt(s.p99, 1)}`;
+  const warm = r.warmup ? `after a ${fmt(r.warmup.seconds)} s warm-up at the same rate (its own p50 / p99 ${pair(r.warmup.latency)} ms)` : 'no warm-up';
+  const load = `paced ${fmt(r.rate)} records/s in batches of ${RECORDS_PER_REQUEST} (acked ${fmt(r.ackedRate)}/s, ack p99 ${fmt(r.ack.p99, 1)} ms), ${fmt(r.sent)} records ${warm}, ${receiver}, load average ${r.loadAtStart.worker.toFixed(2)}`;
   return [
     { scenario: 'append → webhook received p50 / p99 (ms), worker thread', tessera: pair(r.latency), baseline: '—', target: 'p99 < 100 ms', met: r.latency.p99 < 100, load },
     { scenario: '  ack → webhook; append → readable on SSE; SSE → webhook (p50 / p99 ms)', tessera: `${pair(r.afterAck)}; ${pair(r.toFeed)}; ${pair(r.afterFeed)}`, baseline: '—', target: '—', load: 'the same run: from the append’s acknowledgement; when one SSE reader saw the change; what delivery adds after it' },
