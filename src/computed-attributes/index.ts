@@ -3,4 +3,4 @@ export { ComputedAttributesService, type ComputedAttributeView } from './compute
 export { COMPUTED_ATTRIBUTES_STREAM } from './stream';
 export { ComputedValuesReader } from './computed-values.reader';
 export { ComputedHistoryReader } from './computed-history.reader';
-export { ComputedRuntime, definitionsAt, definitionsBefore, isComputedDefinitionEvent, timelinesOf, type ValuesListener } from './runtime';
+export { ComputedRuntime, definitionsAt, definitionsBefore, isComputedDefinitionEvent, timelinesOf, type RederivedValues, type ValuesListener } from './runtime';

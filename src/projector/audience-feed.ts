@@ -18,16 +18,35 @@ export async function withAudienceChanges<X extends MembershipTransition, T>(
   entry?: { position: string },
 ): Promise<T> {
   const collected: X[] = [];
-  const previous = source.onTransitions;
-  source.onTransitions = (transitions) => void collected.push(...transitions);
   try {
-    return await step();
+    return await collectingTransitions(source, collected, step);
   } finally {
-    source.onTransitions = previous;
     const existing = writes.changes ?? [];
     const located = entry ? collected.map((t) => (t.cause.position === undefined ? { ...t, cause: { ...t.cause, position: entry.position } } : t)) : collected;
     writes.changes = [...existing, ...audienceChanges(existing, located, positionKey)];
   }
+}
+
+/** Runs the audience step with its transitions going to `into` instead of wherever they usually go. */
+export async function collectingTransitions<X extends MembershipTransition, T>(source: TransitionSource<X>, into: X[], step: () => Promise<T>): Promise<T> {
+  const previous = source.onTransitions;
+  source.onTransitions = (transitions) => void into.push(...transitions);
+  try {
+    return await step();
+  } finally {
+    source.onTransitions = previous;
+  }
+}
+
+/**
+ * Feed drafts of transitions to be numbered after the checkpoint (a chunk of a streamed re-derivation), in the
+ * order audienceChanges gives those of a log entry (profile, audience, exit before entry), so one chunk's items
+ * keep one order whatever order they were decided in.
+ */
+export function timedAudienceDrafts(transitions: readonly MembershipTransition[]): TimedDraft[] {
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const sorted = [...transitions].sort((a, b) => cmp(a.profileId, b.profileId) || cmp(a.audienceId, b.audienceId) || cmp(b.kind, a.kind));
+  return sorted.map(timedDraftOf);
 }
 
 /**

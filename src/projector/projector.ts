@@ -15,6 +15,7 @@ import { rederivedChanges } from './rederive-changes';
 import { feedingAudienceStore, withAudienceChanges } from './audience-feed';
 import { rederiveGraphs } from './rederive';
 import { RederiveRunner, type RederiveProgress } from './rederive-runner';
+import { withRefresh } from './rederive-refresh';
 import { takeBatches } from './take-batches';
 import { PositionWaiters } from './position-waiters';
 import { signallingWrites } from './feed-signal';
@@ -111,7 +112,7 @@ export class Projector {
         await store.commit(writes, checkpoint);
         if (writes.changesAfterCheckpoint?.length) this.feedWritten();
       },
-      afterRederive: (writes, rule) => this.afterRederive(writes, rule),
+      refresh: (writes, rule, feed) => withRefresh(this.computed, this.audiences, writes, rule, feed),
       exclusive: (work) => this.computed.exclusive(work),
       checkpoint: () => this.waiters.position,
       whenProcessed: (position, timeoutMs) => this.whenProcessed(position, timeoutMs),
@@ -331,8 +332,8 @@ export class Projector {
         }
         writes.changes = await rederivedChanges(this.store, writes, recorded);
         writes.changes.push(...erasureNotices(decoded, writes.changes));
-        await parkOnRefusal(decoded, () => this.commit(writes, recorded.position));
-        await this.afterRederive(writes, decoded);
+        const refreshed = await withRefresh(this.computed, this.audiences, writes, decoded, 'atRule');
+        await parkOnRefusal(decoded, () => this.commit(refreshed, recorded.position));
       } else if (notices.length > 0) {
         // An erasure that re-derives nobody: its notices still go in at its position, in their own commit.
         await flush();
@@ -444,11 +445,6 @@ export class Projector {
    */
   get computedSettled(): boolean {
     return this.computed.settled && this.audiences.settled && !this.rederiving.active;
-  }
-
-  private async afterRederive(writes: ReadModelBatch, rule: DecodedEvent): Promise<void> {
-    await this.computed.afterRederive(writes, rule.recordedAt.getTime());
-    await this.audiences.afterRederive(writes, rule, rule.event.type === 'SubjectErased' ? 'erasure' : 'split');
   }
 
   /** An event type this version does not know is counted and logged, never silently dropped. */

@@ -8,13 +8,14 @@ import { erasureNotices } from './erasure-notices';
 import { parkOnRefusal, ProjectorParkedError } from './projector-parked';
 import { rederivedChanges, rederivedTimedDrafts } from './rederive-changes';
 import { StreamedRederivation } from './rederive-stream';
+import type { RefreshFeed } from './rederive-refresh';
 
 /** What the runner needs of its projector. */
 export interface RederiveHooks {
   name: string;
   commit(writes: ReadModelBatch, checkpoint: Checkpoint): Promise<void>;
-  /** Computed values and audience memberships of the graphs a chunk rewrote (as after any re-derivation). */
-  afterRederive(writes: ReadModelBatch, rule: DecodedEvent): Promise<void>;
+  /** The chunk's writes with the computed values and memberships of the graphs it rewrote, for the same commit. */
+  refresh(writes: ReadModelBatch, rule: DecodedEvent, feed: RefreshFeed): Promise<ReadModelBatch>;
   /** Runs work between batches, never beside one. */
   exclusive<T>(work: () => Promise<T>): Promise<T>;
   checkpoint(): Position | undefined;
@@ -49,7 +50,8 @@ export interface RederiveProgress {
 /**
  * Runs a streamed re-derivation (rederive-stream.ts) for the projector: its first chunk in the rule event's own
  * commit, the rest between batches, one chunk per turn of the projector's lock, so a batch of new items waits for
- * at most one chunk. A pass of the projector loads the job the read models hold and carries on with it.
+ * at most one chunk. Each chunk's commit also holds the computed values and memberships it moves
+ * (rederive-refresh.ts). A pass of the projector loads the job the read models hold and carries on with it.
  */
 export class RederiveRunner {
   private job?: RederiveJob;
@@ -92,17 +94,17 @@ export class RederiveRunner {
     const chunk = await this.stream.next(StreamedRederivation.start(rule), rule.position, this.hooks.context(), false);
     chunk.writes.changes = await rederivedChanges(this.store, chunk.writes, rule);
     chunk.writes.changes.push(...erasureNotices(rule, chunk.writes.changes));
+    const writes = await this.hooks.refresh(chunk.writes, rule, 'atRule');
     // Taken on before the commit: a reader woken by the checkpoint passing the rule already sees the walk running.
     const previous = { job: this.job, rule: this.rule };
     [this.job, this.rule] = [chunk.job ?? undefined, rule];
     try {
-      await parkOnRefusal(rule, () => this.hooks.commit({ ...chunk.writes, rederiveJob: chunk.job }, { projector: this.hooks.name, position: rule.position }));
+      await parkOnRefusal(rule, () => this.hooks.commit({ ...writes, rederiveJob: chunk.job }, { projector: this.hooks.name, position: rule.position }));
     } catch (error) {
       [this.job, this.rule] = [previous.job, previous.rule];
       throw error;
     }
     this.stream.committed(chunk);
-    await this.hooks.afterRederive(chunk.writes, rule);
     if (this.job) this.ensureRunning();
     else this.notifyFinished();
   }
@@ -173,11 +175,10 @@ export class RederiveRunner {
     if (!job || !rule || !at || this.stopping) return;
     const chunk = await this.stream.next(job, at, this.hooks.context());
     const changesAfterCheckpoint = await rederivedTimedDrafts(this.store, chunk.writes, rule);
-    const writes = { ...chunk.writes, changesAfterCheckpoint, rederiveJob: chunk.job };
-    await parkOnRefusal(rule, () => this.hooks.commit(writes, { projector: this.hooks.name, position: at, step: job.chunks + 1 }));
+    const writes = await this.hooks.refresh({ ...chunk.writes, changesAfterCheckpoint }, rule, 'afterCheckpoint');
+    await parkOnRefusal(rule, () => this.hooks.commit({ ...writes, rederiveJob: chunk.job }, { projector: this.hooks.name, position: at, step: job.chunks + 1 }));
     this.stream.committed(chunk);
     this.job = chunk.job ?? undefined;
-    await this.hooks.afterRederive(chunk.writes, rule);
     if (!this.job) this.notifyFinished();
   }
 

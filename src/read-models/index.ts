@@ -10,6 +10,7 @@
 export { graphItemOf, logSeqOf, profileRecordOf, timelineEventOf } from './log-items';
 export { BatchChangeFeed, snapshotOfStoredProfile } from './batch-change-feed';
 export { profileIdOf } from './profile-id';
+export { nodesAfterBatch } from './nodes-after-batch';
 export {
   carryScope,
   fragmentKey,

@@ -140,24 +140,23 @@ export class AudienceRuntime {
   }
 
   /**
-   * After a re-derivation of the graphs (a link rejected or withdrawn, new identity settings, an erasure) was
-   * committed: the counts of the graphs it produced are refreshed by the window engine over their new members, then
-   * every such profile is evaluated and every graph gone exits.
+   * What a re-derivation of the graphs (a link rejected or withdrawn, new identity settings, an erasure) does to
+   * memberships, to commit in the re-derivation's own batch: every profile it wrote is evaluated with `values` (its
+   * graph's computed values as the batch leaves them, named and anonymous), every graph it removed exits. Read
+   * before the batch commits; the transitions go to onTransitions. Undefined when no audience is defined.
    */
-  async afterRederive(writes: ReadModelBatch, last: DecodedEvent, kind: TransitionCause['kind']): Promise<void> {
-    if (this.definitions.byId.size === 0) return;
+  async rederived(writes: ReadModelBatch, values: ReadonlyMap<string, Record<string, unknown>>, last: DecodedEvent, kind: TransitionCause['kind']): Promise<AudienceWrites | undefined> {
+    if (this.definitions.byId.size === 0) return undefined;
     const cause: TransitionCause = { kind, position: last.position, eventId: last.eventId };
     const at = last.recordedAt.getTime();
     const upserts = writes.profiles?.upsert ?? [];
+    let moved: AudienceWrites = { enter: [], exit: [] };
     for (let i = 0; i < Math.max(upserts.length, 1); i += REDERIVE_PAGE) {
       const page = upserts.slice(i, i + REDERIVE_PAGE);
-      const computed = page.length > 0 ? await this.windows.refresh(page.map((p) => p.graphId)) : {};
-      await this.store.commitComputed(computed);
-      const values = new Map((computed.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
       const gone = i === 0 ? writes.profiles?.delete ?? [] : [];
-      const step = await this.step(page.map((record) => ({ record, values: values.get(record.graphId) ?? {} })), gone, at, cause);
-      await this.store.commitAudiences(step);
+      moved = mergeWrites(moved, await this.step(page.map((record) => ({ record, values: values.get(record.graphId) ?? {} })), gone, at, cause));
     }
+    return moved;
   }
 
   /**

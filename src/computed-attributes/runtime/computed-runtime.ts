@@ -9,8 +9,10 @@ import {
 import type { DecodedEvent } from '../../events';
 import type { EventStore } from '../../event-store/event-store.port';
 import type { Position } from '../../event-store';
-import type { LoadedScope } from '../../read-models';
-import type { ComputedBackfill, ComputedValuesRow, ComputedWrites, ReadModelBatch, ReadStore } from '../../read-store/read-store.port';
+import type { IdentityKey } from '../../../projections/model';
+import type { TimedDraft } from '../../../projections/change-feed';
+import { nodesAfterBatch, type LoadedScope } from '../../read-models';
+import type { ComputedBackfill, ComputedStateRow, ComputedValuesRow, ComputedWrites, JsonDocument, ReadModelBatch, ReadStore } from '../../read-store/read-store.port';
 import { definitionsAt } from './definitions-in-force';
 import { loadStates, refreshGraphs } from './graph-refresh';
 import { valueChangesOf } from './value-changes';
@@ -27,6 +29,13 @@ export interface ValuesMove {
   reason: 'windowLapse' | 'backfill';
   /** A backfill's: the definition change's place in the log. */
   cause?: { position?: string; eventId?: string };
+}
+
+/** A re-derivation's computed writes, its computed.changed items, and the values of every graph it rewrote. */
+export interface RederivedValues {
+  writes: ComputedWrites;
+  changes: TimedDraft[];
+  values: Map<IdentityKey, JsonDocument>;
 }
 
 /** Lapses and backfill steps run this often between batches; a lapse applies within a second of falling due. */
@@ -164,21 +173,39 @@ export class ComputedRuntime {
   }
 
   /**
-   * After a re-derivation (a rule change, an erasure): the graphs it rewrote get their values now, in chunks, and
-   * those it removed lose theirs; the engine states are per primary identity, so none of them is rebuilt. `at` is
-   * the rule event's log time: the moment of the computed.changed items the chunks write.
+   * What a re-derivation (a rule change, an erasure) does to computed values, to commit in the re-derivation's own
+   * batch: the graphs it rewrote get their values now, over their members as the batch leaves them, and those it
+   * removed lose theirs; the engine states are per primary identity, so none of them is rebuilt. Read before the
+   * batch commits (the store still holds the values it replaces). `at` is the rule event's log time: the moment of
+   * the computed.changed items. Undefined when no definition is in force.
    */
-  async afterRederive(writes: ReadModelBatch, at: number): Promise<void> {
-    if (!this.context()) return;
+  async rederived(writes: ReadModelBatch, at: number): Promise<RederivedValues | undefined> {
+    const ctx = this.context();
+    if (!ctx) return undefined;
+    // Lapses due before the rule event are transitions of the graphs as they were, each at its own moment, never
+    // folded into the re-derivation's step (committed on their own first, as refresh does).
+    await this.applyLapses(ctx.now);
     const graphIds = (writes.profiles?.upsert ?? []).map((p) => p.graphId);
+    const nodesOf = async (ids: IdentityKey[]) => nodesAfterBatch(await this.store.getNodesOfGraphs(ids), writes.nodes, ids);
+    const previous: ComputedValuesRow[] = [];
+    const states: ComputedStateRow[] = [];
+    const values: ComputedValuesRow[] = [];
+    const gone = [...(writes.profiles?.delete ?? [])];
+    // Paged reads (a chunk of a walk, or a closure of many graphs), one set of writes.
     for (let i = 0; i < graphIds.length; i += REDERIVE_CHUNK) {
-      const chunk = graphIds.slice(i, i + REDERIVE_CHUNK);
-      const previous = await this.store.getComputedValues(chunk);
-      const refreshed = await this.refresh(chunk);
-      await this.store.commitComputed(this.withChanges(previous, refreshed, () => at));
+      const page = graphIds.slice(i, i + REDERIVE_CHUNK);
+      previous.push(...(await this.store.getComputedValues(page)));
+      const refreshed = await refreshGraphs(this.store, page, ctx, this.backfilling(), nodesOf);
+      states.push(...(refreshed.states?.upsert ?? []));
+      values.push(...(refreshed.values?.upsert ?? []));
+      gone.push(...(refreshed.values?.delete ?? []));
     }
-    const removed = writes.profiles?.delete ?? [];
-    if (removed.length > 0) await this.store.commitComputed({ values: { delete: removed } });
+    const computed: ComputedWrites = { states: { upsert: states }, values: { upsert: values, delete: gone } };
+    return {
+      writes: computed,
+      changes: valueChangesOf(previous, computed, this.all, this.profileIdOf, () => at),
+      values: new Map(values.map((v) => [v.graphId, v.values])),
+    };
   }
 
   /** Whether any backfill is still running (rebuilds wait for none). */

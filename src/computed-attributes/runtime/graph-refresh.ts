@@ -10,6 +10,7 @@ import {
   packState,
   unpackState,
 } from '../../../projections/computed-attributes';
+import type { IdentityKey, IdentityNode } from '../../../projections/model';
 import type { ComputedWrites, ReadStore } from '../../read-store/read-store.port';
 import { timelinesOf } from './timelines';
 
@@ -38,17 +39,22 @@ export async function loadStates(
   return scope;
 }
 
+/** The members of some graphs: as stored, or as a batch not committed yet will leave them (a re-derivation). */
+export type NodesOfGraphs = (graphIds: IdentityKey[]) => Promise<IdentityNode[]>;
+
 /**
- * Recomputes the values of whole graphs at ctx.now (a lapse falling due, a backfill step): their members' states
- * advanced and built, the values and next due time per graph; a graph that no longer exists loses its row.
+ * Recomputes the values of whole graphs at ctx.now (a lapse falling due, a backfill step, a re-derivation): their
+ * members' states advanced and built, the values and next due time per graph; a graph that no longer exists loses
+ * its row.
  */
 export async function refreshGraphs(
   store: ReadStore,
   graphIds: string[],
   ctx: ComputedContext,
   backfilling: readonly CompiledDefinition[],
+  nodesOf: NodesOfGraphs = (ids) => store.getNodesOfGraphs(ids),
 ): Promise<ComputedWrites> {
-  const nodes = await store.getNodesOfGraphs(graphIds);
+  const nodes = await nodesOf(graphIds);
   const members = new Map<string, string[]>(graphIds.map((g) => [g, []]));
   for (const n of nodes) members.get(n.graphId)?.push(n.key);
   const scope = await loadStates(store, nodes.map((n) => n.key), ctx, backfilling);

@@ -1,3 +1,3 @@
-export { ComputedRuntime, TICK_MS, type ValuesListener } from './computed-runtime';
+export { ComputedRuntime, TICK_MS, type RederivedValues, type ValuesListener } from './computed-runtime';
 export { definitionsAt, definitionsBefore, isComputedDefinitionEvent } from './definitions-in-force';
 export { timelinesOf } from './timelines';

@@ -8,8 +8,8 @@ import type { Projector } from '../../../src/projector';
 
 /**
  * Where the time of a streamed re-derivation goes, for the rederive bench (BENCH_TRACE=1): each chunk's steps
- * (growing the closure, folding it, the feed drafts, the commit, computed values and audiences after it), each batch
- * of new items, GC pauses, the longest event-loop stall and memory every second; and, for the slowest new items,
+ * (growing the closure, folding it, the feed drafts, the computed values and audiences that go in its commit, the
+ * commit), each batch of new items, GC pauses, the longest event-loop stall and memory every second; and, for the slowest new items,
  * the spans that overlapped their wait. It wraps the projector's private parts (a bench's diagnostic, not an API).
  * BENCH_HEAP_SNAPSHOT=<dir> with BENCH_HEAP_AT=<seconds,…>: a heap snapshot at those times into the walk (pauses the
  * process: not with figures), or BENCH_HEAP_AT=end: one once the walk is done and measured.
@@ -44,7 +44,7 @@ export function traceRederivation(projector: Projector) {
     wrap(closures, 'foldClosure', 'chunk.fold', spans),
     wrap(changes, 'rederivedTimedDrafts', 'chunk.drafts', spans, (drafts) => ({ drafts: drafts.length })),
     wrap(runner.hooks, 'commit', 'chunk.commit', spans),
-    wrap(runner.hooks, 'afterRederive', 'chunk.after', spans),
+    wrap(runner.hooks, 'refresh', 'chunk.refresh', spans),
     wrap(p, 'applyBatch', 'batch', spans, () => ({})),
   ];
   const gc = new PerformanceObserver((list) => {
