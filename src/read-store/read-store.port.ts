@@ -123,13 +123,14 @@ export interface ReadModelBatch {
   /** Change-feed items (projections/change-feed) the batch's items caused: stored once by id, never replaced. */
   changes?: ChangeItem[];
   computed?: ComputedWrites;
-  /** Audience memberships the batch's items moved (projections/audiences). */
+  /** Audience memberships the batch's items (or the graphs a re-derivation rewrote) moved (projections/audiences). */
   audiences?: AudienceWrites;
   /** A streamed re-derivation's progress after this batch (null: finished), stored in the same commit. */
   rederiveJob?: RederiveJob | null;
   /**
-   * Feed items of a re-derivation chunk (a commit with `checkpoint.step`): numbered by the store after the
-   * checkpoint, like the items of lapses (numberAfterCheckpoint), in the same commit.
+   * Feed items of a re-derivation chunk (a commit with `checkpoint.step`: its graphs', their computed values' and
+   * their memberships'): numbered by the store after the checkpoint, like the items of lapses
+   * (numberAfterCheckpoint), in the same commit, and stored exactly once even when a crash interrupts it.
    */
   changesAfterCheckpoint?: TimedDraft[];
 }

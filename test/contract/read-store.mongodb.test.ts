@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { openReadStore, type ReadStore } from '../../src/read-store';
-import { openMongoReadStore } from '../../src/read-store/mongodb';
+import { MongoReadStore, openMongoReadStore } from '../../src/read-store/mongodb';
 import { startJongodb, type Jongodb } from '../support/jongodb';
 import { writeBatch } from '../../src/read-store/mongodb/mongo-batch-writer';
 import { readModelCollections } from '../../src/read-store/mongodb/mongo-collections';
 import { MongoLease } from '../../src/read-store/mongodb/mongo-lease';
-import type { ReadModelBatch } from '../../src/read-store/read-store.port';
+import type { ReadModelBatch, RederiveJob } from '../../src/read-store/read-store.port';
 import { writeJournal } from '../../src/read-store/mongodb/mongo-commit-journal';
 import { positionKey } from '../../src/read-store/position-key';
 import { dumpReadModels } from '../support/read-model-dump';
@@ -140,5 +140,54 @@ describe('MongoDB read store: a commit a crash interrupted is finished from its 
     expect(await store.getCheckpoint('profiles')).toBe('5');
     expect(await c.commitJournal.countDocuments()).toBe(0);
     await close();
+  });
+});
+
+describe('MongoDB read store: a re-derivation chunk a crash interrupted', () => {
+  const job = (chunks: number, after?: string): RederiveJob => ({ rule: '5', ruleStream: 'tessera-settings', ruleRevision: 0, chunks, identities: chunks, ...(after ? { after } : {}) });
+  const step = (n: number) => ({ projector: 'profiles', position: '5', step: n });
+  // A chunk as the projector commits it: the graph, its values and memberships, and the feed items about them.
+  const chunk: ReadModelBatch = {
+    nodes: { upsert: [node('CRMID:a'), node('Email:b', 'CRMID:a')] },
+    profiles: { upsert: [profile('CRMID:a', 6000, { tier: 'gold' })] },
+    computed: { values: { upsert: [{ graphId: 'CRMID:a', values: { views: 2 } }] } },
+    audiences: { enter: [{ audienceId: 'viewers', graphId: 'CRMID:a', enteredAt: 6000, doc: { profileId: 'p-a' } }] },
+    changesAfterCheckpoint: [
+      { type: 'profile.updated', profileId: 'p-a', changed: ['identities'], at: 6000 },
+      { type: 'computed.changed', profileId: 'p-a', name: 'views', value: 2, at: 6000 },
+      { type: 'audience.entered', profileId: 'p-a', audienceId: 'viewers', at: 6000 },
+    ],
+    rederiveJob: job(2, 'Email:b'),
+  };
+
+  it('is finished from its journal: values, memberships and progress land, and its feed items exactly once', async () => {
+    const dbName = `tessera_chunk_${randomUUID().replace(/-/g, '')}`;
+    const store = await openMongoReadStore(jongodb!.uri, { dbName });
+    await store.commit({ nodes: { upsert: [node('CRMID:a')] }, rederiveJob: job(1) }, { projector: 'profiles', position: '5' });
+    const client = await MongoClient.connect(jongodb!.uri);
+    const c = readModelCollections(client.db(dbName), 'v1_');
+    // The process dies as it writes the chunk's progress: every other document of the chunk is written.
+    const dying = new MongoReadStore(client, c);
+    jest.spyOn(c.rederiveJobs, 'replaceOne').mockRejectedValueOnce(new Error('killed'));
+    await expect(dying.commit(chunk, step(2))).rejects.toBeDefined();
+    expect((await store.readChanges({ limit: 10 })).map((i) => i.type)).toEqual(['profile.updated', 'computed.changed', 'audience.entered']);
+    expect(await store.getRederiveJob('profiles')).toEqual(job(1));
+
+    await store.completeInterruptedCommit('profiles');
+    const items = await store.readChanges({ limit: 10 });
+    expect(items.map((i) => [i.id.slice(i.id.indexOf('-')), i.type])).toEqual([
+      ['-e00000000', 'profile.updated'],
+      ['-e00000001', 'computed.changed'],
+      ['-e00000002', 'audience.entered'],
+    ]);
+    expect(await store.getRederiveJob('profiles')).toEqual(job(2, 'Email:b'));
+    expect(await store.getComputedValues(['CRMID:a'])).toEqual([{ graphId: 'CRMID:a', values: { views: 2 } }]);
+    expect((await store.getMemberships(['CRMID:a'])).map((m) => [m.audienceId, m.enteredAt])).toEqual([['viewers', 6000]]);
+    expect((await store.getNodes(['Email:b']))[0]?.graphId).toBe('CRMID:a');
+    expect(await c.commitJournal.countDocuments()).toBe(0);
+    // The same chunk once more (a retry whose answer was lost): skipped whole, nothing numbered again.
+    await store.commit(chunk, step(2));
+    expect(await store.readChanges({ limit: 10 })).toEqual(items);
+    await Promise.all([store.close(), client.close()]);
   });
 });

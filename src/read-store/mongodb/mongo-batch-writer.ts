@@ -52,8 +52,8 @@ export async function writeBatch(c: ReadModelCollections, batch: ReadModelBatch,
     writeItemIndex(c, batch.itemIndex ?? []),
     writeChanges(c.changes, batch.changes ?? []),
   ]);
-  // A chunk's feed items are numbered after the checkpoint: a crash before its job document is written runs the
-  // chunk again, which numbers them again (at least once, as webhooks deliver).
+  // The adapter's commit numbers a chunk's feed items among `changes` before it journals the batch (exactly once);
+  // only a journal written before it did so still holds drafts, numbered here as they always were.
   await appendAfterCheckpoint(c, batch.changesAfterCheckpoint ?? []);
   // A re-derivation chunk leaves the checkpoint where it is; its progress is the job document, under the lease too.
   if (checkpoint.step === undefined) await writeCheckpoint(c, current, checkpoint, pos, lease);

@@ -72,10 +72,15 @@ function dedupe(items: ChangeItem[]): ChangeItem[] {
  * Only the projector process may call it, between its batches: nothing else writes at that checkpoint meanwhile.
  */
 export async function appendAfterCheckpoint(c: ReadModelCollections, drafts: readonly TimedDraft[]): Promise<ChangeItem[]> {
+  const items = await numberedAfterCheckpoint(c, drafts);
+  await writeChanges(c.changes, items);
+  return items;
+}
+
+/** The ids appendAfterCheckpoint would give these drafts now, written nowhere yet. */
+export async function numberedAfterCheckpoint(c: ReadModelCollections, drafts: readonly TimedDraft[]): Promise<ChangeItem[]> {
   if (drafts.length === 0) return [];
   const key = (await c.checkpoints.find({}).sort({ pos: -1 }).limit(1).toArray())[0]?.pos ?? '';
   const taken = await c.changes.countDocuments({ _id: { $gte: `${key}-e`, $lt: `${key}-f` } });
-  const items = numberAfterCheckpoint(key, taken, drafts);
-  await writeChanges(c.changes, items);
-  return items;
+  return numberAfterCheckpoint(key, taken, drafts);
 }

@@ -35,7 +35,7 @@ import type {
 } from '../read-store.port';
 import { computedBackfills, computedStates, computedValues, dueComputed, eraseComputed, writeComputed } from './mongo-computed';
 import { clearJournal, interruptedCommit, writeJournal } from './mongo-commit-journal';
-import { appendAfterCheckpoint, countChangesAfter, eraseChanges, getChange, lastChangeId, profilesNamed, readChanges } from './mongo-change-feed';
+import { appendAfterCheckpoint, countChangesAfter, numberedAfterCheckpoint, eraseChanges, getChange, lastChangeId, profilesNamed, readChanges } from './mongo-change-feed';
 import { eraseInMongo } from './mongo-erasure';
 import { audienceBackfills, countMembers, eraseMemberships, members, membershipIntervals, membershipsAsOf, membershipsOf, writeAudiences } from './mongo-audiences';
 import { isFresh, writeBatch } from './mongo-batch-writer';
@@ -73,8 +73,11 @@ export class MongoReadStore implements ReadStore {
       const current = await this.c.checkpoints.findOne({ _id: checkpoint.projector });
       await this.lease.assertFence(current);
       if (!(await isFresh(this.c, checkpoint, current))) return;
-      await writeJournal(this.c, checkpoint, current?.position, batch);
-      await this.apply(batch, checkpoint);
+      // A chunk's feed items get their ids before the journal is written: a replay after a crash mid-commit then
+      // writes the very same items, stored once by id, instead of numbering them again after those that landed.
+      const numbered = await this.numbered(batch);
+      await writeJournal(this.c, checkpoint, current?.position, numbered);
+      await this.apply(numbered, checkpoint);
       await clearJournal(this.c, checkpoint.projector);
     });
   }
@@ -87,6 +90,14 @@ export class MongoReadStore implements ReadStore {
       if (interrupted) await this.apply(interrupted.batch, interrupted.checkpoint);
       await clearJournal(this.c, projector);
     });
+  }
+
+  /** The batch with its changesAfterCheckpoint numbered (as the checkpoint stands) among its changes. */
+  private async numbered(batch: ReadModelBatch): Promise<ReadModelBatch> {
+    const drafts = batch.changesAfterCheckpoint ?? [];
+    if (drafts.length === 0) return batch;
+    const { changesAfterCheckpoint: _drafts, ...rest } = batch;
+    return { ...rest, changes: [...(batch.changes ?? []), ...(await numberedAfterCheckpoint(this.c, drafts))] };
   }
 
   /** Computed documents first, the checkpoint last (writeBatch); every write is position-guarded, so re-applying is safe. */
