@@ -12,6 +12,7 @@ import { projectorStatus } from './projector-status';
 import { ReadModelWatermark } from './read-model-watermark';
 import { defaultLeaseHolder } from './lease-keeper';
 import { leaseHealth, registerLeaseGauges } from './lease-health';
+import { rederivationHealth } from './rederive-health';
 
 /** Readiness fails when the read models trail the log by more than this. */
 const MAX_READY_LAG_SECONDS = 30;
@@ -63,7 +64,8 @@ export class ProjectorModule implements OnApplicationBootstrap, OnApplicationShu
       if (status.lagSeconds > MAX_READY_LAG_SECONDS || lastError) {
         throw new Error(`read models trail the log by ${status.lagSeconds.toFixed(1)} s${lastError ? `: ${lastError}` : ''}`);
       }
-      return { ...status, inline: this.projector !== null, lease: await leaseHealth(this.store, this.projector) };
+      const [lease, rederivation] = await Promise.all([leaseHealth(this.store, this.projector), rederivationHealth(this.store)]);
+      return { ...status, inline: this.projector !== null, lease, rederivation };
     });
     this.registerLagGauge();
     registerLeaseGauges(this.metrics.registry, this.store, this.projector);

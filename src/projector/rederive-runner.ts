@@ -40,11 +40,19 @@ const YIELD_MS = 1_000;
  */
 const BREATHER_MS = 10;
 
-/** Re-derivation progress for health: which rule, how far. */
+/** Re-derivation progress for health: which rule, since when, how far. */
 export interface RederiveProgress {
   rule: Position;
+  /** Epoch ms; undefined for a job stored before walks kept it. */
+  startedAt?: number;
   chunks: number;
   identities: number;
+  graphs: number;
+}
+
+/** The progress a stored job records. */
+export function progressOf(job: RederiveJob): RederiveProgress {
+  return { rule: job.rule, ...(job.startedAt === undefined ? {} : { startedAt: job.startedAt }), chunks: job.chunks, identities: job.identities, graphs: job.graphs ?? 0 };
 }
 
 /**
@@ -78,7 +86,7 @@ export class RederiveRunner {
   }
 
   get progress(): RederiveProgress | undefined {
-    return this.job && { rule: this.job.rule, chunks: this.job.chunks, identities: this.job.identities };
+    return this.job && progressOf(this.job);
   }
 
   /** At the start of a pass: the job the last committed chunk left, if any. */
@@ -91,7 +99,7 @@ export class RederiveRunner {
   /** At a rule event that concerns every graph: a new walk (replacing any running one), its first chunk committed with the event. */
   async begin(rule: DecodedEvent): Promise<void> {
     this.stream.restart();
-    const chunk = await this.stream.next(StreamedRederivation.start(rule), rule.position, this.hooks.context(), false);
+    const chunk = await this.stream.next(StreamedRederivation.start(rule, Date.now()), rule.position, this.hooks.context(), false);
     chunk.writes.changes = await rederivedChanges(this.store, chunk.writes, rule);
     chunk.writes.changes.push(...erasureNotices(rule, chunk.writes.changes));
     const writes = await this.hooks.refresh(chunk.writes, rule, 'atRule');

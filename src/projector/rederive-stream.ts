@@ -67,8 +67,9 @@ export class StreamedRederivation {
     private readonly chunkMs = CHUNK_MS,
   ) {}
 
-  static start(rule: DecodedEvent): RederiveJob {
-    return { rule: rule.position, ruleStream: rule.stream, ruleRevision: rule.revision, chunks: 0, identities: 0 };
+  /** A new walk for this rule, begun at `now` (epoch ms: health shows how long it has run). */
+  static start(rule: DecodedEvent, now: number): RederiveJob {
+    return { rule: rule.position, ruleStream: rule.stream, ruleRevision: rule.revision, chunks: 0, identities: 0, graphs: 0, startedAt: now };
   }
 
   /** The rule event a stored job re-derives for, read again from the log. */
@@ -114,7 +115,8 @@ export class StreamedRederivation {
     }
     const writes = seeds.length === 0 ? {} : await closureWrites(this.log, this.store, until, ctx, closure, seeds);
     const covered = [...closure.known];
-    const next = finished ? null : { ...job, after, chunks: job.chunks + 1, identities: job.identities + covered.length };
+    const graphs = (job.graphs ?? 0) + (writes.profiles?.upsert?.length ?? 0);
+    const next = finished ? null : { ...job, after, chunks: job.chunks + 1, identities: job.identities + covered.length, graphs };
     return { writes, job: next, covered };
   }
 

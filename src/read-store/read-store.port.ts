@@ -150,6 +150,10 @@ export interface RederiveJob {
   chunks: number;
   /** Identities re-derived so far, for health (a count; keys are re-derived more than once when graphs join). */
   identities: number;
+  /** Profiles written so far, for health (a count, like `identities`); absent in a job stored before it was kept. */
+  graphs?: number;
+  /** When the walk began (epoch ms, the projector's clock at the rule event); absent in a job stored before. */
+  startedAt?: number;
 }
 
 /**
