@@ -186,7 +186,9 @@ export class ComputedRuntime {
     // folded into the re-derivation's step (committed on their own first, as refresh does).
     await this.applyLapses(ctx.now);
     const graphIds = (writes.profiles?.upsert ?? []).map((p) => p.graphId);
-    const nodesOf = async (ids: IdentityKey[]) => nodesAfterBatch(await this.store.getNodesOfGraphs(ids), writes.nodes, ids);
+    // A re-derivation writes whole closures: the nodes it writes are every member its graphs have. The store may
+    // still hold others under those graph ids (an erased identity's node, until the erasure purges it): not members.
+    const nodesOf = async (ids: IdentityKey[]) => nodesAfterBatch([], writes.nodes, ids);
     const previous: ComputedValuesRow[] = [];
     const states: ComputedStateRow[] = [];
     const values: ComputedValuesRow[] = [];
