@@ -97,7 +97,7 @@ async function defineViews(log: EventStore): Promise<void> {
   await appendOne(log, COMPUTED_ATTRIBUTES_STREAM, { type: 'ComputedAttributeSaved', data: { name: 'views', version: 1, function: 'count', eventType: 'view' } } as DomainEvent, 'views');
   const audience = (audienceId: string, condition: unknown) =>
     appendOne(log, AUDIENCES_STREAM, { type: 'AudienceSaved', data: { audienceId, name: audienceId, condition, version: 1 } } as DomainEvent, audienceId);
-  await audience('known_viewers', { and: [{ computed: 'views', op: 'gte', value: 1 }, { identity: 'CRMID', op: 'exists' }] });
+  await audience('known_viewers', { and: [{ computed: 'views', op: 'gte', value: 1 }, { attribute: 'n', op: 'exists' }] });
   await audience('viewers', { event: { type: 'view' } });
 }
 
@@ -121,7 +121,24 @@ async function expectEqualToRebuild(log: EventStore, live: ReadStore, fresh: Rea
   expect(liveMembers).toEqual(freshMembers);
 }
 
-/** People with a CRM id, an e-mail and five cookies, who viewed once on the first: a graph of seven that a cap of 4 cuts. */
+/**
+ * People of seven cookies each (a record on the first, links in a chain, a view on the last): a graph that a cap of 4
+ * cuts. Only cookies, so a person's identity keys are next to each other in key order and a walk that has passed
+ * them never comes back to them (with a CRM id and an e-mail, the walk would reach every graph again at the e-mails
+ * after a restart and put a lost refresh right by chance).
+ */
+function cookiePeople(count: number): DomainEvent[] {
+  const items: DomainEvent[] = [];
+  const key = (i: number, c: number) => `ECID:q${String(i).padStart(3, '0')}-${c}`;
+  for (let i = 0; i < count; i++) {
+    items.push(record('web', i, ids(key(i, 0)), { n: i }));
+    for (let c = 1; c < 7; c++) items.push(link(i * 10 + c, ids(key(i, c - 1), key(i, c))));
+    items.push(experience(i, ids(key(i, 6)), 'view', { i }));
+  }
+  return items;
+}
+
+/** People with a CRM id, an e-mail and five cookies, who viewed once on the first. */
 function people(count: number): DomainEvent[] {
   const items: DomainEvent[] = [];
   for (let i = 0; i < count; i++) {
@@ -137,11 +154,11 @@ describe.each(stores)('a re-derivation’s values and memberships commit with it
     const log = openSqliteEventStore(join(dir, `walk-events-${randomUUID()}.sqlite`));
     const live = await openStore('walk-live');
     await defineViews(log);
-    await appendConcurrently(log, people(60));
+    await appendAll(log, cookiePeople(60));
     await project(log, live);
     expect((await memberships(live)).length).toBe(120);
 
-    // The cap of 4 cuts every person's graph: views and memberships move to whichever graph keeps the first cookie.
+    // The cap of 4 cuts every person's graph: views and memberships stay with whichever graph keeps the last cookie.
     const settings = { type: 'IdentitySettingsChanged', data: { namespaces: DEFAULT_SETTINGS.namespaces, graphCap: 4, version: 1 } } as DomainEvent;
     const dying = new DyingStore((checkpoint, landed) => landed.filter((c) => c.step !== undefined).length === 3);
     const crashing = projectorOn(log, dying.wrap(live));
@@ -161,10 +178,10 @@ describe.each(stores)('a re-derivation’s values and memberships commit with it
     const live = await openStore('closure-live');
     await defineViews(log);
     await appendConcurrently(log, people(30));
-    // Ann and Bob share a tablet, which viewed: one graph (Ann's CRM id names it), a known viewer. Rejecting Ann's
+    // Ann and Bob share a tablet, which viewed: one graph (Ann's CRM id names it), a known viewer (her record has n). Rejecting Ann's
     // link to the tablet leaves her graph no view, and the tablet's (Bob's e-mail, no CRM id) a viewer, not a known one.
     await appendAll(log, [
-      record('crm', 1, ids('CRMID:ann', 'Email:ann@x.com'), { tier: 'gold' }),
+      record('crm', 1, ids('CRMID:ann', 'Email:ann@x.com'), { n: 'ann' }),
       link(2, ids('Email:ann@x.com', 'ECID:tablet')),
       link(3, ids('Email:bob@x.com', 'ECID:tablet')),
       record('web', 4, ids('Email:bob@x.com'), { tier: 'silver' }),
