@@ -13,6 +13,8 @@ import { compileForNode } from '../support/compile-for-node';
  */
 const CONCURRENCY = 64;
 const ACKS_BEFORE_KILL = 3000;
+/** Usually 1.5–2 s; on a loaded 2-core machine far more, so a stall is told apart from slowness by what it reports. */
+const STALL_MS = 60_000;
 
 let dir: string;
 let child: { script: string; env: NodeJS.ProcessEnv };
@@ -22,6 +24,9 @@ beforeAll(() => {
   child = compileForNode(join(__dirname, 'event-store-durability.child.ts'), join(dir, 'build'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** Writers still running when a test gave up on them: killed, so a failure ends the run instead of holding it. */
+const writers = new Set<ReturnType<typeof spawn>>();
+afterEach(() => writers.forEach((proc) => proc.kill('SIGKILL')));
 
 /** Runs the writer until it has acknowledged `acks` events, kills it, and returns every eventId it acknowledged. */
 function runAndKill(file: string, acks: number): Promise<string[]> {
@@ -29,6 +34,8 @@ function runAndKill(file: string, acks: number): Promise<string[]> {
     env: child.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  writers.add(proc);
+  proc.once('close', () => writers.delete(proc));
   const acknowledged: string[] = [];
   const stderr: string[] = [];
   proc.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
@@ -92,19 +99,36 @@ it('lets a subscription in another process follow the writer live, in log order,
       check();
     }
   })();
-  acknowledged = await runAndKill(file, ACKS_BEFORE_KILL);
-  check();
-  // If the subscription ends or fails before it has seen every acknowledged event, say so instead of waiting.
-  await Promise.race([
-    caughtUpWithWriter,
-    following.then(() => {
-      throw new Error(`the subscription ended after ${seen.length} events, before every acknowledged one`);
-    }),
-  ]);
+  // Where it stands, for a failure: CI once timed out here with nothing to tell which side stopped.
+  const progress = async () => {
+    const missing = (acknowledged ?? []).filter((id) => !seenIds.has(id));
+    const inLog = missing.length > 0 ? new Set((await readWholeLog(file)).map((e) => e.eventId)) : new Set<string>();
+    return `writer acknowledged ${acknowledged?.length ?? 'not yet known'} (still running: ${acknowledged === undefined}), `
+      + `subscription saw ${seen.length} (last position ${seen.at(-1)?.position ?? 'none'}), ${missing.length} acknowledged not seen `
+      + `(${missing.filter((id) => inLog.has(id)).length} of them in the log file), first: ${missing.slice(0, 3).join(', ')}`;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => void progress().then((p) => reject(new Error(`no progress to the end after ${STALL_MS} ms: ${p}`)), reject), STALL_MS);
+  });
+  try {
+    acknowledged = await Promise.race([runAndKill(file, ACKS_BEFORE_KILL), stalled]);
+    check();
+    // If the subscription ends or fails before it has seen every acknowledged event, say so instead of waiting.
+    await Promise.race([
+      caughtUpWithWriter,
+      stalled,
+      following.then(() => {
+        throw new Error(`the subscription ended after ${seen.length} events, before every acknowledged one`);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
   await reader.close();
   await following;
   const positions = seen.map((e) => Number(e.position));
   expect(positions).toEqual([...positions].sort((a, b) => a - b));
   expect(new Set(positions).size).toBe(positions.length);
   expect(seenIds.size).toBe(seen.length);
-});
+}, STALL_MS + 30_000);
