@@ -17,7 +17,9 @@ export interface FeedErasure {
  * naming any erased or redacted id, `current` the erased profiles that exist now (noticed even if the feed never
  * named them, e.g. data older than the feed); `firstOrdinal` continues the erasure numbering at that checkpoint.
  * `redacted`: profiles that held the subject and stay (an erasure of one identity of theirs): their
- * `computed.changed` items lose the value, which may have counted the subject's events.
+ * `computed.changed` items lose the value, which may have counted the subject's events. `redactBefore`: only items
+ * whose id sorts before this cause key (the SubjectErased event's) lose it: from that event on, the values were
+ * computed by its re-derivation, from a log that no longer reads the subject.
  */
 export function eraseFromFeed(
   erased: ReadonlySet<string>,
@@ -27,6 +29,7 @@ export function eraseFromFeed(
   at: number,
   firstOrdinal = 0,
   redacted: ReadonlySet<string> = new Set(),
+  redactBefore?: string,
 ): FeedErasure {
   const remove: string[] = [];
   const rewrite: ChangeItem[] = [];
@@ -34,7 +37,7 @@ export function eraseFromFeed(
   for (const item of named) {
     profileIdsNamed(item).filter((id) => erased.has(id)).forEach((id) => known.add(id));
     if (erased.has(item.profileId)) remove.push(item.id);
-    else if (redacted.has(item.profileId) && item.type === 'computed.changed') rewrite.push(withoutValue(withoutErased(item, erased)));
+    else if (redacted.has(item.profileId) && item.type === 'computed.changed' && (redactBefore === undefined || item.id < redactBefore)) rewrite.push(withoutValue(withoutErased(item, erased)));
     else if (profileIdsNamed(item).some((id) => erased.has(id))) rewrite.push(withoutErased(item, erased));
   }
   const iso = new Date(at).toISOString();

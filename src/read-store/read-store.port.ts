@@ -344,6 +344,11 @@ export interface FeedErasure {
    * lose the value, which may have counted the subject's events.
    */
   redacted?: string[];
+  /**
+   * The SubjectErased event's position key: `redacted` items from there on (its re-derivation's, in its own commit)
+   * keep their values, which were computed without the subject. Absent: every such item loses it.
+   */
+  redactBefore?: string;
 }
 
 export interface ReadStore {

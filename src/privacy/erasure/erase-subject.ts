@@ -3,6 +3,7 @@ import { type DecodedEvent, type ItemRef, type PrivacyCounts, type SubjectErased
 import type { EventStore } from '../../event-store/event-store.port';
 import type { Position } from '../../event-store';
 import { timelineEventOf } from '../../read-models';
+import { positionKey } from '../../read-store';
 import type { ReadStore, TimelineEvent } from '../../read-store/read-store.port';
 import { buildAccessExport, countsOf } from '../access/access-export';
 import type { SubjectKeys } from '../subject-keys';
@@ -73,7 +74,7 @@ export async function eraseSubject(steps: ErasureSteps, set: SubjectSet, request
   }
   const readModels = lap();
   const redacted = profileIds && [...heldBy].map((g) => steps.profileIdOf!(g)).filter((id) => !profileIds.includes(id));
-  const feed = profileIds && { profileIds, at: steps.now().getTime(), noticed: true, ...(redacted?.length ? { redacted } : {}) };
+  const feed = profileIds && { profileIds, at: steps.now().getTime(), noticed: true, ...(redacted?.length ? { redacted, redactBefore: positionKey(position) } : {}) };
   const streamIdentityKeys = identitiesNamed(items.own);
   await steps.store.eraseSubjects({ identityKeys, streams: set.streams, streamIdentityKeys, rewrittenEvents, ...(feed ? { feed } : {}) });
   steps.timed?.({ collect, keys, streams, audit, readModels, purge: lap() });

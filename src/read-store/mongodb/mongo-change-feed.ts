@@ -47,7 +47,7 @@ export async function eraseChanges(c: ReadModelCollections, identityKeys: string
   const checkpoint = (await c.checkpoints.find({}).sort({ pos: -1 }).limit(1).toArray())[0]?.pos ?? '';
   const taken = await c.changes.countDocuments({ _id: { $gte: `${checkpoint}-e`, $lt: `${checkpoint}-f` } });
   const erased = new Set(feed.profileIds);
-  const out = eraseFromFeed(erased, dedupe(named), current, checkpoint, feed.at, taken, new Set(feed.redacted));
+  const out = eraseFromFeed(erased, dedupe(named), current, checkpoint, feed.at, taken, new Set(feed.redacted), feed.redactBefore);
   for (const ids of chunks(out.remove)) await c.changes.deleteMany({ _id: { $in: ids } });
   for (const item of out.rewrite) {
     const refs = profileIdsNamed(item).filter((id) => !erased.has(id));

@@ -91,7 +91,7 @@ export function openChangeFeedTables(db: Database.Database, p: string) {
         .filter((item) => erasureRefsOf(item).some((id) => wanted.has(id)));
       const prefix = `${checkpointKey}-e`;
       const taken = (db.prepare(`SELECT count(*) AS n FROM ${p}changes WHERE id >= ? AND id < ?`).get(prefix, `${checkpointKey}-f`) as { n: number }).n;
-      const out = eraseFromFeed(new Set(feed.profileIds), named, current, checkpointKey, feed.at, taken, new Set(feed.redacted));
+      const out = eraseFromFeed(new Set(feed.profileIds), named, current, checkpointKey, feed.at, taken, new Set(feed.redacted), feed.redactBefore);
       const remove = db.prepare(`DELETE FROM ${p}changes WHERE id = ?`);
       const rewrite = db.prepare(`UPDATE ${p}changes SET doc = ? WHERE id = ?`);
       for (const id of out.remove) remove.run(id);
