@@ -23,10 +23,7 @@ export function audienceChanges(
   keyOf: (position: string) => string,
 ): ChangeItem[] {
   const byCause = new Map<string, { cause: ChangeCause; drafts: ChangeDraft[] }>();
-  const sorted = [...transitions].sort(
-    (a, b) => cmp(a.profileId, b.profileId) || cmp(a.audienceId, b.audienceId) || cmp(b.kind, a.kind),
-  );
-  for (const t of sorted) {
+  for (const t of inFeedOrder(transitions)) {
     if (t.cause.position === undefined) continue;
     const key = keyOf(t.cause.position);
     const group = byCause.get(key) ?? { cause: { key, at: Date.parse(t.at) }, drafts: [] };
@@ -35,6 +32,11 @@ export function audienceChanges(
   }
   const taken = nextOrdinals(existing);
   return [...byCause.values()].flatMap(({ cause, drafts }) => numberChanges(cause, drafts, taken.get(cause.key) ?? 0));
+}
+
+/** The order of one cause's audience items: profile, audience, exit before entry (whatever order they were decided in). */
+export function inFeedOrder<X extends MembershipTransition>(transitions: readonly X[]): X[] {
+  return [...transitions].sort((a, b) => cmp(a.profileId, b.profileId) || cmp(a.audienceId, b.audienceId) || cmp(b.kind, a.kind));
 }
 
 const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);

@@ -1,4 +1,4 @@
-import { audienceChanges, type MembershipTransition, type TimedDraft } from '../../projections/change-feed';
+import { audienceChanges, inFeedOrder, type MembershipTransition, type TimedDraft } from '../../projections/change-feed';
 import { positionKey, type AudienceWrites, type ReadModelBatch, type ReadStore } from '../read-store';
 
 /** The hook the audience runtime calls with every transition it decides. */
@@ -44,9 +44,7 @@ export async function collectingTransitions<X extends MembershipTransition, T>(s
  * keep one order whatever order they were decided in.
  */
 export function timedAudienceDrafts(transitions: readonly MembershipTransition[]): TimedDraft[] {
-  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  const sorted = [...transitions].sort((a, b) => cmp(a.profileId, b.profileId) || cmp(a.audienceId, b.audienceId) || cmp(b.kind, a.kind));
-  return sorted.map(timedDraftOf);
+  return inFeedOrder(transitions).map(timedDraftOf);
 }
 
 /**
