@@ -1,6 +1,7 @@
 import {
   audienceChanges,
   numberAfterCheckpoint,
+  timedId,
   changeId,
   deriveProfileChanges,
   eraseFromFeed,
@@ -188,9 +189,26 @@ describe('audienceChanges', () => {
 });
 
 describe('numberAfterCheckpoint', () => {
-  it('continues the after-checkpoint ordinals, with each change’s own moment', () => {
-    const out = numberAfterCheckpoint('0009', 2, [{ type: 'audience.exited', profileId: 'p', audienceId: 'a', at: Date.UTC(2024, 0, 3) }]);
-    expect(out).toEqual([{ id: erasureId('0009', 2), at: '2024-01-03T00:00:00.000Z', type: 'audience.exited', profileId: 'p', audienceId: 'a' }]);
-    expect(out[0].id > changeId('0009', 99)).toBe(true);
+  const exit = (profileId: string, at: number) => ({ type: 'audience.exited' as const, profileId, audienceId: 'a', at });
+  const T = Date.UTC(2024, 0, 3);
+
+  it('numbers by the checkpoint, the change’s own moment and an ordinal among that moment’s', () => {
+    const out = numberAfterCheckpoint('0009', undefined, [exit('p', T), exit('q', T), exit('r', T + 5)]);
+    expect(out.map((i) => i.id)).toEqual([timedId('0009', T, 0), timedId('0009', T, 1), timedId('0009', T + 5, 0)]);
+    expect(out[0]).toEqual({ id: timedId('0009', T, 0), at: '2024-01-03T00:00:00.000Z', type: 'audience.exited', profileId: 'p', audienceId: 'a' });
+    expect(out.every((i) => isChangeId(i.id) && i.id > changeId('0009', 99_999_999) && i.id < changeId('0010', 0))).toBe(true);
+  });
+
+  it('a lapse’s ids do not depend on what was written after the checkpoint at earlier moments', () => {
+    // A live timer meets a backfill step (at T) before the lapse at T + 5; a rebuild meets the lapse alone.
+    const live = numberAfterCheckpoint('0009', numberAfterCheckpoint('0009', undefined, [exit('b', T), exit('c', T)])[1]!.id, [exit('p', T + 5)]);
+    expect(live).toEqual(numberAfterCheckpoint('0009', undefined, [exit('p', T + 5)]));
+  });
+
+  it('continues a moment’s ordinals, and ids only grow: an earlier moment takes the last one', () => {
+    const last = timedId('0009', T + 5, 2);
+    expect(numberAfterCheckpoint('0009', last, [exit('p', T + 5), exit('q', T)]).map((i) => i.id)).toEqual([timedId('0009', T + 5, 3), timedId('0009', T + 5, 4)]);
+    // An id of the older scheme sorts before every timed id of its checkpoint.
+    expect(numberAfterCheckpoint('0009', erasureId('0009', 7), [exit('p', T)])[0]!.id > erasureId('0009', 7)).toBe(true);
   });
 });

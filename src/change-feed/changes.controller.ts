@@ -36,7 +36,7 @@ export class ChangesController implements BeforeApplicationShutdown {
     summary: 'A page of the change feed after `from`',
     description:
       'Items hold profile ids and the kind of change, never attribute or identity values; computed.changed carries the computed attribute\'s name and new value, and is removed with the subject\'s other items at erasure. `next` is the id to pass as `from` to continue (also at the end of the feed, to poll). ' +
-      'A rebuild writes the same items, ids included, for everything a log entry caused and for profile.erased notices; items with ids ending -e<ordinal> (written after a checkpoint by a backfill or a lapsing window), values of windowed computed attributes and the audience moves that follow them, and other profiles\' items an erased subject caused are the run\'s own (README "Change feed and webhooks").',
+      'A rebuild writes the same items, ids included, for everything a log entry caused and for profile.erased notices and for lapsing windows (written after the entry each lapse follows in log time, ids ending -e<moment><ordinal>); a backfill\'s items (written after whichever checkpoint its pages ran at) and other profiles\' items an erased subject caused are the run\'s own (README "Change feed and webhooks").',
   })
   @ApiQuery({ name: 'from', required: false, description: 'Exclusive change id; absent: the start of the feed' })
   @ApiQuery({ name: 'limit', required: false, description: `1..${MAX_CHANGE_PAGE}, default 100` })

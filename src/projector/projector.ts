@@ -318,11 +318,19 @@ export class Projector {
       segment = [];
       segmentEnd = undefined;
     };
+    /**
+     * Before an entry committed on its own: the items gathered so far, then the lapses due by its log time, so a lapse
+     * is committed after the entry it follows in log time (its feed ids are numbered there), as in a live run.
+     */
+    const flushBefore = async (recorded: RecordedEvent) => {
+      await flush();
+      await this.computed.applyLapses(recorded.recordedAt.getTime());
+    };
     for (const recorded of batch) {
       const decoded = this.decodeOrCount(recorded);
       const notices = decoded ? erasureNotices(decoded) : [];
       if (decoded && isRuleEvent(decoded)) {
-        await flush();
+        await flushBefore(recorded);
         this.folding(recorded.recordedAt.getTime());
         this.rules = evolveRules(this.rules, decoded);
         const writes = await rederiveGraphs(this.log, this.store, decoded, this.context());
@@ -336,14 +344,14 @@ export class Projector {
         await parkOnRefusal(decoded, () => this.commit(refreshed, recorded.position));
       } else if (notices.length > 0) {
         // An erasure that re-derives nobody: its notices still go in at its position, in their own commit.
-        await flush();
+        await flushBefore(recorded);
         await this.commit({ changes: notices }, recorded.position);
       } else if (decoded && isComputedDefinitionEvent(decoded)) {
-        await flush();
+        await flushBefore(recorded);
         this.folding(recorded.recordedAt.getTime());
         await this.commit({ computed: await this.computed.define(decoded) }, recorded.position);
       } else if (decoded && isAudienceDefinitionEvent(decoded)) {
-        await flush();
+        await flushBefore(recorded);
         this.folding(recorded.recordedAt.getTime());
         const defined: ReadModelBatch = {};
         defined.audiences = await withAudienceChanges(this.audiences, defined, () => this.audiences.define(decoded), recorded);
@@ -376,7 +384,8 @@ export class Projector {
         const items = partial ? rest.slice(0, PART_WINDOW) : rest;
         window = { scope: await this.scopeOf(items, ctx), left: items.length };
       } else if (applied > 0) await this.computed.reloadValues(window.scope);
-      const options = this.audiences.active ? { movesMemberships: (d: DecodedEvent) => this.audiences.mayMove(d) } : {};
+      const timerQueue = ctx.computed ? { soonest: await this.computed.nextLapseAt() } : undefined;
+      const options = { ...(this.audiences.active ? { movesMemberships: (d: DecodedEvent) => this.audiences.mayMove(d) } : {}), ...(timerQueue ? { timerQueue } : {}) };
       const { writes, folded, lastItems } = projectSegment(window.scope, rest.slice(0, window.left), ctx, options);
       const part = rest.slice(0, folded);
       rest = rest.slice(folded);

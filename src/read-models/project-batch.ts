@@ -1,7 +1,7 @@
 import { applyItem, scopeGraphIds, type GraphItem, type GraphState } from '../../projections/identity-graph';
 import { identityKey, type IdentityKey, type IdentityNode, type IdentitySettings } from '../../projections/model';
 import { applyRecordToFragment, buildProfile, type AttributeMerge, type Fragment } from '../../projections/unified-profile';
-import { changesBy, computeGraph, foldComputedEvent, packState, type ComputedContext, type ComputedScope } from '../../projections/computed-attributes';
+import { changesBy, computeGraph, foldComputedEvent, graphNextChangeAt, packState, type ComputedContext, type ComputedScope } from '../../projections/computed-attributes';
 import type { DecodedEvent } from '../events';
 import { comparePositions, type Position } from '../event-store';
 import type {
@@ -86,6 +86,14 @@ export interface SegmentOptions {
    * graph once per segment, so it is evaluated exactly as after the item that moved it, whatever the batch sizes.
    */
   movesMemberships?: (decoded: DecodedEvent) => boolean;
+  /**
+   * The soonest window change due in any graph (the projector's timer queue, once the lapses due by the first item
+   * are applied). With it, the segment also stops before an item logged at or after it, or at or after a change the
+   * segment's own items set due (a recent event lapsing, a future-dated one coming due), whichever graph it is in:
+   * the projector applies the lapse in between, so it is committed right after the entry it follows in log time, and
+   * its feed items are numbered there whatever the batch sizes (a live timer commits it there too).
+   */
+  timerQueue?: { soonest?: number };
 }
 
 /** A segment's writes, and how many of its items they cover (the rest is folded as a segment of its own). */
@@ -117,10 +125,12 @@ export function projectSegment(scope: LoadedScope, events: readonly DecodedEvent
   const graphTimes = new Map<IdentityKey, number>();
   const lastItems = new Map<IdentityKey, DecodedEvent>();
   let folded = 0;
+  let soonest = options.timerQueue?.soonest;
   for (const decoded of events) {
     let counted = false;
     const at = decoded.recordedAt.getTime();
     const mark = feed.before(decoded);
+    if (folded > 0 && soonest !== undefined && soonest <= at) break;
     if (folded > 0 && mustStopBefore(scope, ctx, mark.before.snapshots.keys(), at, options.movesMemberships ? lastItems : undefined)) break;
     folded++;
     const item = graphItemOf(decoded);
@@ -149,6 +159,7 @@ export function projectSegment(scope: LoadedScope, events: readonly DecodedEvent
       if (moves) lastItems.set(graphId, decoded);
     }
     if (computedFeed) feed.contribute(mark.cause, computedFeed.after(touched.graphIds, counted || touched.movedIdentities, at));
+    if (options.timerQueue && counted) soonest = soonestChange(scope, ctx, touched.graphIds, soonest);
   }
   // Cut short, the scope also holds the graphs of items left for the next segment: they are not written now.
   const profiles = profilesOf(scope, ctx, folded < events.length ? new Set(graphTimes.keys()) : undefined);
@@ -197,6 +208,17 @@ function mustStopBefore(
     if (changesBy(states, ctx.computed.definitions, at)) return true;
   }
   return false;
+}
+
+/** The sooner of `soonest` and the next window change of these graphs (after an item that counted an event). */
+function soonestChange(scope: LoadedScope, ctx: ProjectionContext, graphIds: Iterable<IdentityKey>, soonest: number | undefined): number | undefined {
+  if (!scope.computed || !ctx.computed) return soonest;
+  for (const graphId of graphIds) {
+    const states = [...(scope.graph.members.get(graphId) ?? [])].map((k) => scope.computed!.states.get(k)).filter((s) => s !== undefined);
+    const next = graphNextChangeAt(states, ctx.computed.definitions);
+    if (next !== undefined && (soonest === undefined || next < soonest)) soonest = next;
+  }
+  return soonest;
 }
 
 /** One identity→items index row per identity of the item (linked or not), so asOf can find it from any of them. */

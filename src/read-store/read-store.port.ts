@@ -404,7 +404,7 @@ export interface ReadStore {
   /** Computed attributes: engine state by primary identity, values by graph (missing keys are left out). */
   getComputedStates(primaryKeys: IdentityKey[]): Promise<ComputedStateRow[]>;
   getComputedValues(graphIds: IdentityKey[]): Promise<ComputedValuesRow[]>;
-  /** Graphs whose values change by time at or before `now`, soonest first: the timer queue. */
+  /** Graphs whose values change by time at or before `now`, soonest first (then by graph id): the timer queue. */
   getDueComputed(now: number, limit: number): Promise<ComputedValuesRow[]>;
   getComputedBackfills(): Promise<ComputedBackfill[]>;
   /**

@@ -10,6 +10,7 @@ import type { ReadModelBatch, RederiveJob } from '../../src/read-store/read-stor
 import { writeJournal } from '../../src/read-store/mongodb/mongo-commit-journal';
 import { positionKey } from '../../src/read-store/position-key';
 import { dumpReadModels } from '../support/read-model-dump';
+import { timedId } from '../../projections/change-feed';
 import { event, link, node, profile, removed } from './read-store.fixtures';
 import { describeReadStoreContract } from './read-store.contract';
 import type { ReadStoreHarness } from './read-store.fixtures';
@@ -176,9 +177,9 @@ describe('MongoDB read store: a re-derivation chunk a crash interrupted', () => 
     await store.completeInterruptedCommit('profiles');
     const items = await store.readChanges({ limit: 10 });
     expect(items.map((i) => [i.id.slice(i.id.indexOf('-')), i.type])).toEqual([
-      ['-e00000000', 'profile.updated'],
-      ['-e00000001', 'computed.changed'],
-      ['-e00000002', 'audience.entered'],
+      [timedId('', 6000, 0), 'profile.updated'],
+      [timedId('', 6000, 1), 'computed.changed'],
+      [timedId('', 6000, 2), 'audience.entered'],
     ]);
     expect(await store.getRederiveJob('profiles')).toEqual(job(2, 'Email:b'));
     expect(await store.getComputedValues(['CRMID:a'])).toEqual([{ graphId: 'CRMID:a', values: { views: 2 } }]);

@@ -61,7 +61,7 @@ describe('change feed: computed.changed', () => {
     await app.call('PUT', '/v1/computed-attributes/biggest', { body: { function: 'max', field: 'total', eventType: 'purchase' } });
     const items = await until(() => feedAfter(start), (got) => got.length >= 1, 10_000);
     expect(computedOnly(items)).toEqual([{ profileId: expect.any(String), name: 'biggest', value: 10 }]);
-    expect(items[0].id).toMatch(/-e\d{8}$/);
+    expect(items[0].id).toMatch(/-e\d{21}$/);
   });
 
   it('a window that lapses writes its change at the lapse, after the checkpoint', async () => {
@@ -74,7 +74,7 @@ describe('change feed: computed.changed', () => {
     const items = await until(() => feedAfter(start), (got) => got.some((i) => i.type === 'computed.changed'), 5_000);
     const lapse = items.find((i) => i.type === 'computed.changed')!;
     expect(lapse).toMatchObject({ name: 'recent', value: 0, at: new Date(at + 1_000).toISOString() });
-    expect(lapse.id).toMatch(/-e\d{8}$/);
+    expect(lapse.id).toMatch(/-e\d{21}$/);
   });
 
   it('an erasure of one identity of a profile that stays withdraws the values its computed.changed items carried', async () => {

@@ -35,8 +35,8 @@ async function rebuiltFeed(app: TestApp, batchSize: number): Promise<ChangeItem[
   }
 }
 
-/** Written after a checkpoint by time-driven work (a lapse, a backfill step): `<position>-e<ordinal>`. */
-const AFTER_CHECKPOINT = /-e\d{8}$/;
+/** Written after a checkpoint by time-driven work (a lapse, a backfill step): `<position>-e<moment><ordinal>`. */
+const AFTER_CHECKPOINT = /-e\d{21}$/;
 
 /**
  * DESIGN.md "Deterministic": a rebuild yields the same feed, ids and times included, whatever the batch boundaries.

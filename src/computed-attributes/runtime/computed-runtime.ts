@@ -41,7 +41,7 @@ export interface RederivedValues {
 /** Lapses and backfill steps run this often between batches; a lapse applies within a second of falling due. */
 export const TICK_MS = 200;
 const LAPSES_PER_TICK = 500;
-/** Rounds of lapses one call applies (a graph with several due moments takes one round each) before yielding. */
+/** Rounds of lapses one tick applies (one moment each) before yielding. */
 const LAPSE_ROUNDS = 20;
 const BACKFILL_PAGE = 20;
 const REDERIVE_CHUNK = 500;
@@ -253,17 +253,22 @@ export class ComputedRuntime {
     if (moment === undefined) return false;
     this.foldingAt(moment);
     const ctx = this.context()!;
-    const { left: lapsesLeft } = await this.applyLapses(ctx.now, LAPSE_ROUNDS);
+    // A backfill step after a lapse still due by now would number its items ahead of that lapse's (at the same
+    // checkpoint, at a later moment): lapses left come first, at once.
+    if ((await this.applyLapses(ctx.now, LAPSE_ROUNDS)).left) return true;
     const until = this.clock() + BACKFILL_SLICE_MS;
-    while (this.clock() < until) if (!(await this.backfillStep(ctx))) return lapsesLeft;
-    return lapsesLeft || !this.settled;
+    while (this.clock() < until) if (!(await this.backfillStep(ctx))) return false;
+    return !this.settled;
   }
 
   /**
-   * Applies the window changes due at or before `until`, each graph's at its own moment, one moment after another:
-   * its values are computed as of the lapse (not as of `until`), so every lapse is a transition of its own, dated
-   * exactly, and a live run, a restart and a rebuild record the same ones. The projector calls it before folding
-   * items logged at `until`. At most `rounds` rounds of LAPSES_PER_TICK: answers how many graphs' lapses it
+   * Applies the window changes due at or before `until`, one moment after another: each round takes the graphs due
+   * at the soonest moment (by graph id, at most LAPSES_PER_TICK) and computes their values as of that moment (not
+   * as of `until`), so every lapse is a transition of its own, dated exactly, and a live run, a restart and a
+   * rebuild record the same ones. One moment per round also numbers their feed items alike whatever the timing: a
+   * live timer meets the moments one by one, a rebuild all at once, and each commit's items (computed values, then
+   * each graph's audience moves) follow the previous commit's in moment order (numberAfterCheckpoint). The projector
+   * calls it before folding items logged at `until`. At most `rounds` rounds: answers how many graphs' lapses it
    * applied, and whether some are left.
    */
   async applyLapses(until: number, rounds = Infinity): Promise<{ applied: number; left: boolean }> {
@@ -273,13 +278,24 @@ export class ComputedRuntime {
     for (let round = 0; round < rounds; round++) {
       const due = await this.store.getDueComputed(until, LAPSES_PER_TICK);
       if (due.length === 0) return { applied, left: false };
-      applied += due.length;
-      const dueAt = new Map(due.map((d) => [d.graphId, d.dueAt ?? until]));
-      const writes = await this.refreshAtMoments(due.map((d) => d.graphId), dueAt, definitions);
-      await this.store.commitComputed(this.withChanges(due, writes, (g) => dueAt.get(g)!));
-      await this.valuesListener?.(due.map((d) => ({ graphId: d.graphId, at: dueAt.get(d.graphId)!, reason: 'windowLapse' as const })), writes);
+      const moment = due[0]!.dueAt ?? until;
+      const now = due.filter((d) => (d.dueAt ?? until) === moment);
+      applied += now.length;
+      const writes = await refreshGraphs(this.store, now.map((d) => d.graphId), { definitions, now: moment }, this.backfilling());
+      await this.store.commitComputed(this.withChanges(now, writes, () => moment));
+      await this.valuesListener?.(now.map((d) => ({ graphId: d.graphId, at: moment, reason: 'windowLapse' as const })), writes);
     }
     return { applied, left: true };
+  }
+
+  /**
+   * The soonest moment a window changes at in any graph (the head of the timer queue), once the lapses due so far are
+   * applied: the projector ends a part before an item logged at or after it, so the lapse is committed right after
+   * the entry it follows in log time, where its feed items are numbered, whatever the batch sizes.
+   */
+  async nextLapseAt(): Promise<number | undefined> {
+    if (this.all.length === 0) return undefined;
+    return (await this.store.getDueComputed(Number.MAX_SAFE_INTEGER, 1))[0]?.dueAt;
   }
 
   /** Every lapse due by the moment (the clock, once the log is folded): whenIdle waits for them. */
@@ -288,25 +304,6 @@ export class ComputedRuntime {
     if (moment === undefined) return;
     this.foldingAt(moment);
     await this.applyLapses(moment);
-  }
-
-  /** The graphs refreshed as of their own moments (those of one moment together), as one set of writes. */
-  private async refreshAtMoments(graphIds: string[], moments: ReadonlyMap<string, number>, definitions: CompiledDefinition[]): Promise<ComputedWrites> {
-    const byMoment = new Map<number, string[]>();
-    for (const graphId of graphIds) {
-      const at = moments.get(graphId)!;
-      const group = byMoment.get(at);
-      if (group) group.push(graphId);
-      else byMoment.set(at, [graphId]);
-    }
-    const all: Required<Pick<ComputedWrites, 'states' | 'values'>> = { states: { upsert: [] }, values: { upsert: [], delete: [] } };
-    for (const [now, group] of byMoment) {
-      const writes = await refreshGraphs(this.store, group, { definitions, now }, this.backfilling());
-      all.states.upsert!.push(...(writes.states?.upsert ?? []));
-      all.values.upsert!.push(...(writes.values?.upsert ?? []));
-      all.values.delete!.push(...(writes.values?.delete ?? []));
-    }
-    return all;
   }
 
   /**

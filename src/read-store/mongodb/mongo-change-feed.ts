@@ -81,6 +81,6 @@ export async function appendAfterCheckpoint(c: ReadModelCollections, drafts: rea
 export async function numberedAfterCheckpoint(c: ReadModelCollections, drafts: readonly TimedDraft[]): Promise<ChangeItem[]> {
   if (drafts.length === 0) return [];
   const key = (await c.checkpoints.find({}).sort({ pos: -1 }).limit(1).toArray())[0]?.pos ?? '';
-  const taken = await c.changes.countDocuments({ _id: { $gte: `${key}-e`, $lt: `${key}-f` } });
-  return numberAfterCheckpoint(key, taken, drafts);
+  const last = (await c.changes.find({ _id: { $gte: `${key}-e`, $lt: `${key}-f` } }, { projection: { _id: 1 } }).sort({ _id: -1 }).limit(1).toArray())[0]?._id;
+  return numberAfterCheckpoint(key, last, drafts);
 }

@@ -34,7 +34,7 @@ export async function computedValues(c: ReadModelCollections, graphIds: Identity
 }
 
 export async function dueComputed(c: ReadModelCollections, now: number, limit: number): Promise<ComputedValuesRow[]> {
-  const docs = await c.computedValues.find({ dueAt: { $lte: now } }).sort({ dueAt: 1 }).limit(limit).toArray();
+  const docs = await c.computedValues.find({ dueAt: { $lte: now } }).sort({ dueAt: 1, _id: 1 }).limit(limit).toArray();
   return docs.map(toValues);
 }
 

@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS ${p}change_keys (
 `;
 }
 
-/** The log key an item id starts with (ids are `<key>-<ordinal>` or `<key>-e<ordinal>`, the key all digits). */
+/** The log key an item id starts with (ids are `<key>-<ordinal>` or `<key>-e<moment><ordinal>`, the key all digits). */
 const causeKeyOf = (id: string) => id.slice(0, id.indexOf('-'));
 
 export type ChangeFeedTables = ReturnType<typeof openChangeFeedTables>;
@@ -71,8 +71,8 @@ export function openChangeFeedTables(db: Database.Database, p: string) {
     appendAfterCheckpoint(drafts: readonly TimedDraft[]): ChangeItem[] {
       if (drafts.length === 0) return [];
       const key = (db.prepare(`SELECT max(pos) AS pos FROM ${p}checkpoints`).get() as { pos: string | null }).pos ?? '';
-      const taken = (db.prepare(`SELECT count(*) AS n FROM ${p}changes WHERE id >= ? AND id < ?`).get(`${key}-e`, `${key}-f`) as { n: number }).n;
-      const items = numberAfterCheckpoint(key, taken, drafts);
+      const last = (db.prepare(`SELECT max(id) AS id FROM ${p}changes WHERE id >= ? AND id < ?`).get(`${key}-e`, `${key}-f`) as { id: string | null }).id;
+      const items = numberAfterCheckpoint(key, last ?? undefined, drafts);
       write(items);
       return items;
     },

@@ -35,7 +35,7 @@ export function openComputedTables(db: Database.Database, p: string) {
     deleteValues: db.prepare(`DELETE FROM ${p}computed_values WHERE graph_id = ?`),
     values: db.prepare(`SELECT graph_id, due_at, doc FROM ${p}computed_values WHERE ${inList('graph_id')}`),
     valuesOf: db.prepare(`SELECT graph_id, due_at, doc FROM ${p}computed_values WHERE graph_id = ?`),
-    due: db.prepare(`SELECT graph_id, due_at, doc FROM ${p}computed_values WHERE due_at <= ? ORDER BY due_at LIMIT ?`),
+    due: db.prepare(`SELECT graph_id, due_at, doc FROM ${p}computed_values WHERE due_at <= ? ORDER BY due_at, graph_id LIMIT ?`),
     putBackfill: db.prepare(`INSERT OR REPLACE INTO ${p}computed_backfills (name, doc) VALUES (?, ?)`),
     deleteBackfill: db.prepare(`DELETE FROM ${p}computed_backfills WHERE name = ?`),
     backfills: db.prepare(`SELECT doc FROM ${p}computed_backfills ORDER BY name`).pluck(),
