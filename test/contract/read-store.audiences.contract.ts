@@ -53,6 +53,25 @@ export function describeAudiences(ctx: ReadStoreContext) {
       expect((await ctx.store.getMembershipsAsOf(ANN, 170)).map((m) => m.exitedAt)).toEqual([180]);
     });
 
+    it('a profile that exits and re-enters in the millisecond it entered keeps every transition', async () => {
+      // Three items logged in one millisecond: gold (enter), silver (exit), gold again (enter).
+      await ctx.store.commitAudiences({ enter: [enter('vip', TOM, 100)] });
+      await ctx.store.commitAudiences({ exit: [{ audienceId: 'vip', graphId: TOM, exitedAt: 100, doc: { exitCause: cause('item') } }] });
+      await ctx.store.commitAudiences({ enter: [enter('vip', TOM, 100)] });
+      expect((await ctx.store.getMemberships([TOM])).map((m) => [m.audienceId, m.enteredAt])).toEqual([['vip', 100]]);
+      expect(await ctx.store.countMembers(['vip'])).toEqual(new Map([['vip', 1]]));
+      expect((await ctx.store.listMembers({ audienceId: 'vip', limit: 10 })).items).toEqual([enter('vip', TOM, 100)]);
+      expect((await ctx.store.getMembershipsAsOf(TOM, 100)).map((m) => [m.audienceId, m.exitedAt])).toEqual([['vip', undefined]]);
+      // It stays exact afterwards: a later exit closes the open interval, and the same writes again change nothing.
+      const later = { exit: [{ audienceId: 'vip', graphId: TOM, exitedAt: 200, doc: { exitCause: cause('windowLapse') } }] };
+      for (let i = 0; i < 2; i++) await ctx.store.commitAudiences(later);
+      await ctx.store.commitAudiences({ enter: [enter('vip', TOM, 100)] });
+      const history = await ctx.store.getMembershipIntervals([TOM]);
+      expect(history.map((m) => [m.audienceId, m.enteredAt, m.exitedAt])).toEqual([['vip', 100, 100], ['vip', 100, 200]]);
+      expect(await ctx.store.countMembers(['vip'])).toEqual(new Map([['vip', 0]]));
+      expect((await ctx.store.listMembers({ audienceId: 'vip', limit: 10, asOf: 150 })).items.map((m) => m.graphId)).toEqual([TOM]);
+    });
+
     it('pages members by graph id with an opaque cursor', async () => {
       await ctx.store.commitAudiences({ enter: [enter('all', TOM, 1), enter('all', ANN, 1), enter('all', BOB, 1)] });
       const one = await ctx.store.listMembers({ audienceId: 'all', limit: 2 });

@@ -7,7 +7,7 @@ import type { EventStore } from '../../src/event-store/event-store.port';
 import { Projector } from '../../src/projector';
 import { openReadStore, type ReadStore } from '../../src/read-store';
 import { AudienceMembershipsReader } from '../../src/audiences/audience-memberships.reader';
-import { appendAll, defineAudience, defineComputed, experience, ids, record } from '../support/log-fixtures';
+import { appendAll, appendTogether, defineAudience, defineComputed, experience, ids, record } from '../support/log-fixtures';
 import type { ChangeItem } from '../../projections/change-feed';
 import { dumpReadModels, storedFeed, type DumpedProfile } from '../support/read-model-dump';
 import { startJongodb, type Jongodb } from '../support/jongodb';
@@ -125,6 +125,39 @@ describe.each([
     expect(liveFeed.filter((i) => AFTER_CHECKPOINT.test(i.id)).length).toBeGreaterThan(0);
     for (const type of ['computed.changed', 'audience.entered', 'audience.exited']) expect(liveFeed.map((i) => i.type)).toContain(type);
   }, 60_000);
+
+  it('a profile that leaves and re-enters in one millisecond keeps every transition, whatever the batch sizes', async () => {
+    const own = openSqliteEventStore(join(dir, `${randomUUID()}-events.sqlite`));
+    try {
+      await defineAudience(own, 'gold', { attribute: 'tier', op: 'eq', value: 'gold' });
+      const t = Date.now();
+      // One append: the three records share one log time. Gold, silver, gold: in, out, in, in the same millisecond.
+      await appendTogether(own, ['gold', 'silver', 'gold'].map((tier) => record('crm', t, ids('CRMID:gus'), { tier })));
+      const dumps = [];
+      const feeds: ChangeItem[][] = [];
+      for (const batchSize of [1, 1000]) {
+        const store = await open();
+        const projector = new Projector(own, store, { name: `same-ms-${batchSize}`, profileIdOf, batchSize });
+        projector.start();
+        try {
+          expect(await projector.whenIdle()).toBe(true);
+        } finally {
+          await projector.stop();
+        }
+        const [gus] = await dumpReadModels(store);
+        expect((gus!.memberships ?? []).map((m) => [m.audienceId, m.enteredAt === m.exitedAt, m.exitedAt === null])).toEqual([['gold', true, false], ['gold', false, true]]);
+        expect(await store.countMembers(['gold'])).toEqual(new Map([['gold', 1]]));
+        const feed = await storedFeed(store);
+        expect(feed.filter((i) => i.audienceId === 'gold').map((i) => i.type)).toEqual(['audience.entered', 'audience.exited', 'audience.entered']);
+        dumps.push(await dumpReadModels(store));
+        feeds.push(feed);
+      }
+      expect(dumps[1]).toEqual(dumps[0]);
+      expect(feeds[1]).toEqual(feeds[0]);
+    } finally {
+      await own.close();
+    }
+  }, 30_000);
 
   it('a lapse between two items of other profiles keeps its feed ids whatever the batch sizes', async () => {
     const own = openSqliteEventStore(join(dir, `${randomUUID()}-events.sqlite`));

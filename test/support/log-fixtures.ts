@@ -46,6 +46,11 @@ export async function appendAll(log: EventStore, events: DomainEvent[], stream =
   return position;
 }
 
+/** Appends domain events in one append, so they share one log time (the same millisecond); returns its position. */
+export async function appendTogether(log: EventStore, events: DomainEvent[], stream = 'subject-test'): Promise<string> {
+  return (await log.append(stream, events.map(encoded))).position;
+}
+
 /**
  * Appends many events fast: 64 in flight, so group commit shares fsyncs. Log order within a window of 64 is the
  * store's, not the array's: for workloads whose exact order does not matter.

@@ -22,11 +22,33 @@ export async function writeAudiences(c: ReadModelCollections, writes: AudienceWr
     const insert: MembershipDoc = { _id, audienceId: r.audienceId, graphId: r.graphId, enteredAt: r.enteredAt, exitedAt: null, doc: JSON.stringify(r.doc) };
     return { updateOne: { filter: { _id }, update: { $setOnInsert: insert }, upsert: true } };
   });
-  for (const part of chunks(entries)) await c.memberships.bulkWrite(part as never);
+  const enters = writes.enter ?? [];
+  let offset = 0;
+  for (const part of chunks(entries)) {
+    const result = await c.memberships.bulkWrite(part as never);
+    const upserted = new Set(Object.keys(result.upsertedIds).map(Number));
+    for (let i = 0; i < part.length; i++) if (!upserted.has(i)) await reenter(c, enters[offset + i]!);
+    offset += part.length;
+  }
   for (const b of writes.backfills?.upsert ?? []) {
     await c.audienceBackfills.replaceOne({ _id: b.audienceId }, { doc: JSON.stringify(b) }, { upsert: true });
   }
   for (const part of chunks(writes.backfills?.delete ?? [])) await c.audienceBackfills.deleteMany({ _id: { $in: part } });
+}
+
+/**
+ * An entry whose interval document exists already: re-applied (that interval is open, or left later), or the
+ * profile entered again in the millisecond it entered and left (three items in one millisecond: in, out, in). That
+ * entry is an interval of its own, under the same key and a count of those before it.
+ */
+async function reenter(c: ReadModelCollections, r: NonNullable<AudienceWrites['enter']>[number]): Promise<void> {
+  const { audienceId, graphId, enteredAt } = r;
+  if (await c.memberships.findOne({ audienceId, graphId, exitedAt: null })) return;
+  const same = await c.memberships.find({ audienceId, graphId, enteredAt }).toArray();
+  if (same.some((d) => d.exitedAt !== enteredAt)) return;
+  const _id = JSON.stringify([audienceId, graphId, enteredAt, same.length]);
+  const insert: MembershipDoc = { _id, audienceId, graphId, enteredAt, exitedAt: null, doc: JSON.stringify(r.doc) };
+  await c.memberships.updateOne({ _id }, { $setOnInsert: insert }, { upsert: true });
 }
 
 export async function membershipsOf(c: ReadModelCollections, graphIds: IdentityKey[]): Promise<MembershipRow[]> {

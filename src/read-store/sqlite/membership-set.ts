@@ -29,8 +29,10 @@ export interface SetChanges {
 
 /**
  * Exits first (a step may close an interval and open the next one of the same audience), then entries. An exit with
- * no open interval and an entry already stored (same audience and entry time) change nothing, so re-applied writes
- * are ignored.
+ * no open interval and an entry already stored change nothing, so re-applied writes are ignored. An entry is stored
+ * already when the audience has an open interval, or one entered at that time and left later; an interval entered
+ * and left in that very millisecond is not it: the profile entered again (three items in one millisecond: in, out,
+ * in), and that entry is an interval of its own.
  */
 export function applyToSet(set: MembershipSet, exits: readonly ExitWrite[], enters: readonly MembershipRow[]): SetChanges {
   const changes: SetChanges = { opened: [], closed: [] };
@@ -59,7 +61,7 @@ export function applyToSet(set: MembershipSet, exits: readonly ExitWrite[], ente
     changes.closed.push({ audienceId: e.audienceId, enteredAt: open[1], exitedAt: e.exitedAt });
   }
   for (const r of enters) {
-    if (set.m.some((m) => m[0] === r.audienceId && m[1] === r.enteredAt)) continue;
+    if (set.m.some((m) => m[0] === r.audienceId && (m[2] === null || (m[1] === r.enteredAt && m[2] > r.enteredAt)))) continue;
     set.m.push([r.audienceId, r.enteredAt, null, docOf(r.doc), null]);
     changes.opened.push({ audienceId: r.audienceId, enteredAt: r.enteredAt });
   }

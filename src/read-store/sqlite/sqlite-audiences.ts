@@ -47,8 +47,13 @@ export function openAudienceTables(db: Database.Database, p: string) {
     set: db.prepare(`SELECT doc FROM ${p}membership_sets WHERE graph_id = ?`).pluck(),
     sets: db.prepare(`SELECT graph_id, doc FROM ${p}membership_sets WHERE graph_id IN (SELECT value FROM json_each(?))`),
     putSet: db.prepare(`INSERT INTO ${p}membership_sets (graph_id, doc) VALUES (?, ?) ON CONFLICT (graph_id) DO UPDATE SET doc = excluded.doc`),
-    enter: db.prepare(`INSERT OR IGNORE INTO ${p}audience_members (audience_id, graph_id, entered_at, exited_at) VALUES (?, ?, ?, NULL)`),
-    exit: db.prepare(`UPDATE ${p}audience_members SET exited_at = ? WHERE audience_id = ? AND graph_id = ? AND entered_at = ?`),
+    // A re-entry in the millisecond of an interval entered and left then takes its row: that interval holds no moment
+    // (the set keeps both), so members, sizes and members as of a time read the same.
+    enter: db.prepare(
+      `INSERT INTO ${p}audience_members (audience_id, graph_id, entered_at, exited_at) VALUES (?, ?, ?, NULL)
+       ON CONFLICT (audience_id, graph_id, entered_at) DO UPDATE SET exited_at = NULL WHERE exited_at = entered_at`,
+    ),
+    exit: db.prepare(`UPDATE ${p}audience_members SET exited_at = ? WHERE audience_id = ? AND graph_id = ? AND entered_at = ? AND exited_at IS NULL`),
     members: db.prepare(`SELECT * FROM ${p}audience_members WHERE audience_id = @audience AND graph_id > @after AND exited_at IS NULL ORDER BY graph_id LIMIT @limit`),
     membersAt: db.prepare(`SELECT * FROM ${p}audience_members WHERE audience_id = @audience AND graph_id > @after AND ${AT('@at')} ORDER BY graph_id LIMIT @limit`),
     count: db.prepare(`SELECT count(*) FROM ${p}audience_members WHERE audience_id = ? AND exited_at IS NULL`).pluck(),
@@ -82,7 +87,7 @@ export function openAudienceTables(db: Database.Database, p: string) {
     const sets = new Map(setsOf([...new Set(rows.map((r) => r.graph_id))]));
     return rows.map((r) => {
       const set = sets.get(r.graph_id) ?? emptySet();
-      const [row] = rowsOfSet(r.graph_id, set, (_, enteredAt) => enteredAt === r.entered_at).filter((m) => m.audienceId === r.audience_id);
+      const [row] = rowsOfSet(r.graph_id, set, (exitedAt, enteredAt) => enteredAt === r.entered_at && exitedAt === r.exited_at).filter((m) => m.audienceId === r.audience_id);
       return row ?? { audienceId: r.audience_id, graphId: r.graph_id, enteredAt: r.entered_at, ...(r.exited_at === null ? {} : { exitedAt: r.exited_at }), doc: {} };
     });
   };
