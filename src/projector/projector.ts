@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { IdentityKey } from '../../projections/model';
+import { scopeGraphIds } from '../../projections/identity-graph';
 import type { Transition } from '../../projections/audiences';
 import { decode, type DecodedEvent, UnknownEventTypeError } from '../events';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
@@ -382,7 +383,10 @@ export class Projector {
       const ctx = this.context();
       if (!window || window.left === 0) {
         const items = partial ? rest.slice(0, PART_WINDOW) : rest;
-        window = { scope: await this.scopeOf(items, ctx), left: items.length };
+        let scope = await this.scopeOf(items, ctx);
+        // A running audience backfill decides the graphs these items touch first, as they stand: then load them again.
+        if (await this.audiences.backfillAhead(scopeGraphIds(scope.graph.nodes.values()))) scope = await this.scopeOf(items, ctx);
+        window = { scope, left: items.length };
       } else if (applied > 0) await this.computed.reloadValues(window.scope);
       const timerQueue = ctx.computed ? { soonest: await this.computed.nextLapseAt() } : undefined;
       const options = { ...(this.audiences.active ? { movesMemberships: (d: DecodedEvent) => this.audiences.mayMove(d) } : {}), ...(timerQueue ? { timerQueue } : {}) };

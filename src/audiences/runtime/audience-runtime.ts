@@ -17,6 +17,7 @@ import { decode, type DecodedEvent } from '../../events';
 import type { EventStore } from '../../event-store/event-store.port';
 import { comparePositions, type Position } from '../../event-store';
 import type { AudienceBackfill, AudienceWrites, ComputedWrites, ReadModelBatch, ReadStore } from '../../read-store/read-store.port';
+import { decodeProfilesCursor } from '../../read-store';
 import { AUDIENCES_STREAM } from '../audience-definitions.service';
 import { changeOfItems, itemsByGraph, movedValues, reshapedProfiles } from './batch-change';
 import { membershipStep, mergeWrites, type Gone, type MembershipStep, type ProfileAfter } from './membership-writes';
@@ -210,6 +211,34 @@ export class AudienceRuntime {
       if (next.status === 'ready') this.tellCounts();
     }
     return true;
+  }
+
+  /**
+   * Before items touch these graphs: those a running backfill's walk has not reached yet (it walks by graph id) are
+   * evaluated for it first, as the walk would, while the store holds them as they were (for every item since the
+   * definition went through here first): an item never meets a profile the walk decides later, with whatever that
+   * item changed, so entries and exits are those of a naive evaluation at the definition and at each item, whenever
+   * the pages run. The walk passing them later finds nothing left to move. True when it wrote anything.
+   */
+  async backfillAhead(graphIds: readonly string[]): Promise<boolean> {
+    const running = [...this.backfills.values()].filter((b) => b.status === 'backfilling');
+    let wrote = false;
+    for (const backfill of running) {
+      if (backfill.definedAt === undefined) continue;
+      const reached = decodeProfilesCursor(backfill.cursor);
+      const ahead = [...new Set(graphIds)].filter((g) => reached === undefined || g > reached).sort();
+      if (ahead.length === 0) continue;
+      const records = (await Promise.all(ahead.map((g) => this.store.getProfile(g)))).filter((r) => r !== undefined);
+      if (records.length === 0) continue;
+      const computed = await this.windows.refresh(records.map((r) => r.graphId));
+      await this.store.commitComputed(computed);
+      const values = new Map((computed.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
+      const cause: TransitionCause = { kind: 'definition', version: backfill.version, ...(backfill.cause ?? {}) };
+      const step = await this.step(records.map((record) => ({ record, values: values.get(record.graphId) ?? {} })), [], backfill.definedAt, cause, [backfill.audienceId]);
+      if (step.enter!.length + step.exit!.length > 0) await this.store.commitAudiences(step);
+      wrote = true;
+    }
+    return wrote;
   }
 
   /** Backfill rounds run inside `exclusive` (the projector's lock), so they never interleave a batch. */
