@@ -87,6 +87,8 @@ export class Projector {
   unknownEvents = 0;
   /** Log time of the newest entry folded (epoch ms). */
   private foldedAt?: number;
+  /** While a segment's commits are grouped: what to tell waiters and feed readers once the group is committed. */
+  private grouped?: { position?: Position; fed: boolean };
 
   constructor(
     private readonly log: EventStore,
@@ -167,6 +169,10 @@ export class Projector {
   }
 
   private feedWritten(): void {
+    if (this.grouped) {
+      this.grouped.fed = true;
+      return;
+    }
     for (const listener of this.feedListeners) listener();
   }
 
@@ -315,7 +321,8 @@ export class Projector {
     let segmentEnd: Position | undefined;
     /** Commits the items gathered so far: an event with writes of its own goes in after them, at its position. */
     const flush = async () => {
-      if (segmentEnd !== undefined) await this.commitSegment(segment, segmentEnd);
+      const [items, end] = [segment, segmentEnd];
+      if (end !== undefined) await this.grouping(() => this.commitSegment(items, end));
       segment = [];
       segmentEnd = undefined;
     };
@@ -426,6 +433,30 @@ export class Projector {
     }
   }
 
+  /**
+   * Runs a segment's commits as one group (ReadStore.groupCommits: on SQLite one transaction, each part a savepoint
+   * at its own position). Everything commitSegment awaits is the read store (scopes, lapses, the parts' commits),
+   * never the log or a timer, so the group never stays open across a macrotask. Waiters and feed readers hear of
+   * the parts once the group is committed: before, a request could be answered from a checkpoint that a failed
+   * COMMIT then took back. On an error, the store's checkpoint says which parts it kept.
+   */
+  private async grouping(work: () => Promise<void>): Promise<void> {
+    const told: { position?: Position; fed: boolean } = { fed: false };
+    this.grouped = told;
+    try {
+      await this.store.groupCommits(work);
+    } catch (error) {
+      this.grouped = undefined;
+      told.position = await this.store.getCheckpoint(this.name).catch(() => undefined);
+      told.fed = true;
+      throw error;
+    } finally {
+      this.grouped = undefined;
+      if (told.position !== undefined) this.waiters.advance(told.position);
+      if (told.fed) this.feedWritten();
+    }
+  }
+
   private folding(at: number): void {
     if (this.foldedAt === undefined || at > this.foldedAt) this.foldedAt = at;
     this.computed.foldingAt(at);
@@ -433,7 +464,8 @@ export class Projector {
 
   private async commit(writes: ReadModelBatch, position: Position): Promise<void> {
     await this.store.commit(writes, { projector: this.name, position });
-    this.waiters.advance(position);
+    if (this.grouped) this.grouped.position = position;
+    else this.waiters.advance(position);
     if (writes.changes?.length) this.feedWritten();
   }
 

@@ -360,6 +360,19 @@ export interface ReadStore {
    * journal (mongodb/mongo-commit-journal.ts).
    */
   completeInterruptedCommit(projector: string): Promise<void>;
+  /**
+   * Runs `work`, whose writes (commit, commitComputed, commitAudiences) the store may apply together when it ends
+   * instead of one by one: the projector's parts of one segment, each at its own position. Each write keeps its
+   * own all-or-nothing and its own checkpoint, so it means what it meant alone; only when the writes reach the
+   * store's durable state changes. SQLite runs them as savepoints of one transaction (one BEGIN/COMMIT and one
+   * WAL append instead of one per part); MongoDB just runs `work`, writing as it goes. If `work` throws, the
+   * writes it completed are kept (as they would have been one by one) and the error propagates; if the group's
+   * own commit fails, none of them is kept. The caller must not advance anything others see (its checkpoint's
+   * waiters, the feed's wake-ups) before this resolves. `work` must await this store only (no log read, no timer):
+   * the group holds the write lock while it runs. Until it resolves, the reads that must only ever see committed
+   * state (getCheckpoint, the change feed's, eraseSubjects) wait, so `work` must not call them.
+   */
+  groupCommits<T>(work: () => Promise<T>): Promise<T>;
 
   /** Loads for the projector: only the affected part of the models. Missing keys are left out. */
   getNodes(keys: IdentityKey[]): Promise<IdentityNode[]>;

@@ -114,11 +114,28 @@ async function pacedBuyers({ log, store }: Stores, rate: number, seconds: number
     latencies.push(at - sent);
     sentAt.delete(id!);
   };
+  // A commit inside a group of commits (the parts of a segment) is visible once the group is committed.
+  const groupCommits = store.groupCommits.bind(store);
+  let grouped: string[] | undefined;
+  store.groupCommits = async (work) => {
+    const ids: string[] = (grouped = []);
+    try {
+      return await groupCommits(work);
+    } finally {
+      grouped = undefined;
+      const at = performance.now();
+      for (const id of ids) seen(id, at);
+    }
+  };
   store.commit = async (writes, checkpoint) => {
     await commit(writes, checkpoint);
     const at = performance.now();
-    if (watch === 'entry') for (const e of writes.audiences?.enter ?? []) seen((e.doc as { primaryIdentity?: { id?: string } }).primaryIdentity?.id, at);
-    else for (const p of writes.profiles?.upsert ?? []) seen((p.doc as { primaryIdentity?: { id?: string } }).primaryIdentity?.id, at);
+    const docs = watch === 'entry' ? (writes.audiences?.enter ?? []) : (writes.profiles?.upsert ?? []);
+    for (const d of docs) {
+      const id = (d.doc as { primaryIdentity?: { id?: string } }).primaryIdentity?.id;
+      if (grouped && id !== undefined) grouped.push(id);
+      else seen(id, at);
+    }
   };
   const count = Math.round(rate * seconds);
   const start = performance.now();
@@ -138,6 +155,7 @@ async function pacedBuyers({ log, store }: Stores, rate: number, seconds: number
   const deadline = Date.now() + 30_000;
   while (sentAt.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   store.commit = commit;
+  store.groupCommits = groupCommits;
   return { rate, seconds, appended: count, seen: latencies.length, achievedRate: count / sending, latencyMs: summarise(latencies), appendAckMs: summarise(acks) };
 }
 

@@ -12,6 +12,7 @@ import {
   type ReadStoreHarness,
 } from './read-store.fixtures';
 import { describeChangeFeed } from './read-store.change-feed.contract';
+import { describeCommitGroups } from './read-store.commit-group.contract';
 import { describeAudiences } from './read-store.audiences.contract';
 import { describeComputed } from './read-store.computed.contract';
 import { describeErasure } from './read-store.erasure.contract';
@@ -35,6 +36,7 @@ export function describeReadStoreContract(name: string, createHarness: () => Pro
     afterEach(() => ctx.harness.dispose());
 
     describeCommit(ctx);
+    describeCommitGroups(ctx);
     describeGuards(ctx);
     describeDeletes(ctx);
     describeModelVersions(ctx);

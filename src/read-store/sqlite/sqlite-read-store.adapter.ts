@@ -44,6 +44,7 @@ import { audienceSchemaSql, openAudienceTables, type AudienceTables } from './sq
 import { changeFeedSchemaSql, migrateItemRefs, openChangeFeedTables, type ChangeFeedTables } from './sqlite-change-feed';
 import { eraseInSqlite, holdsNoReadModels, markScrubbed } from './sqlite-erasure';
 import { createBatchWriter } from './sqlite-batch-writer';
+import { SqliteCommitGroup } from './sqlite-commit-group';
 import { settle } from './sqlite-errors';
 import { schemaSql } from './sqlite-schema';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements';
@@ -77,8 +78,10 @@ export class SqliteReadStore implements ReadStore {
   private readonly computed: ComputedTables;
   private readonly audiences: AudienceTables;
   private readonly lease: SqliteLease;
+  private readonly group: SqliteCommitGroup;
 
   constructor(private readonly db: Database.Database, private readonly prefix: string) {
+    this.group = new SqliteCommitGroup(db);
     db.exec(schemaSql(prefix));
     db.exec(changeFeedSchemaSql(prefix));
     migrateItemRefs(db, prefix);
@@ -99,15 +102,24 @@ export class SqliteReadStore implements ReadStore {
     this.writeBatch = createBatchWriter(db, this.s, this.computed, this.audiences);
   }
 
+  /** After any open commit group: a checkpoint is seen once its writes are committed, never before. */
   getCheckpoint(projector: string): Promise<Position | undefined> {
-    return settle(() => {
+    return this.group.afterGroup(() => {
       const row = this.s.getCheckpoint.get(projector) as { position: string } | undefined;
       return row?.position;
     });
   }
 
   commit(batch: ReadModelBatch, checkpoint: Checkpoint): Promise<void> {
-    return settle(() => this.commitWithFeed(batch, checkpoint));
+    return settle(() => {
+      // Before the transaction function: inside it, better-sqlite3 has always begun one.
+      this.group.assertIntact();
+      this.commitWithFeed(batch, checkpoint);
+    });
+  }
+
+  groupCommits<T>(work: () => Promise<T>): Promise<T> {
+    return this.group.run(work);
   }
 
   getRederiveJob(projector: string): Promise<RederiveJob | undefined> {
@@ -225,8 +237,9 @@ export class SqliteReadStore implements ReadStore {
     return graphFromParts(this, graphId);
   }
 
+  /** After any open commit group: the erasure checkpoints the WAL and may VACUUM, which no transaction may enclose. */
   eraseSubjects(erasure: SubjectErasure): Promise<void> {
-    return settle(() => {
+    return this.group.afterGroup(() => {
       if (erasure.feed) this.eraseFromFeed(erasure.identityKeys, erasure.feed);
       eraseInSqlite(this.db, this.prefix, erasure);
     });
@@ -244,24 +257,25 @@ export class SqliteReadStore implements ReadStore {
     })();
   }
 
+  /** The feed's reads wait for any open commit group: a reader is only ever handed committed items. */
   readChanges(query: ChangeQuery): Promise<ChangeItem[]> {
-    return settle(() => this.feed.read(query));
+    return this.group.afterGroup(() => this.feed.read(query));
   }
 
   profilesNamedInFeed(profileIds: string[]): Promise<string[]> {
-    return settle(() => this.feed.named(profileIds));
+    return this.group.afterGroup(() => this.feed.named(profileIds));
   }
 
   getChange(id: string): Promise<ChangeItem | undefined> {
-    return settle(() => this.feed.get(id));
+    return this.group.afterGroup(() => this.feed.get(id));
   }
 
   lastChangeId(): Promise<string | undefined> {
-    return settle(() => this.feed.lastId());
+    return this.group.afterGroup(() => this.feed.lastId());
   }
 
   countChangesAfter(after: string | undefined): Promise<number> {
-    return settle(() => this.feed.countAfter(after));
+    return this.group.afterGroup(() => this.feed.countAfter(after));
   }
 
   getComputedStates(primaryKeys: IdentityKey[]): Promise<ComputedStateRow[]> {
@@ -281,13 +295,14 @@ export class SqliteReadStore implements ReadStore {
   }
 
   commitComputed(writes: ComputedWrites): Promise<void> {
-    return settle(() =>
+    return settle(() => {
+      this.group.assertIntact();
       this.db.transaction(() => {
         this.lease.assertFence();
         this.computed.write(writes);
         this.feed.appendAfterCheckpoint(writes.changes ?? []);
-      })(),
-    );
+      })();
+    });
   }
 
   countProfiles(): Promise<number> {
@@ -319,13 +334,14 @@ export class SqliteReadStore implements ReadStore {
   }
 
   commitAudiences(writes: AudienceWrites): Promise<void> {
-    return settle(() =>
+    return settle(() => {
+      this.group.assertIntact();
       this.db.transaction(() => {
         this.lease.assertFence();
         this.audiences.commit(writes);
         this.feed.appendAfterCheckpoint(writes.changes ?? []);
-      })(),
-    );
+      })();
+    });
   }
 
   acquireLease(request: LeaseRequest): Promise<LeaseGrant | undefined> {
