@@ -105,9 +105,11 @@ export class Projector {
     this.audiences = new AudienceRuntime(log, feedingAudienceStore(signalled, outsideBatches), {
       setExtraDefinitions: (definitions, building) => this.computed.setExtraDefinitions(definitions, building),
       refresh: (graphIds) => this.computed.refresh(graphIds),
+      refreshAt: (graphIds, now) => this.computed.refreshAt(graphIds, now),
     });
     this.audiences.onTransitions = (transitions) => void outsideBatches.push(...transitions);
     this.computed.setValuesListener((rows, writes) => this.audiences.afterValues(rows, writes));
+    this.computed.setBeforeLapse((graphIds, at) => this.audiences.backfillAhead(graphIds, at));
     this.rederiving = new RederiveRunner(log, store, {
       name: this.name,
       commit: async (writes, checkpoint) => {

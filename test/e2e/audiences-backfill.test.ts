@@ -5,15 +5,15 @@ import { openSqliteEventStore } from '../../src/event-store/sqlite';
 import type { EventStore } from '../../src/event-store/event-store.port';
 import { Projector } from '../../src/projector';
 import { openReadStore, type ReadStore } from '../../src/read-store';
-import { appendAll, defineAudience, ids, record } from '../support/log-fixtures';
+import { appendAll, defineAudience, defineComputed, experience, ids, record } from '../support/log-fixtures';
 import { dumpReadModels } from '../support/read-model-dump';
-import { until } from './tessera-app';
+import { clockPast, until } from './tessera-app';
 
 /**
  * DESIGN.md "Creating a definition backfills every profile in the background while live items keep being
  * evaluated": the outcome is that of a naive evaluation, whenever the backfill's pages run. A profile the walk has
- * not reached when an item changes it is a member from the definition (it qualified then) until that item, as if
- * the walk had passed it first.
+ * not reached when an item or a lapsing window changes it is a member from the definition (it qualified then) until
+ * that change, as if the walk had passed it first.
  */
 const profileIdOf = (graphId: string) => `p-${graphId}`;
 
@@ -44,17 +44,45 @@ it('an item that reaches a profile before the backfill does moves it from the de
     const silver = await appendAll(log, [record('crm', Date.now(), ids('CRMID:zed'), { tier: 'silver' })]);
     expect(await projector.whenIdle()).toBe(true);
     expect(await until(async () => projector.computedSettled, (settled) => settled, 20_000)).toBe(true);
-    const events = await log.readAll();
-    const at = (position: string) => events.find((e) => e.position === position)!.recordedAt.getTime();
+    const at = (position: string) => loggedAt(position);
     const zed = (await dumpReadModels(store)).find((p) => p.graphId === 'CRMID:zed')!;
     // Naive: Zed was gold when the audience was defined (entered then, cause definition), and left at the item.
     expect((zed.memberships ?? []).map((m) => [m.enteredAt, m.exitedAt, (m.doc as Causes).cause?.kind, (m.doc as Causes).exitCause?.kind])).toEqual([
-      [at(defined), at(silver), 'definition', 'item'],
+      [await at(defined), await at(silver), 'definition', 'item'],
     ]);
     expect(await store.countMembers(['gold'])).toEqual(new Map([['gold', 300]]));
   } finally {
     await projector.stop();
   }
 }, 60_000);
+
+it('a window that lapses on a profile before the backfill reaches it moves it from the definition’s entry', async () => {
+  const projector = new Projector(log, store, { profileIdOf, name: 'lapse' });
+  await defineComputed(log, 'recent', { function: 'count', eventType: 'purchase', window: { last: '1s' } });
+  projector.start();
+  try {
+    // Many profiles: the walk takes ticks. Yve's purchase leaves its window 300 ms after the audience is defined.
+    await appendAll(log, Array.from({ length: 1000 }, (_, i) => record('crm', Date.now(), ids(`CRMID:q${String(i).padStart(4, '0')}`), { tier: 'gold' })));
+    const bought = Date.now();
+    await appendAll(log, [record('crm', bought, ids('CRMID:yve'), { tier: 'gold' }), experience(bought - 700, ids('CRMID:yve'), 'purchase')]);
+    expect(await projector.whenIdle()).toBe(true);
+    const defined = await defineAudience(log, 'goldLapse', { attribute: 'tier', op: 'eq', value: 'gold' });
+    await clockPast(bought + 300);
+    expect(await projector.whenIdle()).toBe(true);
+    expect(await until(async () => projector.computedSettled, (settled) => settled, 30_000)).toBe(true);
+    const at = await loggedAt(defined);
+    const yve = (await dumpReadModels(store)).find((p) => p.graphId === 'CRMID:yve')!;
+    // Naive: Yve was gold at the definition, and is still: one entry, at the definition, none at the lapse.
+    expect((yve.memberships ?? []).filter((m) => m.audienceId === 'goldLapse').map((m) => [m.enteredAt, m.exitedAt, (m.doc as Causes).cause?.kind])).toEqual([[at, null, 'definition']]);
+  } finally {
+    await projector.stop();
+  }
+}, 90_000);
+
+/** The log time of the entry at `position`. */
+async function loggedAt(position: string): Promise<number> {
+  const [entry] = await log.readAll({ after: String(BigInt(position) - 1n), limit: 1 });
+  return entry!.recordedAt.getTime();
+}
 
 type Causes = { cause?: { kind: string }; exitCause?: { kind: string } };

@@ -32,6 +32,7 @@ function runtimeOverOneProfile(profiles = 0) {
   const windows: WindowEngine = {
     setExtraDefinitions: (all, building) => void told.push({ counted: all.map((d) => d.name), building: building.map((d) => d.name) }),
     refresh: async () => ({}),
+    refreshAt: async () => ({}),
   };
   return { runtime: new AudienceRuntime(undefined as never, store, windows), committed, told };
 }

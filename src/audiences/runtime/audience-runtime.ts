@@ -34,6 +34,8 @@ export interface WindowEngine {
   setExtraDefinitions(definitions: CompiledDefinition[], building: CompiledDefinition[]): void;
   /** Values of whole graphs now (named and anonymous), building what the states lack; the writes to commit. */
   refresh(graphIds: string[]): Promise<ComputedWrites>;
+  /** The same as of `now`, applying no lapse (just before one that is about to move them). */
+  refreshAt(graphIds: string[], now: number): Promise<ComputedWrites>;
 }
 
 export function isAudienceDefinitionEvent(decoded: DecodedEvent): boolean {
@@ -218,19 +220,21 @@ export class AudienceRuntime {
    * evaluated for it first, as the walk would, while the store holds them as they were (for every item since the
    * definition went through here first): an item never meets a profile the walk decides later, with whatever that
    * item changed, so entries and exits are those of a naive evaluation at the definition and at each item, whenever
-   * the pages run. The walk passing them later finds nothing left to move. True when it wrote anything.
+   * the pages run. The walk passing them later finds nothing left to move. Before a lapse moves them (`at`: the
+   * moment just before it), as they stood then. True when it wrote anything.
    */
-  async backfillAhead(graphIds: readonly string[]): Promise<boolean> {
+  async backfillAhead(graphIds: readonly string[], at?: number): Promise<boolean> {
     const running = [...this.backfills.values()].filter((b) => b.status === 'backfilling');
     let wrote = false;
     for (const backfill of running) {
-      if (backfill.definedAt === undefined) continue;
+      if (backfill.definedAt === undefined || (at !== undefined && backfill.definedAt > at)) continue;
       const reached = decodeProfilesCursor(backfill.cursor);
       const ahead = [...new Set(graphIds)].filter((g) => reached === undefined || g > reached).sort();
       if (ahead.length === 0) continue;
       const records = (await Promise.all(ahead.map((g) => this.store.getProfile(g)))).filter((r) => r !== undefined);
       if (records.length === 0) continue;
-      const computed = await this.windows.refresh(records.map((r) => r.graphId));
+      const refreshed = records.map((r) => r.graphId);
+      const computed = await (at === undefined ? this.windows.refresh(refreshed) : this.windows.refreshAt(refreshed, at));
       await this.store.commitComputed(computed);
       const values = new Map((computed.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
       const cause: TransitionCause = { kind: 'definition', version: backfill.version, ...(backfill.cause ?? {}) };

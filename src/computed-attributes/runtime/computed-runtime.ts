@@ -63,6 +63,8 @@ export class ComputedRuntime {
   private ticker?: NodeJS.Timeout;
   private ticking = false;
   private valuesListener?: ValuesListener;
+  /** Told of the graphs a lapse is about to move, and the moment just before it, ahead of the lapse itself. */
+  private beforeLapse?: (graphIds: string[], at: number) => Promise<unknown>;
   /** The moment time-driven work last ran at, or the log time of the last entry folded: never moves back. */
   private current?: number;
 
@@ -94,6 +96,20 @@ export class ComputedRuntime {
   /** Told what time alone changed (lapses at their due moment, backfill steps at the tick's now), after each write. */
   setValuesListener(listener: ValuesListener): void {
     this.valuesListener = listener;
+  }
+
+  /**
+   * Runs before a lapse moves these graphs, with the moment just before it: another projection decides them as they
+   * stand first (an audience backfill that has not reached them yet). It may commit what refreshAt gives.
+   */
+  setBeforeLapse(hook: (graphIds: string[], at: number) => Promise<unknown>): void {
+    this.beforeLapse = hook;
+  }
+
+  /** The values of whole graphs as of `now`, building what their states lack, no lapse applied: writes to commit. */
+  async refreshAt(graphIds: string[], now: number): Promise<ComputedWrites> {
+    const definitions = this.all;
+    return definitions.length === 0 ? {} : refreshGraphs(this.store, graphIds, { definitions, now }, this.backfilling());
   }
 
   /**
@@ -281,6 +297,7 @@ export class ComputedRuntime {
       const moment = due[0]!.dueAt ?? until;
       const now = due.filter((d) => (d.dueAt ?? until) === moment);
       applied += now.length;
+      await this.beforeLapse?.(now.map((d) => d.graphId), moment - 1);
       const writes = await refreshGraphs(this.store, now.map((d) => d.graphId), { definitions, now: moment }, this.backfilling());
       await this.store.commitComputed(this.withChanges(now, writes, () => moment));
       await this.valuesListener?.(now.map((d) => ({ graphId: d.graphId, at: moment, reason: 'windowLapse' as const })), writes);
