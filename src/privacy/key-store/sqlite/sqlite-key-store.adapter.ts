@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { KeyStore } from '../key-store.port';
-import { WalSync, type FsyncFn } from './wal-sync';
+import { WalSync, type FsyncFn } from '../../../common/sqlite';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS subject_keys (subject TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID;
@@ -20,8 +20,8 @@ const CHUNK = 500;
  *
  * A key must be durable before any event sealed with it is, so no write resolves before its commit is on disk. The
  * connection commits at synchronous=NORMAL and every write then waits for an fsync of the WAL in the thread pool
- * (wal-sync.ts): as durable as FULL, without blocking the event loop for the flush of every new subject's key (8 %
- * of single-event ingest, issue 17). `ensureKeys` syncs even when it inserted nothing: the key it returns may be
+ * (src/common/sqlite/wal-sync.ts): as durable as FULL, without blocking the event loop for the flush of every new
+ * subject's key (8 % of single-event ingest, issue 17). After a failed fsync every later write fails too (WalSync). `ensureKeys` syncs even when it inserted nothing: the key it returns may be
  * another process's commit whose own sync has not finished yet.
  */
 export class SqliteKeyStore implements KeyStore {

@@ -12,10 +12,15 @@ const fsyncInPool: FsyncFn = (fd) => new Promise((resolve, reject) => fsync(fd, 
  * from NORMAL only by an fsync of the WAL after them: an fsync of the same file (any descriptor of its inode)
  * started after the commit returned is that fsync. Callers that ask while one runs share the next one, which starts
  * after it: the one running may have started before their commit.
+ *
+ * A failed fsync fails every later one too: Linux reports a writeback error once and may drop the dirty pages (they
+ * are marked clean), so a later fsync that succeeds says nothing about the writes before the failure. The file can
+ * no longer be trusted to hold what this process committed; its owner treats it as failed until a restart.
  */
 export class WalSync {
   private running?: Promise<void>;
   private queued?: Promise<void>;
+  private failure?: { error: unknown };
 
   private constructor(
     private readonly fd: number,
@@ -38,6 +43,7 @@ export class WalSync {
 
   /** Resolves once everything written to the WAL before this call is on disk. */
   sync(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure.error);
     if (this.queued) return this.queued;
     if (!this.running) return this.start();
     const after = this.running.then(
@@ -57,10 +63,21 @@ export class WalSync {
     closeSync(this.fd);
   }
 
+  /** The error of the fsync that failed, once one has: every sync() since rejects with it. */
+  get failed(): { error: unknown } | undefined {
+    return this.failure;
+  }
+
   private start(): Promise<void> {
-    const run: Promise<void> = this.fsyncFd(this.fd).finally(() => {
-      if (this.running === run) this.running = undefined;
-    });
+    if (this.failure) return Promise.reject(this.failure.error);
+    const run: Promise<void> = this.fsyncFd(this.fd)
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+        throw error;
+      })
+      .finally(() => {
+        if (this.running === run) this.running = undefined;
+      });
     this.running = run;
     return run;
   }

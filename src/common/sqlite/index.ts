@@ -1,0 +1,1 @@
+export { WalSync, type FsyncFn } from './wal-sync';

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WalSync, type FsyncFn } from './wal-sync';
+
+/** An fsync that finishes (or fails) when the test says so, one entry per fsync started. */
+function heldFsync() {
+  const started: Array<{ done(): void; fail(error: Error): void }> = [];
+  const fsync: FsyncFn = () => new Promise<void>((done, fail) => started.push({ done, fail }));
+  return { fsync, started };
+}
+
+describe('WalSync after a failed fsync', () => {
+  it('fails every later sync with the same error without trying again: the kernel may have dropped the pages', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-walsync-'));
+    writeFileSync(join(dir, 'x-wal'), '');
+    const held = heldFsync();
+    const wal = WalSync.open(join(dir, 'x-wal'), held.fsync);
+    try {
+      const failing = wal.sync();
+      const queued = wal.sync();
+      const error = new Error('EIO');
+      held.started[0].fail(error);
+      await expect(failing).rejects.toBe(error);
+      await expect(queued).rejects.toBe(error);
+      await expect(wal.sync()).rejects.toBe(error);
+      expect(held.started).toHaveLength(1);
+    } finally {
+      await wal.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
