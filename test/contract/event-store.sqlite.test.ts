@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { WrongExpectedRevisionError } from '../../src/common/app-error';
+import type { FsyncFn } from '../../src/common/sqlite';
+import type { RecordedEvent } from '../../src/event-store';
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/event-store/sqlite';
 import type { SqliteLogSubscription } from '../../src/event-store/sqlite/sqlite-log-subscription';
 import { inStreams, newEvent, newEvents, newStream, take } from '../support/event-store-fixtures';
@@ -138,6 +140,160 @@ describe('SQLite event store specifics', () => {
 
     it('rejects a position that is not one of this log', async () => {
       await expect(store.readAll({ after: '12/13' })).rejects.toMatchObject({ code: 'POSITION_INVALID', status: 400 });
+    });
+  });
+
+  describe('the durable watermark: commits at synchronous=NORMAL, nothing handed over before its fsync', () => {
+    /** The store's fsyncs of its WAL, each finished (or failed) when the test says so. */
+    function heldFsync() {
+      const started: Array<{ done(): void; fail(error: Error): void }> = [];
+      const fsync: FsyncFn = () => new Promise<void>((done, fail) => started.push({ done, fail }));
+      return { fsync, started, release: () => started.forEach((s) => s.done()) };
+    }
+    const turns = async (n = 5) => {
+      for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    /** Whether a promise has settled yet, without waiting for it. */
+    const settled = (promise: Promise<unknown>) => {
+      const state = { settled: false };
+      promise.then(
+        () => (state.settled = true),
+        () => (state.settled = true),
+      );
+      return state;
+    };
+    /** Rows in the file as another connection sees them: what is committed, durable or not. */
+    const committedRows = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const follow = (subscription: AsyncIterable<RecordedEvent>) => {
+      const seen: RecordedEvent[] = [];
+      const ended = (async () => {
+        for await (const event of subscription) seen.push(event);
+      })();
+      return { seen, ended };
+    };
+
+    it('acknowledges an append and shows it to subscribers and reads only after an fsync started after its commit', async () => {
+      await store.close();
+      const held = heldFsync();
+      store = openSqliteEventStore(file, { fsync: held.fsync, pollIntervalMs: 5 });
+      try {
+        const { seen } = follow(store.subscribeToAll());
+        const stream = newStream();
+        const appending = store.append(stream, newEvents(2));
+        const acked = settled(appending);
+        await turns();
+        expect(committedRows()).toBe(2);
+        expect(held.started).toHaveLength(1);
+        const reads = [store.readAll(), store.readStream(stream), store.headPosition()];
+        const read = reads.map(settled);
+        await turns();
+        // Committed, woken, polled several times: still nothing handed to anyone.
+        expect([acked.settled, seen.length, ...read.map((r) => r.settled)]).toEqual([false, 0, false, false, false]);
+        held.started[0].done();
+        const result = await appending;
+        const [all, inStream, head] = await Promise.all(reads);
+        expect((all as RecordedEvent[]).map((e) => e.revision)).toEqual([0, 1]);
+        expect(inStream).toHaveLength(2);
+        expect(head).toBe(result.position);
+        await turns();
+        expect(seen.map((e) => e.position)).toEqual(result.events.map((e) => e.position));
+        // Past the watermark now: reading it again needs no fsync.
+        await store.readAll();
+        expect(held.started).toHaveLength(1);
+      } finally {
+        held.release();
+      }
+    });
+
+    it('commits the next batch while a sync runs, acknowledging it after the sync that starts after that one', async () => {
+      await store.close();
+      const held = heldFsync();
+      store = openSqliteEventStore(file, { fsync: held.fsync });
+      try {
+        const first = store.append(newStream(), [newEvent()]);
+        await turns(2);
+        const second = store.append(newStream(), [newEvent()]);
+        const secondAcked = settled(second);
+        await turns(2);
+        expect(committedRows()).toBe(2);
+        expect(store.stats().transactions).toBe(2);
+        held.started[0].done();
+        await first;
+        await turns(2);
+        // The first sync may have started before the second commit: the second waits for one of its own.
+        expect(secondAcked.settled).toBe(false);
+        expect(held.started).toHaveLength(2);
+        held.started[1].done();
+        await second;
+      } finally {
+        held.release();
+      }
+    });
+
+    it('rejects the appends whose fsync failed, never shows their events, and refuses the log from then on', async () => {
+      await store.close();
+      const held = heldFsync();
+      store = openSqliteEventStore(file, { fsync: held.fsync, pollIntervalMs: 5 });
+      try {
+        const stream = newStream();
+        const durable = store.append(stream, [newEvent()]);
+        await turns(2);
+        held.started[0].done();
+        await durable;
+        const { seen, ended } = follow(store.subscribeToAll());
+        await turns(2);
+        expect(seen).toHaveLength(1);
+        const lost = store.append(stream, newEvents(2), 0);
+        await turns(2);
+        expect(committedRows()).toBe(3);
+        held.started[1].fail(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+        await expect(lost).rejects.toMatchObject({ name: 'LogNotDurableError' });
+        await expect(ended).rejects.toMatchObject({ name: 'LogNotDurableError' });
+        expect(seen).toHaveLength(1);
+        // Refused before any commit: nothing more reaches the file, and no fsync is tried again.
+        await expect(store.append(newStream(), [newEvent()])).rejects.toMatchObject({ name: 'LogNotDurableError' });
+        expect(committedRows()).toBe(3);
+        await expect(store.readStream(stream)).rejects.toMatchObject({ name: 'LogNotDurableError' });
+        await expect(store.headPosition()).rejects.toMatchObject({ name: 'LogNotDurableError' });
+        // What was durable before the failure stays readable.
+        expect(await store.readStream(stream, { limit: 1 })).toHaveLength(1);
+        expect(held.started).toHaveLength(2);
+      } finally {
+        held.release();
+      }
+    });
+
+    it("lets a reader on another connection sync the writer's commit itself: it cannot know the writer's watermark", async () => {
+      await store.close();
+      const writerHeld = heldFsync();
+      const readerHeld = heldFsync();
+      store = openSqliteEventStore(file, { fsync: writerHeld.fsync });
+      const reader = openSqliteEventStore(file, { fsync: readerHeld.fsync });
+      try {
+        const appending = store.append(newStream(), [newEvent()]);
+        await turns(2);
+        const reading = reader.readAll();
+        const read = settled(reading);
+        await turns(2);
+        expect([read.settled, readerHeld.started.length]).toEqual([false, 1]);
+        readerHeld.started[0].done();
+        expect(await reading).toHaveLength(1);
+        // The writer still waits for its own fsync before it acknowledges.
+        expect(settled(appending).settled).toBe(false);
+        writerHeld.started[0].done();
+        await appending;
+      } finally {
+        writerHeld.release();
+        readerHeld.release();
+        await reader.close();
+      }
     });
   });
 });

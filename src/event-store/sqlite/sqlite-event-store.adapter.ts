@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { badRequest, unavailable } from '../../common';
+import { WalSync, type FsyncFn } from '../../common/sqlite';
 import type {
   AppendResult,
   EventStore,
@@ -12,6 +13,7 @@ import type {
 } from '../event-store.port';
 import { isPosition, type Position } from '../position';
 import { AppendSignal } from './append-signal';
+import { DurableWatermark } from './durable-watermark';
 import { GroupCommitter, type Outcome } from './group-commit';
 import { appendInTransaction, type AppendRequest } from './sqlite-append';
 import { translateSqliteError } from './sqlite-errors';
@@ -32,10 +34,12 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** How long to wait for another process's write lock before failing (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** How the WAL's descriptor is synced (default: fsync in libuv's thread pool); tests hold or fail it. */
+  fsync?: FsyncFn;
 }
 
 export interface SqliteEventStoreStats {
-  /** Transactions committed by group commit (one fsync each). */
+  /** Transactions committed by group commit (the fsyncs after them are shared: see durable-watermark.ts). */
   transactions: number;
   /** Append calls served (stored, duplicate or failed). */
   appends: number;
@@ -45,14 +49,21 @@ export interface SqliteEventStoreStats {
   largestBatch: number;
 }
 
-/** The embedded event log: one SQLite file in WAL mode, appends coalesced by group commit. */
+/**
+ * The embedded event log: one SQLite file in WAL mode, appends coalesced by group commit. Commits do not wait for
+ * the disk (synchronous=NORMAL); an append resolves, and any reader gets an event, only once the durable watermark
+ * (durable-watermark.ts) is past it, that is after an fsync of the WAL in libuv's thread pool that started after
+ * its commit. So the event loop no longer blocks for the flush (25.8 % of the main thread's wall time at a paced
+ * 1,000 events/s, issue 15), and the next batch commits while the previous one's fsync runs.
+ */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly statements: Statements;
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
+  private readonly watermark: DurableWatermark;
   private readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<SqliteLogSubscription>();
-  private readonly options: Required<SqliteEventStoreOptions>;
+  private readonly options: Required<Omit<SqliteEventStoreOptions, 'fsync'>>;
   private readonly appendOne: (request: AppendRequest, recordedAt: number) => AppendResult;
   private lastRecordedAt = 0;
   private eventsAppended = 0;
@@ -61,7 +72,7 @@ export class SqliteEventStore implements EventStore {
   private accepting = true;
   private closing?: Promise<void>;
 
-  constructor(file: string, options: SqliteEventStoreOptions = {}) {
+  constructor(file: string, { fsync, ...options }: SqliteEventStoreOptions = {}) {
     this.options = {
       maxBatchAppends: 512,
       maxBatchEvents: 8192,
@@ -74,6 +85,10 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(file);
     prepareDatabase(this.db, this.options.busyTimeoutMs);
     this.statements = prepareStatements(this.db);
+    // A read opens (and if need be creates) the WAL, so the file is there to be synced; SQLite removes it only
+    // when the last connection to the database closes, and this one stays open until close().
+    this.statements.head.get();
+    this.watermark = new DurableWatermark(WalSync.open(`${this.db.name}-wal`, fsync), () => this.headNumber());
     // Nested inside the batch transaction this runs in a savepoint: a failed append rolls back alone.
     this.appendOne = this.db.transaction((request: AppendRequest, recordedAt: number) =>
       appendInTransaction(this.statements, request, recordedAt),
@@ -84,34 +99,46 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  /**
+   * Resolves once the append is durable. A refused append (a revision conflict) also waits for the watermark to
+   * pass the head it was judged against: what it reports must not be undone by a power cut either.
+   */
   append(stream: string, events: EventToAppend[], expectedRevision: ExpectedRevision = 'any'): Promise<AppendResult> {
     try {
       if (!this.accepting) throw closedError();
+      if (this.watermark.failed) throw this.watermark.failed;
       validateAppend(stream, events, expectedRevision);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.committer.submit({ stream, events, expectedRevision }, Math.max(1, events.length));
+    return this.committer.submit({ stream, events, expectedRevision }, Math.max(1, events.length)).then(
+      (result) => this.watermark.reach(Number(result.position)).then(() => result),
+      (error: unknown) =>
+        this.watermark.reach(this.headNumber()).then(() => {
+          throw error;
+        }),
+    );
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const from = Math.max(0, options.fromRevision ?? 0);
     const limit = options.limit ?? -1;
-    return vendorErrorsTranslated(() => this.statements.readStream.all(stream, from, limit).map(toRecordedEvent));
+    return this.durable(vendorErrorsTranslated(() => this.statements.readStream.all(stream, from, limit).map(toRecordedEvent)));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const limit = Math.min(Math.max(1, options.limit ?? this.options.maxPageSize), this.options.maxPageSize);
-    return this.readAfter(parseAfter(options.after), limit);
+    return this.durable(this.readAfter(parseAfter(options.after), limit));
   }
 
   subscribeToAll(options: { after?: Position } = {}): LogSubscription {
     this.assertOpen();
     const source = {
       readAfter: (position: number, limit: number) => this.readAfter(position, limit),
-      headNumber: () => this.statements.head.get()?.position ?? 0,
+      durable: (position: number) => this.watermark.reach(position),
+      headNumber: () => this.headNumber(),
       signal: this.signal,
       isOpen: () => this.open,
     };
@@ -132,22 +159,25 @@ export class SqliteEventStore implements EventStore {
    */
   async eraseStreams(streams: string[]): Promise<number> {
     this.assertOpen();
-    return vendorErrorsTranslated(() => {
+    const removed = vendorErrorsTranslated(() => {
       this.db.pragma('secure_delete = ON');
       const removeEvents = this.db.prepare('DELETE FROM events WHERE stream = ?');
       const removeStream = this.db.prepare('DELETE FROM streams WHERE stream = ?');
-      const removed = this.db.transaction(() =>
+      return this.db.transaction(() =>
         streams.reduce((n, stream) => (removeStream.run(stream), n + removeEvents.run(stream).changes), 0),
       )();
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-      return removed;
     });
+    // Durable before the checkpoint: one that another process's reader keeps from finishing leaves it in the WAL.
+    await this.watermark.flush();
+    vendorErrorsTranslated(() => this.db.pragma('wal_checkpoint(TRUNCATE)'));
+    return removed;
   }
 
   async headPosition(): Promise<Position | undefined> {
     this.assertOpen();
-    const head = this.statements.head.get();
-    return head ? String(head.position) : undefined;
+    const head = this.headNumber();
+    await this.watermark.reach(head);
+    return head > 0 ? String(head) : undefined;
   }
 
   stats(): SqliteEventStoreStats {
@@ -168,11 +198,25 @@ export class SqliteEventStore implements EventStore {
     await this.committer.drained();
     this.open = false;
     await Promise.all([...this.subscriptions].map((s) => s.close()));
+    await this.watermark.close();
     this.db.close();
   }
 
   private readAfter(position: number, limit: number): RecordedEvent[] {
     return vendorErrorsTranslated(() => this.statements.readAfter.all(position, limit).map(toRecordedEvent));
+  }
+
+  private headNumber(): number {
+    return this.statements.head.get()?.position ?? 0;
+  }
+
+  /**
+   * Events read in log (or stream) order, handed over once the newest, the last, is on disk: they may be commits
+   * whose fsync still runs, this process's or another's.
+   */
+  private async durable(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    if (events.length > 0) await this.watermark.reach(Number(events[events.length - 1].position));
+    return events;
   }
 
   private commitBatch(batch: AppendRequest[]): Outcome<AppendResult>[] {

@@ -17,6 +17,7 @@ const event = (position: number): RecordedEvent => ({
 function endlessLog(): LogSource {
   return {
     readAfter: (position, limit) => Array.from({ length: limit }, (_, i) => event(position + i + 1)),
+    durable: () => Promise.resolve(),
     headNumber: () => 0,
     signal: new AppendSignal(),
     isOpen: () => true,

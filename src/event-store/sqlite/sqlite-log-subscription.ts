@@ -2,9 +2,11 @@ import type { RecordedEvent } from '../event-store.port';
 import { DONE, SerialSubscription } from '../serial-subscription';
 import type { AppendSignal } from './append-signal';
 
-/** What a subscription needs from the store: a page reader, the head at start, and the append signal. */
+/** What a subscription needs from the store: a page reader, the durable watermark, the head at start, the append signal. */
 export interface LogSource {
   readAfter(position: number, limit: number): RecordedEvent[];
+  /** Resolves once the event at this position is on disk (durable-watermark.ts); rejects if the log failed to sync. */
+  durable(position: number): Promise<void>;
   headNumber(): number;
   readonly signal: AppendSignal;
   isOpen(): boolean;
@@ -21,7 +23,9 @@ const PAGES_PER_TURN = 16;
 
 /**
  * Pages through the log, then waits for appends. It reads the next page only when the consumer has taken the
- * previous one, so at most one page is held in memory however far behind the consumer is.
+ * previous one, so at most one page is held in memory however far behind the consumer is. A page is handed over
+ * only once its last event is durable: a read model (or a webhook) must never get ahead of what a power cut leaves
+ * of the log. If the log fails to sync, the pull rejects and the page is dropped, not delivered later.
  *
  * `caughtUp` resolves as the consumer is handed the last event that was in the log when the subscription started
  * (at once if there was nothing to deliver); a consumer that needs "processed" checks it before its next pull.
@@ -79,9 +83,14 @@ export class SqliteLogSubscription extends SerialSubscription {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (this.closed || !this.source.isOpen()) return DONE;
       }
-      this.page = this.source.readAfter(this.readPosition, this.options.pageSize);
-      if (this.page.length > 0) this.readPosition = Number(this.page[this.page.length - 1].position);
-      else {
+      const page = this.source.readAfter(this.readPosition, this.options.pageSize);
+      if (page.length > 0) {
+        const last = Number(page[page.length - 1].position);
+        await this.source.durable(last);
+        if (this.closed || !this.source.isOpen()) return DONE;
+        this.page = page;
+        this.readPosition = last;
+      } else {
         await this.waitForAppend();
         this.pagesWithoutTurn = 0;
       }
