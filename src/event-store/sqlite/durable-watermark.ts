@@ -75,6 +75,11 @@ export class DurableWatermark {
     return this.request(0);
   }
 
+  /** Settles when the sync in flight does (never rejects); undefined when none is. */
+  syncing(): Promise<void> | undefined {
+    return this.requested[0]?.done.catch(() => undefined);
+  }
+
   /** Waits for the syncs asked for, then lets go of the WAL; positions past the watermark are refused from here. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -60,4 +60,24 @@ describe('group commit', () => {
     expect(served).toEqual([2, 4, 6]);
     await expect(gc.drained()).resolves.toBeUndefined();
   });
+
+  it('cuts no batch while the hold is on, then serves everything that waited in one', async () => {
+    let release!: () => void;
+    let hold: Promise<void> | undefined = new Promise<void>((resolve) => (release = resolve));
+    const batches: number[][] = [];
+    const gc = new GroupCommitter<number, number>(
+      (batch) => (batches.push(batch), batch.map((n) => ({ ok: true, value: n }))),
+      { maxRequests: 10, maxWeight: 10, hold: () => hold },
+    );
+    const served = Promise.all([gc.submit(1, 1), gc.submit(2, 1)]);
+    await new Promise((r) => setImmediate(r));
+    const third = gc.submit(3, 1);
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([]);
+    hold = undefined;
+    release();
+    await expect(served).resolves.toEqual([1, 2]);
+    await third;
+    expect(batches).toEqual([[1, 2, 3]]);
+  });
 });

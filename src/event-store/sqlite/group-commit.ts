@@ -6,6 +6,12 @@ export interface GroupCommitOptions {
   maxRequests: number;
   /** ...and at most this much weight (events), unless a single request alone is heavier. */
   maxWeight: number;
+  /**
+   * While this returns a promise, no batch is cut: the requests wait for it to settle and then share one
+   * transaction. The log holds its commits while the fsync of the previous one runs: they would wait for the next
+   * fsync anyway, and one transaction writes each page once where one per turn of the loop wrote it many times.
+   */
+  hold?: () => Promise<void> | undefined;
 }
 
 export interface GroupCommitStats {
@@ -65,6 +71,12 @@ export class GroupCommitter<R, T> {
   }
 
   private flush(): void {
+    const hold = this.options.hold?.();
+    if (hold) {
+      // Still scheduled: later requests join the queue, and the batch is cut a turn after the hold, as after a commit.
+      void hold.then(() => setImmediate(() => this.flush()));
+      return;
+    }
     this.scheduled = false;
     const batch = this.takeBatch();
     if (batch.length > 0) this.run(batch);

@@ -54,7 +54,8 @@ export interface SqliteEventStoreStats {
  * the disk (synchronous=NORMAL); an append resolves, and any reader gets an event, only once the durable watermark
  * (durable-watermark.ts) is past it, that is after an fsync of the WAL in libuv's thread pool that started after
  * its commit. So the event loop no longer blocks for the flush (25.8 % of the main thread's wall time at a paced
- * 1,000 events/s, issue 15), and the next batch commits while the previous one's fsync runs.
+ * 1,000 events/s, issue 15); appends that arrive meanwhile wait for it and then share one commit, as they did when
+ * the flush blocked the loop (group-commit.ts, `hold`).
  */
 export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
@@ -96,6 +97,7 @@ export class SqliteEventStore implements EventStore {
     this.committer = new GroupCommitter((batch) => this.commitBatch(batch), {
       maxRequests: this.options.maxBatchAppends,
       maxWeight: this.options.maxBatchEvents,
+      hold: () => this.watermark.syncing(),
     });
   }
 
@@ -220,6 +222,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   private commitBatch(batch: AppendRequest[]): Outcome<AppendResult>[] {
+    // Submitted before the fsync failed, held since: nothing more is committed to a log that cannot be synced.
+    if (this.watermark.failed) throw this.watermark.failed;
     const run = this.db.transaction(() => {
       const recordedAt = this.nextRecordedAt();
       return batch.map((request): Outcome<AppendResult> => {
