@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   try {
     const single = await singles(running.url);
     const batched = await batches(running.url);
-    console.log(`ingest HTTP bench (embedded SQLite, synchronous=FULL; client in the same process)`);
+    console.log(`ingest HTTP bench (embedded SQLite, WAL fsync before each ack; client in the same process)`);
     console.log(`  POST /v1/events, ${EVENTS} events, ${IN_FLIGHT} in flight: ${Math.round(single.rate)} events/s`);
     console.log(`    latency ms p50 ${pct(single.latencies, 50).toFixed(1)}  p95 ${pct(single.latencies, 95).toFixed(1)}  p99 ${pct(single.latencies, 99).toFixed(1)}`);
     console.log(`  POST /v1/ingest, ${BATCHES} batches of ${BATCH_SIZE}: ${Math.round(batched)} items/s`);

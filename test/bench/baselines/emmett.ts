@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../lib/service';
 /**
  * The peer: Emmett's SQLite event store (@event-driven-io/emmett-sqlite 0.38.5 over sqlite3 5.1.7), installed into
  * test/bench/peers on first use and never into the service's dependencies. Its default durability is WAL with
- * SQLite's default synchronous=FULL, the service's setting. Its store opens and closes a connection around every
+ * SQLite's default synchronous=FULL (as durable as the service's NORMAL with a WAL fsync before each acknowledgement). Its store opens and closes a connection around every
  * call and shares that connection between calls, so appends go one by one, as its own docs and tests do.
  */
 const PEERS = join(PROJECT_ROOT, 'test', 'bench', 'peers');

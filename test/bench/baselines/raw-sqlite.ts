@@ -6,7 +6,7 @@ import type { LogRow } from '../lib/log-rows';
 
 /**
  * The physical limit: raw better-sqlite3 inserts of the same rows into the service's own schema (WAL,
- * synchronous=FULL, so one fsync per transaction as the service pays), `perTransaction` rows per transaction, with
+ * synchronous=FULL, so one fsync per transaction, as the service pays one, in the thread pool, before acknowledging), `perTransaction` rows per transaction, with
  * stream revisions kept in memory. No idempotency lookup, no HTTP, no validation: what the disk and SQLite allow.
  */
 export function rawInsertRate(dir: string, name: string, rows: readonly LogRow[], perTransaction: number): number {
