@@ -119,6 +119,18 @@ describe('SQLite read store: a group of commits is one transaction', () => {
     expect(seen).toEqual(['group done', 'checkpoint 6', 'feed 1', 'last true', 'erased']);
   });
 
+  it('keeps its savepoints’ sub-journals in memory while the group runs, and temporary storage on file after it', async () => {
+    const db = (store as unknown as { db: Database.Database }).db;
+    const tempStore = () => db.pragma('temp_store', { simple: true });
+    await store.groupCommits(async () => {
+      expect(tempStore()).toBe(2);
+      await store.commit(graph('CRMID:a'), { projector: 'graph', position: '5' });
+    });
+    expect(tempStore()).toBe(0);
+    await expect(store.groupCommits(() => Promise.reject(new Error('no')))).rejects.toThrow('no');
+    expect(tempStore()).toBe(0);
+  });
+
   it('refuses the writes after SQLite rolled the group back by itself, so no later checkpoint covers the lost parts', async () => {
     const db = (store as unknown as { db: Database.Database }).db;
     await expect(
