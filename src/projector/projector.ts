@@ -269,7 +269,8 @@ export class Projector {
         }
         this.lastError = error instanceof Error ? error.message : String(error);
         this.options.logger?.error({ err: this.lastError, projector: this.name }, 'projector pass failed; resuming');
-        await new Promise((r) => setTimeout(r, backoff));
+        // A stop ends the wait (pause): a failing store must not hold stop() for up to the longest backoff.
+        if (!this.stopping) await this.pause(backoff);
         backoff = Math.min(backoff * 2, 5_000);
       }
     }
@@ -296,6 +297,9 @@ export class Projector {
     this.audiences.startTicking((work) => this.computed.exclusive(work), (error) => this.options.logger?.error({ err: String(error), projector: this.name }, 'audience backfill failed'));
     const subscription = this.log.subscribeToAll({ after: checkpoint });
     this.closeSubscription = () => subscription.close();
+    // A stop (or a lost lease) that came while this pass was loading closed no subscription, or the last pass's:
+    // with nothing past the checkpoint the loop below would wait for the next event, and stop() with it, for good.
+    if (this.stopping || this.leaseLost) await subscription.close();
     let behind = this.options.fillBatchesUntilCaughtUp === true;
     if (behind) void subscription.caughtUp.then(() => (behind = false));
     this.rederiving.ensureRunning();

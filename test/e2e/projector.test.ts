@@ -13,6 +13,17 @@ import { dumpReadModels } from '../support/read-model-dump';
 
 const profileIdOf = (graphId: string) => `p-${graphId}`;
 
+/** Whether `stop()` resolves within `ms`: a projector that cannot stop keeps its process (and jest) alive. */
+async function stopsWithin(projector: Projector, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([projector.stop().then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe('projector over SQLite log and SQLite read models', () => {
   let dir: string;
   let log: EventStore;
@@ -141,6 +152,17 @@ describe('projector over SQLite log and SQLite read models', () => {
     expect(new Set(intervals.map((m) => m.audienceId))).toEqual(new Set(['late', 'cookied', 'lateCookied']));
     expect(intervals.some((m) => m.exitedAt !== null)).toBe(true);
     await fresh.close();
+  });
+
+  it('stops after a restart that finds nothing past its checkpoint', async () => {
+    await appendAll(log, [record('crm', 1, ids('CRMID:Ann'), { n: 1 })]);
+    projector.start();
+    await projector.whenIdle();
+    await projector.stop();
+    projector = new Projector(log, store, { profileIdOf, batchSize: 7 });
+    projector.start();
+    expect(await projector.whenIdle()).toBe(true);
+    expect(await stopsWithin(projector, 5_000)).toBe(true);
   });
 
   it('leaves the event loop turns while it catches up, so a server in the same process keeps answering', async () => {
