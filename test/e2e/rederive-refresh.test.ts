@@ -33,14 +33,20 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tessera-refresh-'));
   jongodb = await startJongodb();
 }, 60_000);
+/** What a test opened, closed after it: a MongoDB client left open keeps its monitors' timers, and jest, running. */
+const opened: Array<{ close(): Promise<void> }> = [];
+const closing = <T extends { close(): Promise<void> }>(handle: T): T => (opened.push(handle), handle);
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((handle) => handle.close()));
+});
 afterAll(async () => {
   await jongodb?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const stores: Array<[string, (name: string) => Promise<ReadStore>]> = [
-  ['sqlite', (name) => openSqliteReadStore(join(dir, `${name}-${randomUUID()}.sqlite`))],
-  ['mongodb', (name) => openMongoReadStore(jongodb.uri, { dbName: `tessera_refresh_${name}_${randomUUID().replace(/-/g, '')}` })],
+  ['sqlite', async (name) => closing(await openSqliteReadStore(join(dir, `${name}-${randomUUID()}.sqlite`)))],
+  ['mongodb', async (name) => closing(await openMongoReadStore(jongodb.uri, { dbName: `tessera_refresh_${name}_${randomUUID().replace(/-/g, '')}` }))],
 ];
 
 /** The store as a process sees it that dies right after `dies(checkpoint)` says the commit that landed was the one. */
@@ -81,8 +87,12 @@ const projectorOn = (log: EventStore, store: ReadStore, rederiveChunkItems = 40)
 async function project(log: EventStore, store: ReadStore, rederiveChunkItems?: number): Promise<void> {
   const projector = projectorOn(log, store, rederiveChunkItems);
   projector.start();
-  expect(await projector.whenIdle(60_000)).toBe(true);
-  await projector.stop();
+  try {
+    expect(await projector.whenIdle(60_000)).toBe(true);
+  } finally {
+    // Also when it did not get idle in time: a projector left running keeps jest from exiting.
+    await projector.stop();
+  }
 }
 
 async function appendOne(log: EventStore, stream: string, event: DomainEvent, name: string): Promise<string> {
@@ -151,7 +161,7 @@ function people(count: number): DomainEvent[] {
 
 describe.each(stores)('a re-derivation’s values and memberships commit with it (%s)', (_kind, openStore) => {
   it('a settings walk: the process dies right after a chunk commit, and the restarted walk ends where a rebuild ends', async () => {
-    const log = openSqliteEventStore(join(dir, `walk-events-${randomUUID()}.sqlite`));
+    const log = closing(openSqliteEventStore(join(dir, `walk-events-${randomUUID()}.sqlite`)));
     const live = await openStore('walk-live');
     await defineViews(log);
     await appendAll(log, cookiePeople(60));
@@ -174,7 +184,7 @@ describe.each(stores)('a re-derivation’s values and memberships commit with it
   }, 240_000);
 
   it('a link rejection: the process dies right after the closure’s commit, and the restart ends where a rebuild ends', async () => {
-    const log = openSqliteEventStore(join(dir, `closure-events-${randomUUID()}.sqlite`));
+    const log = closing(openSqliteEventStore(join(dir, `closure-events-${randomUUID()}.sqlite`)));
     const live = await openStore('closure-live');
     await defineViews(log);
     await appendConcurrently(log, people(30));
@@ -200,9 +210,7 @@ describe.each(stores)('a re-derivation’s values and memberships commit with it
     await crashing.stop();
     expect(await live.getCheckpoint('profiles')).toBe(rejectedAt);
 
-    // Something for the restarted projector to project: one that found nothing after its checkpoint did not stop
-    // here (its pass never left the subscription's loop; seen with this test, not looked into).
-    await appendAll(log, [record('crm', 9, ids('CRMID:later'), { n: 1 })], 'subject-later');
+    // Nothing past the checkpoint: the restarted projector must still stop once idle (its stop() once never returned).
     await project(log, live);
     expect((await live.getComputedValues(['CRMID:ann']))[0]?.values).toMatchObject({ views: 0 });
     expect((await live.getComputedValues(['ECID:tablet']))[0]?.values).toMatchObject({ views: 1 });
