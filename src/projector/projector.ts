@@ -352,6 +352,9 @@ export class Projector {
           await this.rederiving.begin(decoded);
           continue;
         }
+        // A running audience backfill decides the graphs the rule rewrites first, as they stand (not an erasure's:
+        // its subject leaves every audience).
+        if (decoded.event.type !== 'SubjectErased') await this.audiences.backfillAhead([...(writes.profiles?.upsert ?? []).map((p) => p.graphId), ...(writes.profiles?.delete ?? [])]);
         writes.changes = await rederivedChanges(this.store, writes, recorded);
         writes.changes.push(...erasureNotices(decoded, writes.changes));
         const refreshed = await withRefresh(this.computed, this.audiences, writes, decoded, 'atRule');

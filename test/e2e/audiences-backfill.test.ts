@@ -5,6 +5,8 @@ import { openSqliteEventStore } from '../../src/event-store/sqlite';
 import type { EventStore } from '../../src/event-store/event-store.port';
 import { Projector } from '../../src/projector';
 import { openReadStore, type ReadStore } from '../../src/read-store';
+import { deriveEventId, encode, type DomainEvent } from '../../src/events';
+import { LINK_REJECTIONS_STREAM } from '../../src/read-models/projection-rules';
 import { appendAll, defineAudience, defineComputed, experience, ids, record } from '../support/log-fixtures';
 import { dumpReadModels } from '../support/read-model-dump';
 import { clockPast, until } from './tessera-app';
@@ -74,6 +76,28 @@ it('a window that lapses on a profile before the backfill reaches it moves it fr
     const yve = (await dumpReadModels(store)).find((p) => p.graphId === 'CRMID:yve')!;
     // Naive: Yve was gold at the definition, and is still: one entry, at the definition, none at the lapse.
     expect((yve.memberships ?? []).filter((m) => m.audienceId === 'goldLapse').map((m) => [m.enteredAt, m.exitedAt, (m.doc as Causes).cause?.kind])).toEqual([[at, null, 'definition']]);
+  } finally {
+    await projector.stop();
+  }
+}, 90_000);
+
+it('a rule that rewrites a profile before the backfill reaches it keeps the definition’s entry', async () => {
+  const projector = new Projector(log, store, { profileIdOf, name: 'rule' });
+  projector.start();
+  try {
+    await appendAll(log, Array.from({ length: 300 }, (_, i) => record('crm', Date.now(), ids(`CRMID:r${String(i).padStart(3, '0')}`), { tier: 'gold' })));
+    // Zoe's record links her CRM id and her email; the operator rejects that link right after the audience is saved.
+    await appendAll(log, [record('crm', Date.now(), ids('CRMID:zoe', 'Email:zoe@x.com'), { tier: 'gold' })]);
+    expect(await projector.whenIdle()).toBe(true);
+    const defined = await defineAudience(log, 'goldRule', { attribute: 'tier', op: 'eq', value: 'gold' });
+    const rejection = { type: 'LinkRejected', data: { rejectionId: 'rz', from: { namespace: 'CRMID', id: 'zoe' }, to: { namespace: 'Email', id: 'zoe@x.com' }, reason: 'test' } } as unknown as DomainEvent;
+    await log.append(LINK_REJECTIONS_STREAM, [encode(rejection, deriveEventId(rejection.type, 'operator', 'rz'))]);
+    expect(await projector.whenIdle()).toBe(true);
+    expect(await until(async () => projector.computedSettled, (settled) => settled, 30_000)).toBe(true);
+    const at = await loggedAt(defined);
+    const zoe = (await dumpReadModels(store)).find((p) => p.graphId === 'CRMID:zoe')!;
+    // Naive: Zoe was gold at the definition and still is after the split: one entry, at the definition.
+    expect((zoe.memberships ?? []).filter((m) => m.audienceId === 'goldRule').map((m) => [m.enteredAt, m.exitedAt, (m.doc as Causes).cause?.kind])).toEqual([[at, null, 'definition']]);
   } finally {
     await projector.stop();
   }
