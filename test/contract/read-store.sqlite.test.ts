@@ -48,71 +48,67 @@ describeReadStoreContract('sqlite, throwaway durability', async () => {
   };
 });
 
-describe('SQLite read store: one transaction per batch', () => {
-  let dir: string;
-  let store: ReadStore;
+/** A store in a new directory for each test, closed and removed after it. */
+function freshStore(): { store: ReadStore } {
+  const current = {} as { store: ReadStore; dir: string };
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tessera-rs-'));
-    store = await openReadStore({ kind: 'sqlite', file: join(dir, 'read.db') });
+    current.dir = mkdtempSync(join(tmpdir(), 'tessera-rs-'));
+    current.store = await openReadStore({ kind: 'sqlite', file: join(current.dir, 'read.db') });
   });
   afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await current.store.close();
+    rmSync(current.dir, { recursive: true, force: true });
   });
+  return current;
+}
+
+describe('SQLite read store: one transaction per batch', () => {
+  const fresh = freshStore();
 
   it('leaves no trace of a batch that fails part-way', async () => {
     const broken = fullBatch();
     broken.events?.push({ ...broken.events[0], eventId: 'bad', doc: opaque({ total: BigInt(1) }) });
-    await expect(store.commit(broken, { projector: 'graph', position: '5' })).rejects.toThrow(TypeError);
-    expect(await store.getCheckpoint('graph')).toBeUndefined();
-    expect(await store.getNodesOfGraphs(['CRMID:tom'])).toEqual([]);
-    expect(await store.getEventStats(['CRMID:tom', 'ECID:111'])).toEqual([]);
-    expect((await store.listProfiles({ limit: 10 })).items).toEqual([]);
+    await expect(fresh.store.commit(broken, { projector: 'graph', position: '5' })).rejects.toThrow(TypeError);
+    expect(await fresh.store.getCheckpoint('graph')).toBeUndefined();
+    expect(await fresh.store.getNodesOfGraphs(['CRMID:tom'])).toEqual([]);
+    expect(await fresh.store.getEventStats(['CRMID:tom', 'ECID:111'])).toEqual([]);
+    expect((await fresh.store.listProfiles({ limit: 10 })).items).toEqual([]);
   });
 });
 
 describe('SQLite read store: a group of commits is one transaction', () => {
-  let dir: string;
-  let store: ReadStore;
   const graph = (key: string) => ({ nodes: { upsert: [{ key, graphId: key, lastSeen: 1 }] } }) as ReadModelBatch;
   const item = (position: string) => ({ id: changeId(positionKey(position), 0), type: 'profile.created' as const, at: '2024-05-01T12:00:00.000Z', profileId: `p_${position}` });
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tessera-rs-'));
-    store = await openReadStore({ kind: 'sqlite', file: join(dir, 'read.db') });
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fresh = freshStore();
 
   it('rolls a refused commit back alone (a savepoint), so the projector can commit the part again event by event', async () => {
     const broken = fullBatch();
     broken.events?.push({ ...broken.events[0], eventId: 'bad', doc: opaque({ total: BigInt(1) }) });
-    await store.groupCommits(async () => {
-      await store.commit(graph('CRMID:a'), { projector: 'graph', position: '5' });
-      await expect(store.commit(broken, { projector: 'graph', position: '6' })).rejects.toThrow(TypeError);
-      await store.commit(graph('CRMID:c'), { projector: 'graph', position: '7' });
+    await fresh.store.groupCommits(async () => {
+      await fresh.store.commit(graph('CRMID:a'), { projector: 'graph', position: '5' });
+      await expect(fresh.store.commit(broken, { projector: 'graph', position: '6' })).rejects.toThrow(TypeError);
+      await fresh.store.commit(graph('CRMID:c'), { projector: 'graph', position: '7' });
     });
-    expect(await store.getCheckpoint('graph')).toBe('7');
-    expect((await store.getNodes(['CRMID:a', 'CRMID:c', 'CRMID:tom'])).map((n) => n.key).sort()).toEqual(['CRMID:a', 'CRMID:c']);
-    expect(await store.getEventStats(['CRMID:tom'])).toEqual([]);
+    expect(await fresh.store.getCheckpoint('graph')).toBe('7');
+    expect((await fresh.store.getNodes(['CRMID:a', 'CRMID:c', 'CRMID:tom'])).map((n) => n.key).sort()).toEqual(['CRMID:a', 'CRMID:c']);
+    expect(await fresh.store.getEventStats(['CRMID:tom'])).toEqual([]);
   });
 
   it('holds the checkpoint, the change feed and erasures back until the group is committed', async () => {
     const seen: string[] = [];
     let reads: Promise<unknown>[] = [];
-    await store.groupCommits(async () => {
-      await store.commit({ ...graph('CRMID:a'), changes: [item('5')] }, { projector: 'graph', position: '5' });
+    await fresh.store.groupCommits(async () => {
+      await fresh.store.commit({ ...graph('CRMID:a'), changes: [item('5')] }, { projector: 'graph', position: '5' });
       // What a request of this process would ask meanwhile, its microtasks between the group's awaits.
       reads = [
-        store.getCheckpoint('graph').then((c) => seen.push(`checkpoint ${c}`)),
-        store.readChanges({ limit: 10 }).then((items) => seen.push(`feed ${items.length}`)),
-        store.lastChangeId().then((id) => seen.push(`last ${id === item('5').id}`)),
-        store.eraseSubjects({ identityKeys: ['CRMID:zzz'], streams: [], rewrittenEvents: [] }).then(() => seen.push('erased')),
+        fresh.store.getCheckpoint('graph').then((c) => seen.push(`checkpoint ${c}`)),
+        fresh.store.readChanges({ limit: 10 }).then((items) => seen.push(`feed ${items.length}`)),
+        fresh.store.lastChangeId().then((id) => seen.push(`last ${id === item('5').id}`)),
+        fresh.store.eraseSubjects({ identityKeys: ['CRMID:zzz'], streams: [], rewrittenEvents: [] }).then(() => seen.push('erased')),
       ];
       for (let i = 0; i < 20; i++) await Promise.resolve();
       expect(seen).toEqual([]);
-      await store.commit({}, { projector: 'graph', position: '6' });
+      await fresh.store.commit({}, { projector: 'graph', position: '6' });
       seen.push('group done');
     });
     await Promise.all(reads);
@@ -120,30 +116,30 @@ describe('SQLite read store: a group of commits is one transaction', () => {
   });
 
   it('keeps its savepoints’ sub-journals in memory while the group runs, and temporary storage on file after it', async () => {
-    const db = (store as unknown as { db: Database.Database }).db;
+    const db = (fresh.store as unknown as { db: Database.Database }).db;
     const tempStore = () => db.pragma('temp_store', { simple: true });
-    await store.groupCommits(async () => {
+    await fresh.store.groupCommits(async () => {
       expect(tempStore()).toBe(2);
-      await store.commit(graph('CRMID:a'), { projector: 'graph', position: '5' });
+      await fresh.store.commit(graph('CRMID:a'), { projector: 'graph', position: '5' });
     });
     expect(tempStore()).toBe(0);
-    await expect(store.groupCommits(() => Promise.reject(new Error('no')))).rejects.toThrow('no');
+    await expect(fresh.store.groupCommits(() => Promise.reject(new Error('no')))).rejects.toThrow('no');
     expect(tempStore()).toBe(0);
   });
 
   it('refuses the writes after SQLite rolled the group back by itself, so no later checkpoint covers the lost parts', async () => {
-    const db = (store as unknown as { db: Database.Database }).db;
+    const db = (fresh.store as unknown as { db: Database.Database }).db;
     await expect(
-      store.groupCommits(async () => {
-        await store.commit(graph('CRMID:a'), { projector: 'graph', position: '5' });
+      fresh.store.groupCommits(async () => {
+        await fresh.store.commit(graph('CRMID:a'), { projector: 'graph', position: '5' });
         db.exec('ROLLBACK'); // as SQLITE_FULL or an I/O error mid-statement does
-        await store.commit(graph('CRMID:b'), { projector: 'graph', position: '6' });
+        await fresh.store.commit(graph('CRMID:b'), { projector: 'graph', position: '6' });
       }),
     ).rejects.toThrow(/rolled back a commit group/);
-    expect(await store.getCheckpoint('graph')).toBeUndefined();
-    expect(await store.getNodes(['CRMID:a', 'CRMID:b'])).toEqual([]);
-    await store.commit(graph('CRMID:b'), { projector: 'graph', position: '6' });
-    expect(await store.getCheckpoint('graph')).toBe('6');
+    expect(await fresh.store.getCheckpoint('graph')).toBeUndefined();
+    expect(await fresh.store.getNodes(['CRMID:a', 'CRMID:b'])).toEqual([]);
+    await fresh.store.commit(graph('CRMID:b'), { projector: 'graph', position: '6' });
+    expect(await fresh.store.getCheckpoint('graph')).toBe('6');
   });
 });
 
