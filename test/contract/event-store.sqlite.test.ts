@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { WrongExpectedRevisionError } from '../../src/common/app-error';
-import type { FsyncFn } from '../../src/common/sqlite';
+import { heldFsync } from '../../src/common/sqlite/held-fsync.fixture';
 import type { RecordedEvent } from '../../src/event-store';
 import { openSqliteEventStore, type SqliteEventStore } from '../../src/event-store/sqlite';
 import type { SqliteLogSubscription } from '../../src/event-store/sqlite/sqlite-log-subscription';
@@ -144,12 +144,6 @@ describe('SQLite event store specifics', () => {
   });
 
   describe('the durable watermark: commits at synchronous=NORMAL, nothing handed over before its fsync', () => {
-    /** The store's fsyncs of its WAL, each finished (or failed) when the test says so. */
-    function heldFsync() {
-      const started: Array<{ done(): void; fail(error: Error): void }> = [];
-      const fsync: FsyncFn = () => new Promise<void>((done, fail) => started.push({ done, fail }));
-      return { fsync, started, release: () => started.forEach((s) => s.done()) };
-    }
     const turns = async (n = 5) => {
       for (let i = 0; i < n; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     };

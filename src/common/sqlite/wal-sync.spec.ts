@@ -1,14 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WalSync, type FsyncFn } from './wal-sync';
-
-/** An fsync that finishes (or fails) when the test says so, one entry per fsync started. */
-function heldFsync() {
-  const started: Array<{ done(): void; fail(error: Error): void }> = [];
-  const fsync: FsyncFn = () => new Promise<void>((done, fail) => started.push({ done, fail }));
-  return { fsync, started };
-}
+import { heldFsync } from './held-fsync.fixture';
+import { WalSync } from './wal-sync';
 
 describe('WalSync after a failed fsync', () => {
   it('fails every later sync with the same error without trying again: the kernel may have dropped the pages', async () => {

@@ -1,15 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WalSync, type FsyncFn } from '../../common/sqlite';
+import { WalSync } from '../../common/sqlite';
+import { heldFsync } from '../../common/sqlite/held-fsync.fixture';
 import { DurableWatermark, LogNotDurableError } from './durable-watermark';
-
-/** An fsync that finishes (or fails) when the test says so, one entry per fsync started. */
-function heldFsync() {
-  const started: Array<{ done(): void; fail(error: Error): void }> = [];
-  const fsync: FsyncFn = () => new Promise<void>((done, fail) => started.push({ done, fail }));
-  return { fsync, started };
-}
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -26,7 +20,7 @@ describe('durable watermark', () => {
     watermark = new DurableWatermark(WalSync.open(join(dir, 'log-wal'), held.fsync), () => head);
   });
   afterEach(async () => {
-    held.started.forEach((s) => s.done());
+    held.release();
     await watermark.close();
     rmSync(dir, { recursive: true, force: true });
   });
