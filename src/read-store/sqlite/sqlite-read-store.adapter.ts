@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { graphFromParts, profilePage } from '../shared-reads';
-import type { ChangeItem } from '../../../projections/change-feed';
+import type { ChangeItem, TimedDraft } from '../../../projections/change-feed';
 import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
 import { comparePositions, type Position } from '../../event-store';
 import { modelPrefix } from '../model-version';
@@ -295,14 +295,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   commitComputed(writes: ComputedWrites): Promise<void> {
-    return settle(() => {
-      this.group.assertIntact();
-      this.db.transaction(() => {
-        this.lease.assertFence();
-        this.computed.write(writes);
-        this.feed.appendAfterCheckpoint(writes.changes ?? []);
-      })();
-    });
+    return this.commitAfterCheckpoint(writes.changes, () => this.computed.write(writes));
   }
 
   countProfiles(): Promise<number> {
@@ -334,12 +327,20 @@ export class SqliteReadStore implements ReadStore {
   }
 
   commitAudiences(writes: AudienceWrites): Promise<void> {
+    return this.commitAfterCheckpoint(writes.changes, () => this.audiences.commit(writes));
+  }
+
+  /**
+   * A write outside the projector's batches (commitComputed, commitAudiences): fenced by the lease, with its feed
+   * items numbered after the checkpoint, in one transaction (a savepoint inside a commit group, checked intact).
+   */
+  private commitAfterCheckpoint(changes: readonly TimedDraft[] | undefined, write: () => void): Promise<void> {
     return settle(() => {
       this.group.assertIntact();
       this.db.transaction(() => {
         this.lease.assertFence();
-        this.audiences.commit(writes);
-        this.feed.appendAfterCheckpoint(writes.changes ?? []);
+        write();
+        this.feed.appendAfterCheckpoint(changes ?? []);
       })();
     });
   }
