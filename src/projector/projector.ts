@@ -6,7 +6,7 @@ import { decode, type DecodedEvent, UnknownEventTypeError } from '../events';
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { comparePositions, type Position } from '../event-store';
 import { isPermanentStoreError, ReadModelFencedError, type ReadModelBatch, type ReadStore } from '../read-store';
-import { carryScope, evolveRules, isRuleEvent, projectSegment, rejectedPairs, type LoadedScope, type ProjectionContext, type ProjectionRules } from '../read-models';
+import { carryScope, evolveRules, isRuleEvent, projectSegment, rejectedPairs, type LoadedScope, type ProjectionContext, type ProjectionRules, type SegmentOptions } from '../read-models';
 import { ComputedRuntime, isComputedDefinitionEvent } from '../computed-attributes';
 import { AudienceRuntime, isAudienceDefinitionEvent } from '../audiences/runtime';
 import { loadScope } from './batch-scope';
@@ -404,8 +404,9 @@ export class Projector {
         if (await this.audiences.backfillAhead(scopeGraphIds(scope.graph.nodes.values()))) scope = await this.scopeOf(items, ctx);
         window = { scope, left: items.length };
       } else if (applied > 0) await this.computed.reloadValues(window.scope);
-      const timerQueue = ctx.computed ? { soonest: await this.computed.nextLapseAt() } : undefined;
-      const options = { ...(this.audiences.active ? { movesMemberships: (d: DecodedEvent) => this.audiences.mayMove(d) } : {}), ...(timerQueue ? { timerQueue } : {}) };
+      const options: SegmentOptions = {};
+      if (this.audiences.active) options.movesMemberships = (d) => this.audiences.mayMove(d);
+      if (ctx.computed) options.timerQueue = { soonest: await this.computed.nextLapseAt() };
       const { writes, folded, lastItems } = projectSegment(window.scope, rest.slice(0, window.left), ctx, options);
       const part = rest.slice(0, folded);
       rest = rest.slice(folded);
@@ -455,7 +456,6 @@ export class Projector {
     try {
       await this.store.groupCommits(work);
     } catch (error) {
-      this.grouped = undefined;
       told.position = await this.store.getCheckpoint(this.name).catch(() => undefined);
       told.fed = true;
       throw error;
