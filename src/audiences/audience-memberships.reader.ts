@@ -24,6 +24,11 @@ export class AudienceMembershipsReader {
     return bodyOf(await this.store.getMemberships([graphId]));
   }
 
+  /** `current` from open memberships read elsewhere (ReadStore.getProfileView). */
+  ofRows(rows: readonly MembershipRow[]): ProfileMembership[] {
+    return bodyOf(rows);
+  }
+
   /** At log time `asOf`, for the graph then made of `memberKeys` (its id then was one of them). */
   async asOf(memberKeys: readonly IdentityKey[], asOf: number): Promise<ProfileMembership[]> {
     const rows = (await Promise.all(memberKeys.map((key) => this.store.getMembershipsAsOf(key, asOf)))).flat();

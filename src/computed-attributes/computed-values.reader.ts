@@ -6,12 +6,13 @@ import {
   graphValues,
   publicValues,
   zeroValue,
+  type ComputedAttributeDefinition,
   type ComputedValues,
 } from '../../projections/computed-attributes';
 import type { DecodedEvent } from '../events';
 import { EVENT_STORE, type EventStore } from '../event-store/event-store.port';
 import { timelineEventOf } from '../read-models';
-import { READ_STORE, type ReadStore } from '../read-store/read-store.port';
+import { READ_STORE, type ComputedValuesRow, type ReadStore } from '../read-store/read-store.port';
 import { ComputedAttributesService } from './computed-attributes.service';
 import { definitionsBefore } from './runtime';
 
@@ -31,10 +32,17 @@ export class ComputedValuesReader {
     const definitions = await this.definitions.inForce();
     if (definitions.length === 0) return {};
     const rows = await this.store.getComputedValues([graphId]);
-    const stored = rows[0]?.values ?? {};
-    const out: ComputedValues = {};
-    for (const d of definitions) out[d.name] = Object.prototype.hasOwnProperty.call(stored, d.name) ? stored[d.name] : zeroValue(d.function);
-    return out;
+    return valuesOf(definitions, rows[0]);
+  }
+
+  /** The definitions in force now, for a read that fetches the stored row itself (ReadStore.getProfileView). */
+  inForce(): Promise<ComputedAttributeDefinition[]> {
+    return this.definitions.inForce();
+  }
+
+  /** `current` from a stored row read elsewhere (or none): every definition in force, zero where none was stored. */
+  valuesOf(definitions: readonly ComputedAttributeDefinition[], row: ComputedValuesRow | undefined): ComputedValues {
+    return valuesOf(definitions, row);
   }
 
   /**
@@ -60,4 +68,11 @@ export class ComputedValuesReader {
     });
     return publicValues(graphValues(definitions, states));
   }
+}
+
+function valuesOf(definitions: readonly ComputedAttributeDefinition[], row: ComputedValuesRow | undefined): ComputedValues {
+  const stored = row?.values ?? {};
+  const out: ComputedValues = {};
+  for (const d of definitions) out[d.name] = Object.prototype.hasOwnProperty.call(stored, d.name) ? stored[d.name] : zeroValue(d.function);
+  return out;
 }

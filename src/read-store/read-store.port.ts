@@ -160,6 +160,14 @@ export interface RederiveJob {
  * Audience memberships as intervals: a row opens when a profile (by graph) enters an audience and closes when it
  * exits, so the members and a profile's audiences can be read now or as of any log time. Times are epoch ms.
  */
+/** ReadStore.getProfileView: what a profile GET reads, in one query. */
+export interface ProfileView {
+  graphId: IdentityKey;
+  json?: string;
+  memberships: MembershipRow[];
+  computed?: ComputedValuesRow;
+}
+
 export interface MembershipRow {
   audienceId: string;
   graphId: IdentityKey;
@@ -394,6 +402,13 @@ export interface ReadStore {
   getProfile(graphId: IdentityKey): Promise<ProfileRecord | undefined>;
   /** The profile document without its graph id, as JSON text (profile-json.ts): what the API shows, unparsed. */
   getProfileJson(graphId: IdentityKey): Promise<string | undefined>;
+  /**
+   * The hot read of a profile GET in one query: the graph the identity `key` belongs to, its profile as JSON text (as
+   * getProfileJson), its open memberships (as getMemberships) and, with `withComputed`, its computed values row (as
+   * getComputedValues), all from one committed state of the store. undefined when the identity is unknown; `json`
+   * is undefined when no profile holds it.
+   */
+  getProfileView(key: IdentityKey, withComputed: boolean): Promise<ProfileView | undefined>;
   /** Profiles in the database's order of graphId (byte order for ASCII; beyond it, the server's collation). */
   listProfiles(query: ListProfilesQuery): Promise<Page<ProfileRecord>>;
   queryEvents(query: EventsQuery): Promise<Page<TimelineEvent>>;

@@ -110,6 +110,20 @@ function describeCommit(ctx: ReadStoreContext) {
       expect(await ctx.store.getProfileJson(A)).toBe(JSON.stringify(rest));
     });
 
+    it('answers a profile view: graph, profile text, open memberships and computed values as the single reads do', async () => {
+      const audiences = { enter: [{ audienceId: 'vip', graphId: A, enteredAt: 100, doc: { cause: { kind: 'item' } } }, { audienceId: 'buyers', graphId: A, enteredAt: 120, doc: {} }] };
+      const computed = { values: { upsert: [{ graphId: A, values: { n: 2 }, dueAt: 3000 }] } };
+      await ctx.store.commit({ ...fullBatch(), audiences, computed }, { projector: 'graph', position: '5' });
+      await ctx.store.commit({ nodes: { upsert: [node(D)] } }, { projector: 'graph', position: '6' });
+      const [json, memberships, values] = [await ctx.store.getProfileJson(A), await ctx.store.getMemberships([A]), await ctx.store.getComputedValues([A])];
+      expect(memberships.map((m) => m.audienceId)).toEqual(['buyers', 'vip']);
+      expect(await ctx.store.getProfileView(C, true)).toEqual({ graphId: A, json, memberships, computed: values[0] });
+      expect(await ctx.store.getProfileView(B, false)).toEqual({ graphId: A, json, memberships });
+      // A node whose graph holds no profile (yet), and an unknown identity.
+      expect(await ctx.store.getProfileView(D, true)).toEqual({ graphId: D, memberships: [] });
+      expect(await ctx.store.getProfileView('ECID:333', true)).toBeUndefined();
+    });
+
     it('loads links touching any given identity, active and removed, each once', async () => {
       await ctx.store.commit(fullBatch(), { projector: 'graph', position: '5' });
       expect(byKey(await ctx.store.getLinksTouching([C]))).toEqual(byKey([link(B, C), removed(C, A)]));

@@ -29,8 +29,12 @@ export function describeErasure(ctx: ReadStoreContext) {
   describe('erasure', () => {
     it('removes the subject’s nodes, links, fragments, events, stats, profile and index rows', async () => {
       await ctx.store.commit(twoPeople(), { projector: 'profiles', position: '5' });
+      // Read once before: the profile view's connection and its cache must not keep serving the subject after.
+      expect((await ctx.store.getProfileView(TOM, false))?.json).toBeDefined();
       await ctx.store.eraseSubjects({ identityKeys: [TOM_CRM, TOM], streams: ['subject-tom'], rewrittenEvents: [] });
       expect(await ctx.store.getNodes([TOM_CRM, TOM])).toEqual([]);
+      expect(await ctx.store.getProfileView(TOM, true)).toBeUndefined();
+      expect(await ctx.store.getProfileView(TOM_CRM, true)).toBeUndefined();
       expect(await ctx.store.getLinksTouching([TOM_CRM, TOM])).toEqual([]);
       expect(await ctx.store.getFragmentsOfPrimaries([TOM_CRM])).toEqual([]);
       expect(await ctx.store.getEventStats([TOM_CRM])).toEqual([]);

@@ -8,7 +8,7 @@ import { MergePoliciesService, type MergePolicy } from '../../merge-policies';
 import { profileIdOf, profileRecordFor, type PrimaryStats } from '../../read-models';
 import { READ_STORE, type ReadStore } from '../../read-store';
 import type { Fragment } from '../../../projections/unified-profile';
-import type { IdentityKey, IdentityNode, IdentityRef } from '../../../projections/model';
+import { identityKey, type IdentityKey, type IdentityNode, type IdentityRef } from '../../../projections/model';
 import { ComputedValuesReader } from '../../computed-attributes';
 import { AudienceMembershipsReader } from '../../audiences/audience-memberships.module';
 import { AsOfReader } from '../as-of/as-of-reader';
@@ -67,13 +67,15 @@ export class GetProfileHandler implements IQueryHandler<GetProfileQuery, Profile
     const { identity, position, policy } = await this.begin(query);
     if (query.asOf !== undefined) return JSON.stringify(await this.executeAsOf(identity, query.asOf, policy));
     if (!isStoredShape(policy)) return JSON.stringify(await this.executeNow(identity, policy, position));
-    const node = await this.lookup.node(identity);
-    const stored = await this.store.getProfileJson(node.graphId);
-    if (stored === undefined) throw notFound('PROFILE_NOT_FOUND', 'No profile holds this identity');
-    const computed = await this.computedValues.current(node.graphId);
-    const audiences = await this.memberships.current(node.graphId);
+    // One read of the store for node, profile, memberships and computed values (ReadStore.getProfileView).
+    const definitions = await this.computedValues.inForce();
+    const view = await this.store.getProfileView(identityKey(identity), definitions.length > 0);
+    if (!view) throw notFound('PROFILE_NOT_FOUND', 'Nothing is known of this identity');
+    if (view.json === undefined) throw notFound('PROFILE_NOT_FOUND', 'No profile holds this identity');
+    const computed = definitions.length === 0 ? '{}' : JSON.stringify(this.computedValues.valuesOf(definitions, view.computed));
+    const audiences = view.memberships.length === 0 ? '[]' : JSON.stringify(this.memberships.ofRows(view.memberships));
     // profileBody's member order: the document's own, then computed, audiences, position.
-    return `${stored.slice(0, -1)},"computed":${JSON.stringify(computed)},"audiences":${JSON.stringify(audiences)},"position":${JSON.stringify(position ?? null)}}`;
+    return `${view.json.slice(0, -1)},"computed":${computed},"audiences":${audiences},"position":${JSON.stringify(position ?? null)}}`;
   }
 
   private async begin(query: GetProfileQuery): Promise<{ identity: IdentityRef; position: Position | undefined; policy: MergePolicy }> {

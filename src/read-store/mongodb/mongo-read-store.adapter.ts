@@ -25,6 +25,7 @@ import type {
   ListProfilesQuery,
   Page,
   ProfileRecord,
+  ProfileView,
   ReadModelBatch,
   ReadStore,
   RederiveJob,
@@ -191,6 +192,18 @@ export class MongoReadStore implements ReadStore {
   async getProfileJson(graphId: IdentityKey): Promise<string | undefined> {
     const record = await this.getProfile(graphId);
     return record && JSON.stringify(withoutGraphId(record.doc as Record<string, unknown>));
+  }
+
+  /** The reads of the port, one after another: MongoDB has no join of these collections worth having here. */
+  async getProfileView(key: IdentityKey, withComputed: boolean): Promise<ProfileView | undefined> {
+    const node = await this.getNode(key);
+    if (!node) return undefined;
+    const [json, memberships, computed] = await Promise.all([
+      this.getProfileJson(node.graphId),
+      this.getMemberships([node.graphId]),
+      withComputed ? this.getComputedValues([node.graphId]) : [],
+    ]);
+    return { graphId: node.graphId, ...(json === undefined ? {} : { json }), memberships, ...(computed[0] ? { computed: computed[0] } : {}) };
   }
 
   listProfiles(query: ListProfilesQuery): Promise<Page<ProfileRecord>> {

@@ -41,6 +41,12 @@ interface MemberRow {
 const AT = (t: string) => `entered_at <= ${t} AND (exited_at IS NULL OR exited_at > ${t})`;
 const byAudience = (a: MembershipRow, b: MembershipRow) => (a.audienceId < b.audienceId ? -1 : a.audienceId > b.audienceId ? 1 : 0);
 
+/** The open memberships of one graph from its stored set's text (none without one), by audience id. */
+export function openMembershipsOf(graphId: IdentityKey, doc: string | undefined): MembershipRow[] {
+  const set = doc === undefined ? emptySet() : (JSON.parse(doc) as MembershipSet);
+  return rowsOfSet(graphId, set, (exitedAt) => exitedAt === null).sort(byAudience);
+}
+
 export function openAudienceTables(db: Database.Database, p: string) {
   migrateIntervalRows(db, p);
   const s = {

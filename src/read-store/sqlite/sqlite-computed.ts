@@ -73,12 +73,12 @@ export function openComputedTables(db: Database.Database, p: string) {
   };
 }
 
-interface ValuesRow {
+export interface ValuesRow {
   graph_id: string;
   due_at: number | null;
   doc: string;
 }
 
-function toValues(row: ValuesRow): ComputedValuesRow {
+export function toValues(row: ValuesRow): ComputedValuesRow {
   return { graphId: row.graph_id, values: JSON.parse(row.doc), ...(row.due_at === null ? {} : { dueAt: row.due_at }) };
 }

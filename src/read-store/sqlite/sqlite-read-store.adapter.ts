@@ -28,6 +28,7 @@ import type {
   ListProfilesQuery,
   Page,
   ProfileRecord,
+  ProfileView,
   ReadModelBatch,
   ReadStore,
   RederiveJob,
@@ -47,6 +48,7 @@ import { createBatchWriter } from './sqlite-batch-writer';
 import { SqliteCommitGroup } from './sqlite-commit-group';
 import { settle } from './sqlite-errors';
 import { schemaSql } from './sqlite-schema';
+import { openProfileView, type ProfileViewReader } from './sqlite-profile-view';
 import { prepareStatements, type SqliteStatements } from './sqlite-statements';
 import { queryTimeline } from './sqlite-timeline';
 
@@ -79,6 +81,7 @@ export class SqliteReadStore implements ReadStore {
   private readonly audiences: AudienceTables;
   private readonly lease: SqliteLease;
   private readonly group: SqliteCommitGroup;
+  private readonly profileView: ProfileViewReader;
 
   constructor(private readonly db: Database.Database, private readonly prefix: string) {
     this.group = new SqliteCommitGroup(db);
@@ -100,6 +103,7 @@ export class SqliteReadStore implements ReadStore {
     this.computed = openComputedTables(db, prefix);
     this.audiences = openAudienceTables(db, prefix);
     this.writeBatch = createBatchWriter(db, this.s, this.computed, this.audiences);
+    this.profileView = openProfileView(db, prefix);
   }
 
   /** After any open commit group: a checkpoint is seen once its writes are committed, never before. */
@@ -218,6 +222,10 @@ export class SqliteReadStore implements ReadStore {
       const doc = this.s.profileDoc.get(graphId) as string | undefined;
       return doc === undefined ? undefined : profileJsonOf(doc, graphId);
     });
+  }
+
+  getProfileView(key: IdentityKey, withComputed: boolean): Promise<ProfileView | undefined> {
+    return settle(() => this.profileView.read(key, withComputed));
   }
 
   listProfiles(query: ListProfilesQuery): Promise<Page<ProfileRecord>> {
@@ -363,6 +371,7 @@ export class SqliteReadStore implements ReadStore {
 
   async close(): Promise<void> {
     this.lease.close();
+    this.profileView.close();
     if (this.db.open) this.db.close();
   }
 }
