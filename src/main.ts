@@ -14,11 +14,14 @@ import { RouteTable } from './common/route-table';
 import { ConfigError, TesseraConfig } from './config/config';
 import { loadConfig } from './config/load-config';
 import { MetricsService } from './metrics/metrics.service';
+import { ProfileReadRoutes } from './profiles/profile-read-routes';
 
 export interface AppOptions {
   /** Extra modules to mount beside the feature modules (tests, other entry points). */
   modules?: Array<Type | DynamicModule>;
   logger?: Logger;
+  /** false: the profile GETs run through Nest as declared (profile-read-routes.ts), to compare the two. */
+  profileReadRoutes?: boolean;
 }
 
 export interface RunningApp {
@@ -47,11 +50,15 @@ export async function createApp(config: TesseraConfig, options: AppOptions = {})
   rejectMalformedQueries(fastify);
   const routes = new RouteTable();
   routes.attach(fastify);
+  const profileReads = new ProfileReadRoutes();
+  if (options.profileReadRoutes !== false) profileReads.attach(fastify);
   observeRequests(fastify, app.get(MetricsService), logger);
   // Nest routes fastify's own errors (body parsing, media type, 404) through its filters too: one place for all.
-  app.useGlobalFilters(new HttpErrorFilter(logger, routes));
+  const errors = new HttpErrorFilter(logger, routes);
+  app.useGlobalFilters(errors);
   setupOpenApi(app);
   await app.init();
+  profileReads.bind(app, errors);
   return app;
 }
 

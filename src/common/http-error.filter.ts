@@ -17,10 +17,14 @@ export class HttpErrorFilter implements ExceptionFilter {
   ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    this.respond(error, host.switchToHttp().getRequest<FastifyRequest>(), host.switchToHttp().getResponse<FastifyReply>());
+  }
+
+  /** The answer to `error`: also for routes fastify runs without Nest (profile-read-routes.ts). */
+  respond(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const mapped = mapError(error);
     if (mapped) {
-      const wrongMethod = this.wrongMethod(mapped, host.switchToHttp().getRequest<FastifyRequest>(), reply);
+      const wrongMethod = this.wrongMethod(mapped, request, reply);
       void reply.status(wrongMethod?.status ?? mapped.status).send(wrongMethod?.body ?? mapped.body);
       return;
     }

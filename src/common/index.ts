@@ -1,5 +1,7 @@
 export * from './app-error';
-export { RequireScope } from './require-scope.decorator';
+export { REQUIRED_SCOPE, RequireScope } from './require-scope.decorator';
+export { ApiKeyCheck } from './api-key.guard';
+export type { HttpErrorFilter } from './http-error.filter';
 export { validateBody } from './validate-body';
 export { IdentityRefDto } from './identity-ref.dto';
 export { ApiErrors } from './api-errors.decorator';
