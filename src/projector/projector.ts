@@ -18,6 +18,7 @@ import { rederiveGraphs } from './rederive';
 import { RederiveRunner, type RederiveProgress } from './rederive-runner';
 import { withRefresh } from './rederive-refresh';
 import { takeBatches } from './take-batches';
+import { TimerHead } from './timer-head';
 import { PositionWaiters } from './position-waiters';
 import { signallingWrites } from './feed-signal';
 import { erasureNotices } from './erasure-notices';
@@ -394,19 +395,27 @@ export class Projector {
     const partial = this.context().computed !== undefined || this.audiences.active;
     let rest = segment;
     let window: { scope: LoadedScope; left: number } | undefined;
+    const head = new TimerHead(this.store);
     while (rest.length > 0) {
-      const { applied } = await this.computed.applyLapses(rest[0]!.recordedAt.getTime());
+      const until = rest[0]!.recordedAt.getTime();
+      // Without definitions nothing is due (applyLapses reads nothing either); else only when the head says so.
+      const due = this.context().computed !== undefined && (await head.dueBy(until));
+      const { applied } = due ? await this.computed.applyLapses(until) : { applied: 0 };
+      if (applied > 0) head.forget();
       const ctx = this.context();
       if (!window || window.left === 0) {
         const items = partial ? rest.slice(0, PART_WINDOW) : rest;
         let scope = await this.scopeOf(items, ctx);
         // A running audience backfill decides the graphs these items touch first, as they stand: then load them again.
-        if (await this.audiences.backfillAhead(scopeGraphIds(scope.graph.nodes.values()))) scope = await this.scopeOf(items, ctx);
+        if (await this.audiences.backfillAhead(scopeGraphIds(scope.graph.nodes.values()))) {
+          head.forget();
+          scope = await this.scopeOf(items, ctx);
+        }
         window = { scope, left: items.length };
       } else if (applied > 0) await this.computed.reloadValues(window.scope);
       const options: SegmentOptions = {};
       if (this.audiences.active) options.movesMemberships = (d) => this.audiences.mayMove(d);
-      if (ctx.computed) options.timerQueue = { soonest: await this.computed.nextLapseAt() };
+      if (ctx.computed) options.timerQueue = { soonest: await head.soonest() };
       const { writes, folded, lastItems } = projectSegment(window.scope, rest.slice(0, window.left), ctx, options);
       const part = rest.slice(0, folded);
       rest = rest.slice(folded);
@@ -415,8 +424,13 @@ export class Projector {
       const stored = window.scope.computedValues;
       writes.audiences = await withAudienceChanges(this.audiences, writes, () => this.audiences.afterBatch(writes, part, stored, lastItems));
       const whole = await this.commitPart(part, writes, rest.length === 0 ? end : part[part.length - 1]!.position);
-      if (!whole) window = undefined;
-      else if (window.left > 0) carryScope(window.scope, writes);
+      if (!whole) {
+        window = undefined;
+        head.forget();
+      } else {
+        head.committed(writes.computed?.values);
+        if (window.left > 0) carryScope(window.scope, writes);
+      }
       this.folding(part[part.length - 1]!.recordedAt.getTime());
     }
   }
