@@ -1,1 +1,2 @@
 export { WalSync, type FsyncFn } from './wal-sync';
+export { WalCheckpointer } from './wal-checkpointer';

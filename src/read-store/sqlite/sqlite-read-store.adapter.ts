@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { WalCheckpointer } from '../../common/sqlite';
 import { graphFromParts, profilePage } from '../shared-reads';
 import type { ChangeItem, TimedDraft } from '../../../projections/change-feed';
 import type { IdentityKey, IdentityNode, LinkState } from '../../../projections/model';
@@ -83,7 +84,11 @@ export class SqliteReadStore implements ReadStore {
   private readonly group: SqliteCommitGroup;
   private readonly profileView: ProfileViewReader;
 
-  constructor(private readonly db: Database.Database, private readonly prefix: string) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly prefix: string,
+    private readonly checkpointer?: WalCheckpointer,
+  ) {
     this.group = new SqliteCommitGroup(db);
     db.exec(schemaSql(prefix));
     db.exec(changeFeedSchemaSql(prefix));
@@ -247,10 +252,13 @@ export class SqliteReadStore implements ReadStore {
 
   /** After any open commit group: the erasure checkpoints the WAL and may VACUUM, which no transaction may enclose. */
   eraseSubjects(erasure: SubjectErasure): Promise<void> {
-    return this.group.afterGroup(() => {
-      if (erasure.feed) this.eraseFromFeed(erasure.identityKeys, erasure.feed);
-      eraseInSqlite(this.db, this.prefix, erasure);
-    });
+    const erase = () =>
+      this.group.afterGroup(() => {
+        if (erasure.feed) this.eraseFromFeed(erasure.identityKeys, erasure.feed);
+        eraseInSqlite(this.db, this.prefix, erasure);
+      });
+    // Its wal_checkpoint(TRUNCATE) must not meet the checkpointer's own checkpoint (it would leave the WAL as it is).
+    return this.checkpointer ? this.checkpointer.paused(erase) : erase();
   }
 
   /** Before the profiles go: the subject's current profile ids are read from them. */
@@ -372,6 +380,7 @@ export class SqliteReadStore implements ReadStore {
   async close(): Promise<void> {
     this.lease.close();
     this.profileView.close();
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }
@@ -380,24 +389,27 @@ export async function openSqliteReadStore(file: string, options?: ReadStoreOptio
   const prefix = modelPrefix(options);
   return settle(() => {
     const db = new Database(file);
+    let checkpointer: WalCheckpointer | undefined;
     try {
       db.pragma('journal_mode = WAL');
       // A power cut may lose the last commits, writes and checkpoint together: the projector re-applies them.
       db.pragma('synchronous = NORMAL');
-      if (options?.durability === 'throwaway') {
-        // A rebuild target in its own file: no fsync at all, and the WAL checkpointed every 10,000 pages, not 1,000.
-        db.pragma('synchronous = OFF');
-        db.pragma('wal_autocheckpoint = 10000');
-      }
+      const throwaway = options?.durability === 'throwaway';
+      // A rebuild target in its own file: no fsync at all, and the WAL checkpointed every 10,000 pages, not 1,000.
+      // Otherwise a thread checkpoints it, and the projector's COMMITs only when it falls behind (the backstop).
+      db.pragma('wal_autocheckpoint = 10000');
+      if (throwaway) db.pragma('synchronous = OFF');
       db.pragma('busy_timeout = 5000');
       // Rows rewritten or deleted leave no old copy in the file, so an erasure need not vacuum (sqlite-erasure.ts).
       db.pragma('secure_delete = ON');
       const created = holdsNoReadModels(db);
-      const store = new SqliteReadStore(db, prefix);
+      checkpointer = throwaway ? undefined : WalCheckpointer.start(file);
+      const store = new SqliteReadStore(db, prefix, checkpointer);
       if (created) markScrubbed(db);
       return store;
     } catch (error) {
-      db.close();
+      void checkpointer?.close().finally(() => db.close());
+      if (!checkpointer) db.close();
       throw error;
     }
   });
