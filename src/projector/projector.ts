@@ -50,8 +50,14 @@ export interface ProjectorOptions {
 }
 
 export const MAIN_PROJECTOR = 'profiles';
-/** Items a part of a segment loads its scope for, when parts can end early (commitSegment). */
-const PART_WINDOW = 500;
+/**
+ * Items a part of a segment loads its scope for, when parts can end early (commitSegment). Every part pays for the
+ * whole window (its feed indexes the window's fragments, its profiles walk the window's graphs, carryScope its
+ * nodes), and with audiences a part is one or two items: 50 instead of 500 cut the fifty-audience fold by ~10 %
+ * (alternating runs), the extra scope loads costing less. A window's end is a part's end, like a batch's, so the
+ * read models and feeds are the same whatever its size.
+ */
+const PART_WINDOW = 50;
 /** Single-event load: batches of a few events, each its own read-model transaction, cost more than 2 ms of waiting. */
 const DEFAULT_LINGER_MS = 2;
 
