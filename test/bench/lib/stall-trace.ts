@@ -6,7 +6,11 @@ import { isMainThread, threadId } from 'node:worker_threads';
 /**
  * Where a thread stood still, for finding a latency tail (issue 15): preloaded with `-r` into the service
  * (BENCH_SERVICE_FLAGS="--max-old-space-size=640 -r <dist-bench>/test/bench/lib/stall-trace.js") and into the bench
- * runner, with STALL_TRACE_DIR=<dir>. Worker threads inherit `-r`, so the delivery worker traces itself too. Each
+ * runner, with STALL_TRACE_DIR=<dir>. Worker threads inherit `-r`, so the delivery worker traces itself too. The load
+ * clients (lib/load-client.ts) and bare servers are spawned without the runner's flags: to trace them as well, preload
+ * through NODE_OPTIONS="-r <dist-bench>/test/bench/lib/stall-trace.js", which every process inherits; a file's `start`
+ * line names its process. A paced window's p99 is the client's latency: a stall of the client's own loop (a GC, or
+ * the scheduler on a shared machine) lands in it as surely as one of the service's. Each
  * thread appends NDJSON lines to <dir>/<pid>-<thread>.ndjson, every time in wall-clock ms (timeOrigin + now), so
  * the traces of several processes line up with the bench's per-change timeline (BENCH_TRACE):
  * - `loop`: the event loop came back that much later than a 5 ms interval asked (over STALL_TRACE_MIN_MS, 10);
