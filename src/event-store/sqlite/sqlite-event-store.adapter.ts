@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { badRequest, unavailable } from '../../common';
+import { badRequest, unavailable, WrongExpectedRevisionError } from '../../common';
 import { WalSync, type FsyncFn } from '../../common/sqlite';
 import type {
   AppendResult,
@@ -65,7 +65,10 @@ export class SqliteEventStore implements EventStore {
   private readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<SqliteLogSubscription>();
   private readonly options: Required<Omit<SqliteEventStoreOptions, 'fsync'>>;
-  private readonly appendOne: (request: AppendRequest, recordedAt: number) => AppendResult;
+  /** A batch's appends in the transaction itself: the common case, no savepoint per append. */
+  private readonly commitPlain: Database.Transaction<(batch: AppendRequest[]) => Outcome<AppendResult>[]>;
+  /** The same batch with each append in a savepoint of its own: only after the plain run met an unexpected error. */
+  private readonly commitIsolated: Database.Transaction<(batch: AppendRequest[]) => Outcome<AppendResult>[]>;
   private lastRecordedAt = 0;
   private eventsAppended = 0;
   private open = true;
@@ -91,9 +94,32 @@ export class SqliteEventStore implements EventStore {
     this.statements.head.get();
     this.watermark = new DurableWatermark(WalSync.open(`${this.db.name}-wal`, fsync), () => this.headNumber());
     // Nested inside the batch transaction this runs in a savepoint: a failed append rolls back alone.
-    this.appendOne = this.db.transaction((request: AppendRequest, recordedAt: number) =>
+    const appendIsolated = this.db.transaction((request: AppendRequest, recordedAt: number) =>
       appendInTransaction(this.statements, request, recordedAt),
     );
+    this.commitPlain = this.db.transaction((batch: AppendRequest[]) => {
+      const recordedAt = this.nextRecordedAt();
+      return batch.map((request): Outcome<AppendResult> => {
+        try {
+          return { ok: true, value: appendInTransaction(this.statements, request, recordedAt) };
+        } catch (error) {
+          // Refused before it wrote anything (sqlite-append.ts checks the revision first): its own outcome.
+          if (error instanceof WrongExpectedRevisionError) return { ok: false, error };
+          // It may have written part of its events: roll the whole batch back and run it again, isolated.
+          throw new NeedsIsolation(error);
+        }
+      });
+    });
+    this.commitIsolated = this.db.transaction((batch: AppendRequest[]) => {
+      const recordedAt = this.nextRecordedAt();
+      return batch.map((request): Outcome<AppendResult> => {
+        try {
+          return { ok: true, value: appendIsolated(request, recordedAt) };
+        } catch (error) {
+          return { ok: false, error: translateSqliteError(error) };
+        }
+      });
+    });
     this.committer = new GroupCommitter((batch) => this.commitBatch(batch), {
       maxRequests: this.options.maxBatchAppends,
       maxWeight: this.options.maxBatchEvents,
@@ -224,19 +250,9 @@ export class SqliteEventStore implements EventStore {
   private commitBatch(batch: AppendRequest[]): Outcome<AppendResult>[] {
     // Submitted before the fsync failed, held since: nothing more is committed to a log that cannot be synced.
     if (this.watermark.failed) throw this.watermark.failed;
-    const run = this.db.transaction(() => {
-      const recordedAt = this.nextRecordedAt();
-      return batch.map((request): Outcome<AppendResult> => {
-        try {
-          return { ok: true, value: this.appendOne(request, recordedAt) };
-        } catch (error) {
-          return { ok: false, error: translateSqliteError(error) };
-        }
-      });
-    });
     let outcomes: Outcome<AppendResult>[];
     try {
-      outcomes = run.immediate();
+      outcomes = this.commitOnce(batch);
     } catch (error) {
       throw translateSqliteError(error);
     }
@@ -244,6 +260,21 @@ export class SqliteEventStore implements EventStore {
     this.eventsAppended += stored;
     if (stored > 0) this.signal.fire();
     return outcomes;
+  }
+
+  /**
+   * A savepoint per append costs two statements each (SAVEPOINT, RELEASE; 4-8 µs per event in batches of 1000) only
+   * to isolate a failure that almost never comes: the revision check refuses before any write. So the batch runs
+   * plain first; an append that fails in any other way (it may have written part of its events) rolls the whole
+   * transaction back, and the batch runs again with each append in its own savepoint, as it always did.
+   */
+  private commitOnce(batch: AppendRequest[]): Outcome<AppendResult>[] {
+    try {
+      return this.commitPlain.immediate(batch);
+    } catch (error) {
+      if (!(error instanceof NeedsIsolation)) throw error;
+      return this.commitIsolated.immediate(batch);
+    }
   }
 
   /**
@@ -263,6 +294,13 @@ export class SqliteEventStore implements EventStore {
 
 export function openSqliteEventStore(file: string, options?: SqliteEventStoreOptions): SqliteEventStore {
   return new SqliteEventStore(file, options);
+}
+
+/** Thrown out of a plain batch run to roll it back: one of its appends failed after it may have written. */
+class NeedsIsolation extends Error {
+  constructor(readonly reason: unknown) {
+    super('An append failed inside a plain batch run');
+  }
 }
 
 /** A request that reaches the store while the service shuts down is "not available", not a server fault. */
