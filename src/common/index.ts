@@ -7,6 +7,6 @@ export { IdentityRefDto } from './identity-ref.dto';
 export { ApiErrors } from './api-errors.decorator';
 export { createLogger } from './logger';
 export { JSON_TYPE, MalformedLine, NDJSON_TYPE } from './body-parsers';
-export { checkPayload } from './payload-rules';
+export { checkItemPayload, checkPayload } from './payload-rules';
 export { isErrorCode, statusOf } from './error-codes';
 export { withPaging } from './paging-query.dto';

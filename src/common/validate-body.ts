@@ -21,11 +21,12 @@ import { checkPayload } from './payload-rules';
  */
 const OPTIONS = { whitelist: true, forbidUnknownValues: true };
 
-export function validateBody<T extends object>(dto: ClassConstructor<T>, raw: unknown): T {
+export function validateBody<T extends object>(dto: ClassConstructor<T>, raw: unknown, walked = false): T {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw badRequest('VALIDATION_FAILED', 'The body must be a JSON object');
   }
-  checkPayload(raw, '', { strictKeys: false });
+  // `walked`: the caller has just refused prototype keys and nesting itself (ingested items: checkItemPayload).
+  if (!walked) checkPayload(raw, '', { strictKeys: false });
   const shape = shapeOf(dto);
   const instance = shape ? (build(shape, raw as Record<string, unknown>) as T) : plainToInstance(dto, raw);
   const errors = validateSync(instance, OPTIONS);

@@ -1,6 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
 import type { Limits } from '../config';
-import { AppError, checkPayload, type ErrorCode, unprocessable, validateBody } from '../common';
+import { AppError, checkItemPayload, type ErrorCode, unprocessable, validateBody } from '../common';
 import { deriveEventId, DomainEvent, ItemEventType } from '../events';
 import type { IdentityRef, IdentitySettings } from '../../projections/model';
 import { tooManyIdentities } from '../../projections/identity-graph';
@@ -31,15 +31,16 @@ export interface PreparedItem {
 }
 
 const DTOS: Record<ItemKind, ClassConstructor<RecordDto | EventDto | LinkDto>> = { record: RecordDto, event: EventDto, link: LinkDto };
+/** The field holding an item's own payload, whose keys follow the stricter rules (read-model paths). */
+const PAYLOAD_KEYS: Record<ItemKind, string | undefined> = { record: 'attributes', event: 'data', link: undefined };
 const TOO_LARGE: Record<ItemKind, ErrorCode> = { record: 'RECORD_TOO_LARGE', event: 'EVENT_TOO_LARGE', link: 'LINK_TOO_LARGE' };
 
 /** Validates one item (shape, hostile keys, size, identity rules, timestamp) and builds its log event. */
 export function prepareItem(kind: ItemKind, raw: unknown, ctx: IngestContext): PreparedItem {
-  checkCheaplyFirst(kind, raw, ctx.limits);
-  const dto = validateBody(DTOS[kind], raw);
+  const invalidKey = checkCheaplyFirst(kind, raw, ctx.limits);
+  const dto = validateBody(DTOS[kind], raw, true);
   const body = raw as Record<string, unknown>;
-  const payloadKey = kind === 'record' ? 'attributes' : kind === 'event' ? 'data' : undefined;
-  if (payloadKey) checkPayload(body[payloadKey], payloadKey, { strictKeys: true });
+  if (invalidKey) throw invalidKey;
   const { identities, primary, warnings } = resolveIdentities(kind, dto.identities, ctx.settings, ctx.isSuppressed);
   const timestamp = parseItemTimestamp(body.timestamp, kind === 'event', ctx.now);
   const itemId = (dto as { id?: string }).id ?? ctx.newId();
@@ -68,14 +69,17 @@ function buildEvent(
 /**
  * Bounds checked before class-validator walks the item, so an oversized or identity-stuffed body costs little.
  * Hostile keys and depth go first: serialising for the size check must not meet a prototype key or a deep nest.
+ * The same walk finds the payload's (attributes', data's) first invalid key, which is reported only once the shape
+ * has been validated (a shape error is the 400 a client sees first).
  */
-function checkCheaplyFirst(kind: ItemKind, raw: unknown, limits: Limits): void {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return;
-  checkPayload(raw, '', { strictKeys: false });
+function checkCheaplyFirst(kind: ItemKind, raw: unknown, limits: Limits): AppError | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const invalidKey = checkItemPayload(raw as Record<string, unknown>, PAYLOAD_KEYS[kind]);
   checkSize(kind, raw, limits);
   const identities = (raw as { identities?: unknown }).identities;
   const tooMany = Array.isArray(identities) ? tooManyIdentities(identities.length) : undefined;
   if (tooMany) throw unprocessable(tooMany.code, tooMany.message);
+  return invalidKey;
 }
 
 function checkSize(kind: ItemKind, raw: unknown, limits: Limits): void {
