@@ -1,4 +1,5 @@
 import {
+  jsonCopy,
   openPersonalFields,
   personalFieldsOf,
   personalIdentitiesOf,
@@ -53,7 +54,7 @@ export class EncryptingEventStore implements EventStore {
     const cipher = new SubjectCipher(this.hashKey, await this.keys.ensure([...subjects]), this.keys.cipherCache);
     const sealed = events.map((e) => (personalFieldsOf(e.type) ? this.sealOne(e, owner, cipher) : e));
     // As the log will give it back (JSON), before the await: nobody can change it in between.
-    const plain = events.map((e) => (personalFieldsOf(e.type) ? (JSON.parse(JSON.stringify(e.data)) as Record<string, unknown>) : undefined));
+    const plain = events.map((e) => (personalFieldsOf(e.type) ? (jsonCopy(e.data) as Record<string, unknown>) : undefined));
     const result = await this.inner.append(stream, sealed, expectedRevision);
     result.events.forEach((appended, i) => {
       const data = plain[i];
