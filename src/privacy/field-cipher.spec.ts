@@ -53,3 +53,13 @@ describe('field cipher (AES-256-GCM per field)', () => {
     expect(new SubjectCipher('k'.repeat(32), new Map([[subject, newSubjectKey()]]), new CipherCache()).open(sealed)).toBeUndefined();
   });
 });
+
+describe('random IVs', () => {
+  it('never hands out one IV twice, across refills of the pool', () => {
+    const key = newSubjectKey();
+    const ivs = new Set<string>();
+    const count = 5000; // several refills of the 1,024-IV pool
+    for (let i = 0; i < count; i++) ivs.add(sealString(subject, key, 'same').split(':')[2]);
+    expect(ivs.size).toBe(count);
+  });
+});
