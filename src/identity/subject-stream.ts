@@ -6,6 +6,8 @@ import { identityKey, IdentityRef } from '../../projections/model';
  * logs and URLs of the store's own tools, so they must never carry the raw value (PII). Keyed, so nobody without
  * the key can confirm a guessed e-mail address by hashing it.
  */
+export const SUBJECT_STREAM_PREFIX = 'subject-';
+
 export function subjectStream(hashKey: string, identity: IdentityRef): string {
-  return `subject-${createHmac('sha256', hashKey).update(identityKey(identity)).digest('hex')}`;
+  return `${SUBJECT_STREAM_PREFIX}${createHmac('sha256', hashKey).update(identityKey(identity)).digest('hex')}`;
 }

@@ -7,7 +7,8 @@ import { encode } from '../events';
 import { AppendedEvent, EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import { IdentitySettingsService } from '../identity';
 import { MetricsService } from '../metrics';
-import { SuppressionList } from '../privacy';
+import { EncryptingEventStore, SuppressionList } from '../privacy';
+import type { IdentityRef } from '../../projections/model';
 import { fanOutUnlinked } from './fan-out';
 import { IngestEntry, IngestItemsCommand, ItemResult } from './ingest-items.command';
 import { IngestContext, PreparedItem, prepareItem } from './prepare-item';
@@ -22,6 +23,8 @@ type Outcome = PreparedItem | AppError;
 @CommandHandler(IngestItemsCommand)
 export class IngestItemsHandler implements ICommandHandler<IngestItemsCommand, ItemResult[]> {
   private readonly logger = new Logger('Ingestion');
+  /** The log's own naming of subjects when it seals (it caches them and forgets erased ones). */
+  private readonly subjectOf?: (identity: IdentityRef) => string;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -29,7 +32,10 @@ export class IngestItemsHandler implements ICommandHandler<IngestItemsCommand, I
     private readonly settings: IdentitySettingsService,
     private readonly metrics: MetricsService,
     @Optional() private readonly suppression?: SuppressionList,
-  ) {}
+  ) {
+    const log = this.store;
+    if (log instanceof EncryptingEventStore) this.subjectOf = (identity) => log.subjectOf(identity);
+  }
 
   async execute(command: IngestItemsCommand): Promise<ItemResult[]> {
     const outcomes = await this.prepareAll(command.entries);
@@ -52,7 +58,15 @@ export class IngestItemsHandler implements ICommandHandler<IngestItemsCommand, I
 
   private context(): IngestContext {
     const { settings } = this.settings.current();
-    return { settings, hashKey: this.config.identityHashKey!, limits: this.config.limits, now: new Date(), newId: randomUUID, isSuppressed: this.suppression?.isSuppressed };
+    return {
+      settings,
+      hashKey: this.config.identityHashKey!,
+      limits: this.config.limits,
+      now: new Date(),
+      newId: randomUUID,
+      isSuppressed: this.suppression?.isSuppressed,
+      subjectOf: this.subjectOf,
+    };
   }
 
   private guardFanOut(outcomes: Outcome[]): void {

@@ -39,6 +39,14 @@ describe('prepareItem', () => {
     });
   });
 
+  it('names the stream by the subject id the context gives, when it gives one (the log\'s cached naming)', () => {
+    const asked: string[] = [];
+    const subjectOf = (ref: { namespace: string; id: string }) => (asked.push(ref.id), `id-of-${ref.id}`);
+    const item = prepareItem('record', { source: 'crm', identities: [{ namespace: 'Email', id: 'a@b.ch' }], attributes: {} }, { ...ctx, subjectOf });
+    expect(item.stream).toBe('subject-id-of-a@b.ch');
+    expect(asked).toEqual(['a@b.ch']);
+  });
+
   it('given an event, then data defaults to {} and unknown top-level fields are not stored', () => {
     const item = prepareItem('event', { id: 'e', source: 'web', type: 'v', timestamp: '2024-05-01T12:00:00Z', identities: [{ namespace: 'ECID', id: '1' }], extra: 1 }, ctx);
     expect(item.event.data).not.toHaveProperty('extra');

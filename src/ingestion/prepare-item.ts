@@ -4,7 +4,7 @@ import { AppError, checkItemPayload, type ErrorCode, unprocessable, validateBody
 import { deriveEventId, DomainEvent, ItemEventType } from '../events';
 import type { IdentityRef, IdentitySettings } from '../../projections/model';
 import { tooManyIdentities } from '../../projections/identity-graph';
-import { subjectStream } from '../identity';
+import { SUBJECT_STREAM_PREFIX, subjectStream } from '../identity';
 import { EventDto, LinkDto, RecordDto } from './ingestion.dto';
 import { ItemKind, parseItemTimestamp, resolveIdentities, Warning } from './item-rules';
 
@@ -15,6 +15,11 @@ export interface IngestContext {
   /** Passed in (not read here) so preparing an item stays deterministic. */
   now: Date;
   newId: () => string;
+  /**
+   * The subject id of an identity (a keyed hash with hashKey, as subjectStream computes it), from a cache that
+   * forgets erased subjects (the log's seal: encrypting-event-store.ts); absent: computed for every item.
+   */
+  subjectOf?: (identity: IdentityRef) => string;
   /** Identities erased with suppression: dropped from items with a warning, like blocked values. */
   isSuppressed?: (identity: IdentityRef) => boolean;
 }
@@ -46,7 +51,7 @@ export function prepareItem(kind: ItemKind, raw: unknown, ctx: IngestContext): P
   const itemId = (dto as { id?: string }).id ?? ctx.newId();
   const base = { itemId, source: dto.source, timestamp, identities };
   const event = buildEvent(kind, base, primary, dto, body);
-  const stream = subjectStream(ctx.hashKey, primary);
+  const stream = ctx.subjectOf ? `${SUBJECT_STREAM_PREFIX}${ctx.subjectOf(primary)}` : subjectStream(ctx.hashKey, primary);
   return { kind, itemId, stream, eventId: deriveEventId(kind, dto.source, itemId), event, identities, warnings };
 }
 

@@ -17,10 +17,12 @@ import type {
   RecordedEvent,
 } from '../event-store/event-store.port';
 import type { Position } from '../event-store';
+import type { IdentityRef } from '../../projections/model';
 import { SubjectCipher } from './subject-cipher';
 import type { SubjectKeys } from './subject-keys';
 
 const SUBJECT_STREAM = 'subject-';
+const EMPTY_KEYS: Map<string, Buffer> = new Map();
 /** Metadata flag of a sealed event: only these are opened, so a plain value that looks sealed is left alone. */
 const SEALED_FLAG = 'sealed';
 
@@ -62,6 +64,15 @@ export class EncryptingEventStore implements EventStore {
       if (data !== undefined && !appended.duplicate) this.keys.cipherCache.appended.set(appended.position, data);
     });
     return result;
+  }
+
+  /**
+   * The subject id of an identity, from the same cache the seal uses (cleared with the keys on every erasure, so it
+   * keeps no identity of an erased subject): ingestion names an item's stream by it, and the seal that follows
+   * then finds the primary identity's id computed (a keyed hash per item less).
+   */
+  subjectOf(identity: IdentityRef): string {
+    return new SubjectCipher(this.hashKey, EMPTY_KEYS, this.keys.cipherCache).subjectOf(identity);
   }
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

@@ -37,6 +37,13 @@ describe('EncryptingEventStore', () => {
   const append = (event: DomainEvent, itemId: string) =>
     log.append(subjectStream(HASH_KEY, (event.data as { primary: typeof tom }).primary), [encode(event, deriveEventId('record', 'crm', itemId))]);
 
+  it('names subjects as their streams are named, and forgets the names with the keys on an erasure', async () => {
+    expect(`subject-${log.subjectOf(tom)}`).toBe(subjectStream(HASH_KEY, tom));
+    expect(log.subjectOf(tom)).toBe(subjectIdOf(HASH_KEY, tom));
+    await log.keys.erase([log.subjectOf(tom)]);
+    expect(log.keys.cipherCache.subjects.get(`${tom.namespace}:${tom.id}`)).toBeUndefined();
+  });
+
   it('stores personal fields sealed and reads them back as appended, through every read path', async () => {
     const event = record('r1', [tom, device], { name: 'Tom', tags: ['a'] });
     await append(event, 'r1');
