@@ -305,16 +305,6 @@ export class ComputedRuntime {
     return { applied, left: true };
   }
 
-  /**
-   * The soonest moment a window changes at in any graph (the head of the timer queue), once the lapses due so far are
-   * applied: the projector ends a part before an item logged at or after it, so the lapse is committed right after
-   * the entry it follows in log time, where its feed items are numbered, whatever the batch sizes.
-   */
-  async nextLapseAt(): Promise<number | undefined> {
-    if (this.all.length === 0) return undefined;
-    return (await this.store.getDueComputed(Number.MAX_SAFE_INTEGER, 1))[0]?.dueAt;
-  }
-
   /** Every lapse due by the moment (the clock, once the log is folded): whenIdle waits for them. */
   async applyLapsesDue(): Promise<void> {
     const moment = await this.moment();
