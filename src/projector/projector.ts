@@ -335,7 +335,7 @@ export class Projector {
     /** Commits the items gathered so far: an event with writes of its own goes in after them, at its position. */
     const flush = async () => {
       const [items, end] = [segment, segmentEnd];
-      if (end !== undefined) await this.grouping(() => this.commitSegment(items, end));
+      if (end !== undefined) await this.commitGrouped(items, end);
       segment = [];
       segmentEnd = undefined;
     };
@@ -395,7 +395,7 @@ export class Projector {
    * that could move its memberships touched comes again), each after the lapses due by its first item's log time:
    * so memberships and values are the same whatever the batch boundaries, live or in a rebuild.
    */
-  private async commitSegment(segment: DecodedEvent[], end: Position): Promise<void> {
+  private async commitSegment(segment: DecodedEvent[], end: Position, whole: boolean): Promise<void> {
     if (segment.length === 0) return this.commit({}, end);
     // Parts can be short: the scope is loaded for a window of items and kept from one part to the next.
     const partial = this.context().computed !== undefined || this.audiences.active;
@@ -429,8 +429,8 @@ export class Projector {
       // The stored values before the part, as the scope holds them: audiences compare with them (no second read).
       const stored = window.scope.computedValues;
       writes.audiences = await withAudienceChanges(this.audiences, writes, () => this.audiences.afterBatch(writes, part, stored, lastItems));
-      const whole = await this.commitPart(part, writes, rest.length === 0 ? end : part[part.length - 1]!.position);
-      if (!whole) {
+      const kept = await this.commitPart(part, writes, rest.length === 0 ? end : part[part.length - 1]!.position, whole);
+      if (!kept) {
         window = undefined;
         head.forget();
       } else {
@@ -444,14 +444,14 @@ export class Projector {
   /**
    * When the store refuses a part's writes for good, the part is committed again one event at a time, to find and
    * name the event it refuses (the ones before it are committed, so the checkpoint stops right before it). False
-   * when it was committed so.
+   * when it was committed so. In a whole group the refusal takes the group back instead (commitGrouped).
    */
-  private async commitPart(part: DecodedEvent[], writes: ReadModelBatch, end: Position): Promise<boolean> {
+  private async commitPart(part: DecodedEvent[], writes: ReadModelBatch, end: Position, whole: boolean): Promise<boolean> {
     try {
       await this.commit(writes, end);
       return true;
     } catch (error) {
-      if (!isPermanentStoreError(error)) throw error;
+      if (whole || !isPermanentStoreError(error)) throw error;
       for (const event of part) {
         const eventCtx = this.context();
         const { writes: own, lastItems: its } = projectSegment(await this.scopeOf([event], eventCtx), [event], eventCtx);
@@ -464,17 +464,37 @@ export class Projector {
   }
 
   /**
-   * Runs a segment's commits as one group (ReadStore.groupCommits: on SQLite one transaction, each part a savepoint
-   * at its own position). Everything commitSegment awaits is the read store (scopes, lapses, the parts' commits),
-   * never the log or a timer, so the group never stays open across a macrotask. Waiters and feed readers hear of
+   * A segment's parts, committed as one whole group (ReadStore.groupCommits `wholeOnly`: on SQLite no savepoint per
+   * part, ~15 % of the fifty-audience fold, where nearly every item is a part). A refusal takes that group back; the
+   * items past the checkpoint it left (all of them on SQLite; MongoDB keeps the parts before the refused one) are
+   * folded again from the store, each part on its own, so the refused event is found and named (commitPart) with
+   * every part and event before it committed, as before. The runtimes keep nothing of what was rolled back: their
+   * writes go through the store, and a fresh window, timer head and lapses are read again.
+   */
+  private async commitGrouped(items: DecodedEvent[], end: Position): Promise<void> {
+    try {
+      await this.grouping(() => this.commitSegment(items, end, true), true);
+    } catch (error) {
+      if (!isPermanentStoreError(error)) throw error;
+      this.options.logger?.warn({ projector: this.name, through: end, err: error.message }, 'projector folding a segment again part by part: the read store refused a write in it');
+      const checkpoint = await this.store.getCheckpoint(this.name);
+      const left = checkpoint === undefined ? items : items.filter((e) => comparePositions(e.position, checkpoint) > 0);
+      await this.grouping(() => this.commitSegment(left, end, false), false);
+    }
+  }
+
+  /**
+   * Runs a segment's commits as one group (ReadStore.groupCommits: on SQLite one transaction, each part at its own
+   * position, a savepoint each unless the group is whole). Everything commitSegment awaits is the read store (scopes,
+   * lapses, the parts' commits), never the log or a timer, so the group never stays open across a macrotask. Waiters and feed readers hear of
    * the parts once the group is committed: before, a request could be answered from a checkpoint that a failed
    * COMMIT then took back. On an error, the store's checkpoint says which parts it kept.
    */
-  private async grouping(work: () => Promise<void>): Promise<void> {
+  private async grouping(work: () => Promise<void>, wholeOnly: boolean): Promise<void> {
     const told: { position?: Position; fed: boolean } = { fed: false };
     this.grouped = told;
     try {
-      await this.store.groupCommits(work);
+      await this.store.groupCommits(work, { wholeOnly });
     } catch (error) {
       told.position = await this.store.getCheckpoint(this.name).catch(() => undefined);
       told.fed = true;

@@ -117,10 +117,10 @@ async function pacedBuyers({ log, store }: Stores, rate: number, seconds: number
   // A commit inside a group of commits (the parts of a segment) is visible once the group is committed.
   const groupCommits = store.groupCommits.bind(store);
   let grouped: string[] | undefined;
-  store.groupCommits = async (work) => {
+  store.groupCommits = async (work, options) => {
     const ids: string[] = (grouped = []);
     try {
-      return await groupCommits(work);
+      return await groupCommits(work, options);
     } finally {
       grouped = undefined;
       const at = performance.now();

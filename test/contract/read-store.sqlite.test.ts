@@ -94,6 +94,54 @@ describe('SQLite read store: a group of commits is one transaction', () => {
     expect(await fresh.store.getEventStats(['CRMID:tom'])).toEqual([]);
   });
 
+  it('keeps nothing of a whole group once a write in it fails, even when the work goes on (no savepoint per commit)', async () => {
+    const broken = fullBatch();
+    broken.events?.push({ ...broken.events[0], eventId: 'bad', doc: opaque({ total: BigInt(1) }) });
+    await expect(
+      fresh.store.groupCommits(async () => {
+        await fresh.store.commit(graph('CRMID:a'), { projector: 'graph', position: '5' });
+        await expect(fresh.store.commit(broken, { projector: 'graph', position: '6' })).rejects.toThrow(TypeError);
+        await fresh.store.commit(graph('CRMID:c'), { projector: 'graph', position: '7' });
+      }, { wholeOnly: true }),
+    ).rejects.toThrow(TypeError);
+    expect(await fresh.store.getCheckpoint('graph')).toBeUndefined();
+    expect(await fresh.store.getNodes(['CRMID:a', 'CRMID:c', 'CRMID:tom'])).toEqual([]);
+    expect(await fresh.store.getEventStats(['CRMID:tom'])).toEqual([]);
+    // Nor when the work itself fails after a commit; a whole group that succeeds keeps each commit at its position.
+    await expect(
+      fresh.store.groupCommits(async () => {
+        await fresh.store.commit(graph('CRMID:a'), { projector: 'graph', position: '5' });
+        throw new Error('no');
+      }, { wholeOnly: true }),
+    ).rejects.toThrow('no');
+    expect(await fresh.store.getNodes(['CRMID:a'])).toEqual([]);
+    await fresh.store.groupCommits(async () => {
+      await fresh.store.commit(graph('CRMID:a'), { projector: 'graph', position: '5' });
+      await fresh.store.commit({ ...graph('CRMID:b'), changes: [item('6')] }, { projector: 'graph', position: '6' });
+    }, { wholeOnly: true });
+    expect(await fresh.store.getCheckpoint('graph')).toBe('6');
+    expect((await fresh.store.getNodes(['CRMID:a', 'CRMID:b'])).map((n) => n.key).sort()).toEqual(['CRMID:a', 'CRMID:b']);
+    expect((await fresh.store.readChanges({ limit: 10 })).map((c) => c.profileId)).toEqual(['p_6']);
+  });
+
+  it('reads the memberships a group wrote from the sets it keeps, and forgets them when a commit rolls back', async () => {
+    const enter = (audienceId: string, enteredAt: number) => ({ audienceId, graphId: 'CRMID:a', enteredAt, doc: { profileId: 'p_a', cause: { kind: 'item' } } });
+    const open = async () => (await fresh.store.getMemberships(['CRMID:a', 'CRMID:b'])).map((m) => `${m.audienceId}@${m.enteredAt}`);
+    await fresh.store.groupCommits(async () => {
+      expect(await open()).toEqual([]);
+      await fresh.store.commit({ audiences: { enter: [enter('vip', 100)] } }, { projector: 'graph', position: '5' });
+      expect(await open()).toEqual(['vip@100']);
+      // The sets are applied before the feed items: a feed item that cannot be stored rolls the set's write back.
+      const unstorable = { ...item('6'), extra: BigInt(1) } as unknown as ReturnType<typeof item>;
+      await expect(fresh.store.commit({ audiences: { enter: [enter('buyers', 110)], exit: [{ audienceId: 'vip', graphId: 'CRMID:a', exitedAt: 110, doc: {} }] }, changes: [unstorable] }, { projector: 'graph', position: '6' })).rejects.toThrow(TypeError);
+      expect(await open()).toEqual(['vip@100']);
+      await fresh.store.commitAudiences({ enter: [enter('buyers', 120)] });
+      expect(await open()).toEqual(['buyers@120', 'vip@100']);
+    });
+    expect(await open()).toEqual(['buyers@120', 'vip@100']);
+    expect((await fresh.store.listMembers({ audienceId: 'vip', limit: 10 })).items.map((m) => m.graphId)).toEqual(['CRMID:a']);
+  });
+
   it('holds the checkpoint, the change feed and erasures back until the group is committed', async () => {
     const seen: string[] = [];
     let reads: Promise<unknown>[] = [];

@@ -67,23 +67,52 @@ export function openAudienceTables(db: Database.Database, p: string) {
     deleteBackfill: db.prepare(`DELETE FROM ${p}audience_backfills WHERE audience_id = ?`),
     backfills: db.prepare(`SELECT doc FROM ${p}audience_backfills ORDER BY audience_id`).pluck(),
   };
-  const setOf = (graphId: IdentityKey): MembershipSet => {
-    const doc = s.set.get(graphId) as string | undefined;
-    return doc === undefined ? emptySet() : (JSON.parse(doc) as MembershipSet);
+  /**
+   * The sets as stored, parsed, while a commit group is open (openCache .. dropCache): a segment's parts read and
+   * rewrite the same graphs' sets part after part (the audience step reads them, the write applies to them), and
+   * reading and parsing them again was ~9 % of the fifty-audience fold. Only inside the group's transaction, which
+   * holds the file's write lock, so every write to the sets is this connection's and goes through `write` (an
+   * erasure waits for the group's end); a failed write may leave an entry ahead of what its rolled-back savepoint
+   * kept, so the adapter forgets them all then (forgetCached). An entry is what its graph's row holds (a set, or
+   * undefined: no row); callers get copies of its docs (rowsOfSet) and never the set itself.
+   */
+  let cached: Map<IdentityKey, MembershipSet | undefined> | undefined;
+  const parsed = (doc: string | undefined) => (doc === undefined ? undefined : (JSON.parse(doc) as MembershipSet));
+  const storedSet = (graphId: IdentityKey): MembershipSet | undefined => {
+    if (cached?.has(graphId)) return cached.get(graphId);
+    const set = parsed(s.set.get(graphId) as string | undefined);
+    cached?.set(graphId, set);
+    return set;
   };
-  const setsOf = (graphIds: readonly IdentityKey[]): Array<[IdentityKey, MembershipSet]> =>
-    graphIds.length === 1
-      ? [[graphIds[0]!, setOf(graphIds[0]!)]]
-      : (s.sets.all(JSON.stringify(graphIds)) as { graph_id: string; doc: string }[]).map((r) => [r.graph_id, JSON.parse(r.doc) as MembershipSet]);
+  const setOf = (graphId: IdentityKey): MembershipSet => storedSet(graphId) ?? emptySet();
+  const setsOf = (graphIds: readonly IdentityKey[]): Array<[IdentityKey, MembershipSet]> => {
+    if (graphIds.length === 1) return [[graphIds[0]!, setOf(graphIds[0]!)]];
+    if (cached) {
+      const wanted = [...new Set(graphIds)];
+      const missing = wanted.filter((g) => !cached!.has(g));
+      if (missing.length > 0) {
+        const found = new Map((s.sets.all(JSON.stringify(missing)) as { graph_id: string; doc: string }[]).map((r) => [r.graph_id, parsed(r.doc)]));
+        for (const g of missing) cached.set(g, found.get(g));
+      }
+      return wanted.flatMap((g): Array<[IdentityKey, MembershipSet]> => {
+        const set = cached!.get(g);
+        return set ? [[g, set]] : [];
+      });
+    }
+    return (s.sets.all(JSON.stringify(graphIds)) as { graph_id: string; doc: string }[]).map((r) => [r.graph_id, JSON.parse(r.doc) as MembershipSet]);
+  };
   const write = (writes: AudienceWrites | undefined) => {
     if (!writes) return;
     for (const [graphId, { exits, enters }] of writesByGraph(writes)) {
       const set = setOf(graphId);
       const { opened, closed } = applyToSet(set, exits, enters);
       if (opened.length + closed.length === 0) continue;
+      // Out of the cache until its row holds it: a statement that fails below leaves the row as it was, not the set.
+      cached?.delete(graphId);
       for (const c of closed) s.exit.run(c.exitedAt, c.audienceId, graphId, c.enteredAt);
       for (const o of opened) s.enter.run(o.audienceId, graphId, o.enteredAt);
       s.putSet.run(graphId, JSON.stringify(set));
+      cached?.set(graphId, set);
     }
     for (const b of writes.backfills?.upsert ?? []) s.putBackfill.run(b.audienceId, JSON.stringify(b));
     for (const id of writes.backfills?.delete ?? []) s.deleteBackfill.run(id);
@@ -100,6 +129,20 @@ export function openAudienceTables(db: Database.Database, p: string) {
   return {
     write,
     commit: db.transaction((writes: AudienceWrites) => write(writes)),
+    /** A commit group began (its transaction is open): sets read or written from now on are kept. False: open already. */
+    openCache(): boolean {
+      if (cached) return false;
+      cached = new Map();
+      return true;
+    },
+    /** The group ended (committed or rolled back): nothing kept outlives its transaction. */
+    dropCache(): void {
+      cached = undefined;
+    },
+    /** A write failed inside the group: its savepoint rolled back writes the kept sets may hold. */
+    forgetCached(): void {
+      cached?.clear();
+    },
     /** Open memberships, by graph id then audience id. */
     ofGraphs: (graphIds: IdentityKey[]): MembershipRow[] =>
       setsOf(graphIds)

@@ -20,19 +20,41 @@ import { settle, translateSqliteError } from './sqlite-errors';
  * - another connection to the file in this process that writes (none in the service; a test's) would wait on
  *   busy_timeout, synchronously, for a COMMIT this thread cannot reach meanwhile: it fails SQLITE_BUSY after 5 s.
  *   Other processes (the CLI's rebuild, an external projector's API) wait the group out as any transaction.
+ * A whole group (`wholeOnly`) runs its commits without savepoints: each part's SAVEPOINT/RELEASE and the sub-journal
+ * copy of every page it touches first were ~15 % of the fifty-audience fold (a part is one or two items there).
+ * Any failure then takes the whole group back, so none of the group's writes is kept, never half of one.
  * BEGIN IMMEDIATE: the group reads before it writes, and a deferred transaction whose snapshot another process's
  * commit overtook meanwhile cannot upgrade to a write (SQLITE_BUSY_SNAPSHOT, no busy wait).
  */
 export class SqliteCommitGroup {
   private open?: Promise<void>;
+  /** The open group is all-or-nothing (ReadStore.groupCommits `wholeOnly`): its commits run without savepoints. */
+  private whole = false;
+  /** The first write that failed inside a whole group: the group is rolled back, whatever `work` did with it. */
+  private failure?: { error: unknown };
 
   constructor(private readonly db: Database.Database) {}
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    // The group's own work running a group of its own (a nested call): it joins this one.
+  /**
+   * Whether a commit runs as it is, without a savepoint of its own: inside a whole group, where a failed write
+   * rolls back every write of the group instead (failed()).
+   */
+  get bare(): boolean {
+    return this.open !== undefined && this.whole && this.db.inTransaction;
+  }
+
+  /** A write failed inside the open group: a whole group must not commit what its statements left. */
+  failed(error: unknown): void {
+    if (this.open && this.whole) this.failure ??= { error };
+  }
+
+  async run<T>(work: () => Promise<T>, wholeOnly = false): Promise<T> {
+    // The group's own work running a group of its own (a nested call): it joins this one, as it is.
     if (this.open) return work();
     let close!: () => void;
     this.open = new Promise<void>((resolve) => (close = resolve));
+    this.whole = wholeOnly;
+    this.failure = undefined;
     try {
       // Each commit in the group is a SAVEPOINT, whose sub-journal (the pages it changes, as they were) spills to a
       // temporary file past 64 KiB (7a445e3 took the last one out of every commit for that): in memory while the
@@ -43,6 +65,7 @@ export class SqliteCommitGroup {
     } catch (error) {
       this.endTempStore();
       this.open = undefined;
+      this.whole = false;
       close();
       throw translateSqliteError(error);
     }
@@ -52,7 +75,9 @@ export class SqliteCommitGroup {
         result = await work();
       } catch (error) {
         // The writes completed before the error are kept, as they were when each part committed alone; if that
-        // COMMIT fails too, `finally` rolls them back and the first error is the one to report.
+        // COMMIT fails too, `finally` rolls them back and the first error is the one to report. A whole group's
+        // writes go back with it: `finally` rolls them back (a failed one may be half applied, with no savepoint).
+        if (this.whole) throw (this.failure as { error: unknown } | undefined)?.error ?? error;
         try {
           if (this.db.inTransaction) this.db.exec('COMMIT');
         } catch {
@@ -60,6 +85,9 @@ export class SqliteCommitGroup {
         }
         throw error;
       }
+      // A failed write the work caught (TypeScript narrowed `failure` at the reset above, not knowing `work` sets it).
+      const failure = this.failure as { error: unknown } | undefined;
+      if (failure) throw failure.error;
       this.assertIntact();
       this.db.exec('COMMIT');
       return result;
@@ -73,6 +101,8 @@ export class SqliteCommitGroup {
       }
       this.endTempStore();
       this.open = undefined;
+      this.whole = false;
+      this.failure = undefined;
       close();
     }
   }

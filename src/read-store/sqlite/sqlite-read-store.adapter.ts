@@ -36,6 +36,7 @@ import type {
   ReadStoreOptions,
   FeedErasure,
   ChangeQuery,
+  GroupOptions,
   SubjectErasure,
   TimelineEvent,
 } from '../read-store.port';
@@ -96,12 +97,15 @@ export class SqliteReadStore implements ReadStore {
     this.feed = openChangeFeedTables(db, prefix);
     this.lease = new SqliteLease(db, prefix);
     // The feed items go in the batch's transaction, and only when the batch itself is applied (not skipped).
-    this.commitWithFeed = db.transaction((batch: ReadModelBatch, checkpoint: Checkpoint) => {
+    const commitWithFeed = (batch: ReadModelBatch, checkpoint: Checkpoint) => {
       this.lease.assertFence();
       if (!this.writeBatch(batch, checkpoint)) return;
       this.feed.write(batch.changes);
       this.feed.appendAfterCheckpoint(batch.changesAfterCheckpoint ?? []);
-    });
+    };
+    const inTransaction = db.transaction(commitWithFeed);
+    // Inside a whole group, the group's transaction is the commit's (no savepoint: sqlite-commit-group.ts).
+    this.commitWithFeed = (batch, checkpoint) => (this.group.bare ? commitWithFeed(batch, checkpoint) : inTransaction(batch, checkpoint));
     db.exec(computedSchemaSql(prefix));
     db.exec(audienceSchemaSql(prefix));
     this.s = prepareStatements(db, prefix);
@@ -123,12 +127,34 @@ export class SqliteReadStore implements ReadStore {
     return settle(() => {
       // Before the transaction function: inside it, better-sqlite3 has always begun one.
       this.group.assertIntact();
-      this.commitWithFeed(batch, checkpoint);
+      this.guarded(() => this.commitWithFeed(batch, checkpoint));
     });
   }
 
-  groupCommits<T>(work: () => Promise<T>): Promise<T> {
-    return this.group.run(work);
+  /** While the group's transaction is open, the membership sets it reads and writes are kept parsed (sqlite-audiences). */
+  groupCommits<T>(work: () => Promise<T>, options?: GroupOptions): Promise<T> {
+    return this.group.run(async () => {
+      const opened = this.db.inTransaction && this.audiences.openCache();
+      try {
+        return await work();
+      } finally {
+        if (opened) this.audiences.dropCache();
+      }
+    }, options?.wholeOnly === true);
+  }
+
+  /**
+   * A write that fails inside a group rolls back its savepoint, or (a whole group) leaves what its statements did
+   * until the group rolls back: the sets kept may hold what it undid, and a whole group must not commit.
+   */
+  private guarded(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.audiences.forgetCached();
+      this.group.failed(error);
+      throw error;
+    }
   }
 
   getRederiveJob(projector: string): Promise<RederiveJob | undefined> {
@@ -343,7 +369,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   commitAudiences(writes: AudienceWrites): Promise<void> {
-    return this.commitAfterCheckpoint(writes.changes, () => this.audiences.commit(writes));
+    return this.commitAfterCheckpoint(writes.changes, () => this.audiences.write(writes));
   }
 
   /**
@@ -353,11 +379,12 @@ export class SqliteReadStore implements ReadStore {
   private commitAfterCheckpoint(changes: readonly TimedDraft[] | undefined, write: () => void): Promise<void> {
     return settle(() => {
       this.group.assertIntact();
-      this.db.transaction(() => {
+      const commit = () => {
         this.lease.assertFence();
         write();
         this.feed.appendAfterCheckpoint(changes ?? []);
-      })();
+      };
+      this.guarded(() => (this.group.bare ? commit() : this.db.transaction(commit)()));
     });
   }
 
