@@ -127,8 +127,8 @@ export function openAudienceTables(db: Database.Database, p: string) {
     });
   };
   return {
+    /** Inside the caller's transaction (a batch's, commitAudiences'). */
     write,
-    commit: db.transaction((writes: AudienceWrites) => write(writes)),
     /** A commit group began (its transaction is open): sets read or written from now on are kept. False: open already. */
     openCache(): boolean {
       if (cached) return false;
