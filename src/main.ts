@@ -14,13 +14,14 @@ import { RouteTable } from './common/route-table';
 import { ConfigError, TesseraConfig } from './config/config';
 import { loadConfig } from './config/load-config';
 import { MetricsService } from './metrics/metrics.service';
+import { RequestObserver } from './metrics/request-observer';
 import { ProfileReadRoutes } from './profiles/profile-read-routes';
 
 export interface AppOptions {
   /** Extra modules to mount beside the feature modules (tests, other entry points). */
   modules?: Array<Type | DynamicModule>;
   logger?: Logger;
-  /** false: the profile GETs run through Nest as declared (profile-read-routes.ts), to compare the two. */
+  /** false: the profile GETs run through Nest as declared (profile-read-routes.ts, profile-read-lane.ts), to compare. */
   profileReadRoutes?: boolean;
 }
 
@@ -52,13 +53,15 @@ export async function createApp(config: TesseraConfig, options: AppOptions = {})
   routes.attach(fastify);
   const profileReads = new ProfileReadRoutes();
   if (options.profileReadRoutes !== false) profileReads.attach(fastify);
-  observeRequests(fastify, app.get(MetricsService), logger);
+  const observer = new RequestObserver(app.get(MetricsService), logger);
+  observeRequests(fastify, observer);
   // Nest routes fastify's own errors (body parsing, media type, 404) through its filters too: one place for all.
   const errors = new HttpErrorFilter(logger, routes);
   app.useGlobalFilters(errors);
   setupOpenApi(app);
   await app.init();
-  profileReads.bind(app, errors);
+  profileReads.bind(app, errors, observer);
+  if (options.profileReadRoutes !== false) profileReads.front(fastify);
   return app;
 }
 
@@ -71,13 +74,10 @@ export async function startApp(config: TesseraConfig, options: AppOptions = {}):
   return { app, url: `http://${host}:${port}`, close: () => app.close() };
 }
 
-/** Request log and latency histogram by route pattern: raw URLs can hold identity values (PII), patterns cannot. */
-function observeRequests(fastify: FastifyInstance, metrics: MetricsService, logger: Logger): void {
+/** Request log and latency histogram by route pattern (RequestObserver), for every request fastify answers. */
+function observeRequests(fastify: FastifyInstance, observer: RequestObserver): void {
   fastify.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const seconds = reply.elapsedTime / 1000;
-    metrics.requestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
-    logger.debug({ method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    observer.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime);
     done();
   });
 }

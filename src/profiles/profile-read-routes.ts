@@ -3,9 +3,11 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { ApiKeyCheck, REQUIRED_SCOPE, type HttpErrorFilter } from '../common';
 import { TESSERA_CONFIG, type Scope, type TesseraConfig } from '../config';
+import type { RequestObserver } from '../metrics';
 import { GetProfileController, profileReadByPath } from './get-profile/get-profile.controller';
 import { GetProfileHandler, type GetProfileQuery } from './get-profile/get-profile.query';
 import { LookupProfileController, profileReadByQuery } from './lookup-profile/lookup-profile.controller';
+import { PROFILE_BY_PATH_ROUTE, ProfileReadLane } from './profile-read-lane';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -13,7 +15,7 @@ type ReadOf = (request: FastifyRequest) => GetProfileQuery;
 
 /** The profile GETs fastify runs itself, by route: the read each asks for and the controller method that declares it. */
 const ROUTES: Record<string, { read: ReadOf; declared: [Function, Function] }> = {
-  '/v1/profiles/:namespace/:id': {
+  [PROFILE_BY_PATH_ROUTE]: {
     read: (r) => {
       const { namespace, id } = r.params as { namespace: string; id: string };
       return profileReadByPath(namespace, id, r.query);
@@ -34,26 +36,50 @@ const ROUTES: Record<string, { read: ReadOf; declared: [Function, Function] }> =
  * then the routes answer through Nest.
  */
 export class ProfileReadRoutes {
-  private served?: { handler: GetProfileHandler; keys: ApiKeyCheck; errors: HttpErrorFilter; scopes: Map<string, Scope | undefined> };
+  private served?: { handler: GetProfileHandler; keys: ApiKeyCheck; errors: HttpErrorFilter; scopes: Map<string, Scope | undefined>; observer: RequestObserver };
+  private lane?: ProfileReadLane;
+  /** GET routes shaped like the lane's (`/v1/profiles/a/b`) other than it: their paths are never the lane's. */
+  private readonly siblings: string[][] = [];
 
   attach(fastify: FastifyInstance): void {
     const routes = this;
     fastify.addHook('onRoute', (route) => {
+      const segments = route.url.split('/');
+      if (route.url !== PROFILE_BY_PATH_ROUTE && [route.method].flat().includes('GET') && segments.length === 5 && route.url.startsWith('/v1/profiles/')) {
+        routes.siblings.push(segments.slice(3));
+      }
       const spec = ROUTES[route.url];
       if (!spec || route.method !== 'GET') return;
       const viaNest = route.handler;
       const url = route.url;
       route.handler = function (this: FastifyInstance, request, reply) {
-        return routes.served ? routes.serve(url, spec.read, request, reply) : viaNest.call(this, request, reply);
+        // An empty segment (`/v1/profiles//x`) is Nest's route-not-found, as its handler wrapper answers it.
+        const emptyParam = Object.values(request.params as Record<string, string>).includes('');
+        return routes.served && !emptyParam ? routes.serve(url, spec.read, request, reply) : viaNest.call(this, request, reply);
       } as RouteHandlerMethod;
+    });
+    // Added here, before the app is ready: once fastify closes, the lane leaves every request to it (its 503).
+    fastify.addHook('preClose', (done) => {
+      routes.lane?.close();
+      done();
     });
   }
 
-  bind(app: INestApplicationContext, errors: HttpErrorFilter): void {
+  bind(app: INestApplicationContext, errors: HttpErrorFilter, observer: RequestObserver): void {
     const reflector = app.get(Reflector);
     const scopes = new Map(Object.entries(ROUTES).map(([url, spec]) => [url, reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, spec.declared)]));
     const config = app.get<TesseraConfig>(TESSERA_CONFIG, { strict: false });
-    this.served = { handler: app.get(GetProfileHandler, { strict: false }), keys: new ApiKeyCheck(config), errors, scopes };
+    this.served = { handler: app.get(GetProfileHandler, { strict: false }), keys: new ApiKeyCheck(config), errors, scopes, observer };
+  }
+
+  /**
+   * The by-path GET without a query string answered before fastify routes it (profile-read-lane.ts), after `bind`.
+   * Only requests that reach the server go through it: fastify's `inject` never does.
+   */
+  front(fastify: FastifyInstance): void {
+    const { handler, keys, scopes, observer } = this.served!;
+    const lane = new ProfileReadLane({ handler, keys, scope: scopes.get(PROFILE_BY_PATH_ROUTE), observer, siblings: this.siblings });
+    if (lane.front(fastify.server)) this.lane = lane;
   }
 
   private serve(url: string, read: ReadOf, request: FastifyRequest, reply: FastifyReply): void {

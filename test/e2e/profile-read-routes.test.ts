@@ -2,10 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryBus } from '@nestjs/cqrs';
+import { ProfileReadLane } from '../../src/profiles/profile-read-lane';
 import { startTestApp, type TestApp } from './tessera-app';
 
 /**
- * The profile GETs run by fastify without Nest's pipeline (src/profiles/profile-read-routes.ts) answer exactly what
+ * The profile GETs run by fastify without Nest's pipeline (src/profiles/profile-read-routes.ts), and the by-path GET
+ * answered before fastify (profile-read-lane.ts), answer exactly what
  * the routes answer through Nest: status, headers and body, for reads, refusals of the query, the API key checks
  * and unknown identities. The same requests go to the service twice over one DATA_DIR: with the fast routes, then
  * with `profileReadRoutes: false`.
@@ -27,6 +29,9 @@ read('/v1/profiles/CRMID/nobody');
 read('/v1/profiles/Nope/x');
 read('/v1/profiles/Email/%20ADA%40example.com%20');
 read(`/v1/profiles/CRMID/${'x'.repeat(4097)}`);
+// The lane (profile-read-lane.ts) decodes path segments as find-my-way does, or leaves them to fastify.
+for (const path of ['/v1/profiles/Email/ada%40example.com', '/v1/profiles/Email/ada@example.com', '/v1/profiles/CRMID/c%2D1', '/v1/profiles/CRMID/c%2F1',
+  '/v1/profiles/CRMID/%25', '/v1/profiles/CRMID/%E2%82%AC', '/v1/profiles/CRMID/c-1/', '/v1/profiles//c-1', '/v1/profiles/lookup/c-1', '/v1/profiles/CRM%49D/c-1']) read(path);
 read('/v1/profiles/lookup?namespace=CRMID');
 read('/v1/profiles/lookup?id=c-1');
 read('/v1/profiles/lookup?namespace=&id=c-1');
@@ -68,7 +73,11 @@ describe('profile GETs without Nest’s pipeline', () => {
       const seen = await fetch(`${first.url}/v1/profiles/CRMID/c-1?minPosition=${ack.body.position}`, { headers: { authorization: 'Bearer reader-key' } });
       expect(seen.status).toBe(200);
       bus.mockClear();
+      const lane = jest.spyOn(ProfileReadLane.prototype as unknown as { take: () => boolean }, 'take');
       fast = await answers(first);
+      // The lane answered the plain reads itself (and left the rest to fastify).
+      expect(lane.mock.results.filter((r) => r.value === true).length).toBeGreaterThanOrEqual(4);
+      lane.mockRestore();
       // Only reads the stored document cannot answer (asOf, another merge policy) may use the bus, never the route.
       const viaBus = bus.mock.calls.filter(([query]) => query?.constructor?.name === 'GetProfileJsonQuery');
       expect(viaBus).toEqual([]);
