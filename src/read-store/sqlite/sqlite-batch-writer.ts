@@ -42,7 +42,10 @@ function isFresh(s: SqliteStatements, checkpoint: Checkpoint): boolean {
 }
 
 function writeGraph(s: SqliteStatements, batch: ReadModelBatch, pos: string): void {
-  for (const node of batch.nodes?.upsert ?? []) s.upsertNode.run(node.key, node.graphId, pos, JSON.stringify(node));
+  for (const node of batch.nodes?.upsert ?? []) {
+    const doc = JSON.stringify(node);
+    if (s.updateNodeInGraph.run(pos, doc, node.key, node.graphId, pos).changes === 0) s.upsertNode.run(node.key, node.graphId, pos, doc);
+  }
   for (const key of batch.nodes?.delete ?? []) s.deleteNode.run(key, pos);
   for (const link of batch.links?.upsert ?? []) {
     s.upsertLink.run(link.key, link.a, link.b, pos, JSON.stringify(link));
@@ -61,8 +64,13 @@ function writeProfiles(s: SqliteStatements, batch: ReadModelBatch, pos: string):
   for (const graphId of batch.profiles?.delete ?? []) s.deleteProfile.run(graphId, pos);
 }
 
-/** Timeline events are immutable: a stored one is kept, and only a newly stored one counts in the stats. */
+/**
+ * Timeline events are immutable: a stored one is kept, and only a newly stored one counts in the stats. The stats
+ * row of a primary is written once per batch with what its new events add (one upsert per event was as many
+ * statements and page rewrites as events; the sums are the same).
+ */
 function writeEvents(s: SqliteStatements, batch: ReadModelBatch): void {
+  const added = new Map<string, { count: number; lastEventAt: number; lastPosition: string; lastPos: string }>();
   for (const e of batch.events ?? []) {
     const stored = s.insertEvent.run(
       e.eventId,
@@ -74,8 +82,17 @@ function writeEvents(s: SqliteStatements, batch: ReadModelBatch): void {
       e.recordedAt,
       JSON.stringify(e.doc),
     );
-    if (stored.changes === 1) s.countEvent.run(e.primaryKey, e.timestamp, e.position, positionKey(e.position));
+    if (stored.changes !== 1) continue;
+    const pos = positionKey(e.position);
+    const sum = added.get(e.primaryKey);
+    if (!sum) added.set(e.primaryKey, { count: 1, lastEventAt: e.timestamp, lastPosition: e.position, lastPos: pos });
+    else {
+      sum.count++;
+      sum.lastEventAt = Math.max(sum.lastEventAt, e.timestamp);
+      if (pos > sum.lastPos) [sum.lastPosition, sum.lastPos] = [e.position, pos];
+    }
   }
+  for (const [primaryKey, sum] of added) s.countEvents.run(primaryKey, sum.count, sum.lastEventAt, sum.lastPosition, sum.lastPos);
 }
 
 /** Index rows are immutable: one stored before (a re-applied batch) is kept as it is. */

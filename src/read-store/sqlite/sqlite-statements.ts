@@ -6,8 +6,13 @@ import type { Database } from 'better-sqlite3';
  */
 export function prepareStatements(db: Database, p: string) {
   const inList = (column: string) => `${column} IN (SELECT value FROM json_each(?))`;
-  const guardedUpsert = (table: string, columns: string[], conflict: string) => {
-    const updates = columns.filter((c) => !conflict.split(',').includes(c)).map((c) => `${c} = excluded.${c}`);
+  /**
+   * `fixed`: columns a stored row never changes (a link's ends, named by its key). SQLite rewrites the entry of every
+   * index over a column in the SET list even when its value is the same, so those stay out of it.
+   */
+  const guardedUpsert = (table: string, columns: string[], conflict: string, fixed: string[] = []) => {
+    const kept = [...conflict.split(','), ...fixed];
+    const updates = columns.filter((c) => !kept.includes(c)).map((c) => `${c} = excluded.${c}`);
     return db.prepare(
       `INSERT INTO ${p}${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
        ON CONFLICT (${conflict}) DO UPDATE SET ${updates.join(', ')} WHERE excluded.pos > ${p}${table}.pos`,
@@ -21,6 +26,8 @@ export function prepareStatements(db: Database, p: string) {
     deleteRederiveJob: db.prepare(`DELETE FROM ${p}rederive_jobs WHERE projector = ?`),
 
     upsertNode: guardedUpsert('nodes', ['key', 'graph_id', 'pos', 'doc'], 'key'),
+    // A node in the graph it was in (nearly every rewrite): its nodes_by_graph entry stays as it is (see guardedUpsert).
+    updateNodeInGraph: db.prepare(`UPDATE ${p}nodes SET pos = ?, doc = ? WHERE key = ? AND graph_id = ? AND pos < ?`),
     deleteNode: db.prepare(`DELETE FROM ${p}nodes WHERE key = ? AND pos <= ?`),
     nodesByKeys: db.prepare(`SELECT doc FROM ${p}nodes WHERE ${inList('key')}`).pluck(),
     // One key (a profile read, a single-event batch): a primary-key probe, without json_each's table and parse.
@@ -28,7 +35,7 @@ export function prepareStatements(db: Database, p: string) {
     nodeKeysAfter: db.prepare(`SELECT key FROM ${p}nodes WHERE key > ? ORDER BY key LIMIT ?`).pluck(),
     nodesByGraphs: db.prepare(`SELECT doc FROM ${p}nodes WHERE ${inList('graph_id')}`).pluck(),
 
-    upsertLink: guardedUpsert('links', ['key', 'a', 'b', 'pos', 'doc'], 'key'),
+    upsertLink: guardedUpsert('links', ['key', 'a', 'b', 'pos', 'doc'], 'key', ['a', 'b']),
     deleteLink: db.prepare(`DELETE FROM ${p}links WHERE key = ? AND pos <= ?`),
     linksTouching: db
       .prepare(
@@ -52,9 +59,9 @@ export function prepareStatements(db: Database, p: string) {
       `INSERT OR IGNORE INTO ${p}events (event_id, primary_key, ts, type, source, position, recorded_at, doc)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    countEvent: db.prepare(
-      `INSERT INTO ${p}event_stats (primary_key, count, last_event_at, last_position, last_pos) VALUES (?, 1, ?, ?, ?)
-       ON CONFLICT (primary_key) DO UPDATE SET count = count + 1,
+    countEvents: db.prepare(
+      `INSERT INTO ${p}event_stats (primary_key, count, last_event_at, last_position, last_pos) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (primary_key) DO UPDATE SET count = count + excluded.count,
          last_event_at = max(last_event_at, excluded.last_event_at),
          last_position = iif(excluded.last_pos > last_pos, excluded.last_position, last_position),
          last_pos = max(last_pos, excluded.last_pos)`,
