@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { changeId } from '../../projections/change-feed';
-import { openReadStore, type ReadModelBatch, type ReadStore } from '../../src/read-store';
+import { openReadStore, type ReadModelBatch, type ReadStore, type TimelineEvent } from '../../src/read-store';
 import { positionKey } from '../../src/read-store/position-key';
 import { describeReadStoreContract, fullBatch } from './read-store.contract';
 import { opaque } from './read-store.fixtures';
@@ -244,6 +244,58 @@ describe('SQLite read store: change refs stored per item', () => {
       expect(await store.profilesNamedInFeed(['p_e', 'p_x'])).toEqual(['p_x']);
     } finally {
       await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SQLite read store: timeline stored with a key on event_id', () => {
+  it('keeps serving, storing each event once and rewriting it at erasure, in a file written with the old layout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-rs-'));
+    const file = join(dir, 'read.db');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE v1_events (
+        event_id TEXT PRIMARY KEY, primary_key TEXT NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL,
+        source TEXT NOT NULL, position TEXT NOT NULL, recorded_at INTEGER NOT NULL, doc TEXT NOT NULL);
+      CREATE INDEX v1_events_by_primary_time ON v1_events (primary_key, ts, event_id, type)`);
+    old.prepare('INSERT INTO v1_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run('e1', 'CRMID:a', 100, 'view', 'web', '3', 9000, JSON.stringify({ n: 1 }));
+    old.close();
+    const store = await openReadStore({ kind: 'sqlite', file });
+    const stored = (eventId: string, timestamp: number, position: string, doc: Record<string, unknown>): TimelineEvent =>
+      ({ eventId, primaryKey: 'CRMID:a', timestamp, type: 'view', source: 'web', position, recordedAt: 9000, doc: opaque(doc) });
+    try {
+      await store.commit({ events: [stored('e1', 100, '3', { n: 'again' }), stored('e2', 200, '4', { n: 2 })] }, { projector: 'p', position: '4' });
+      const page = await store.queryEvents({ primaryKeys: ['CRMID:a'], order: 'desc', limit: 10 });
+      expect(page.items.map((e) => [e.eventId, e.doc])).toEqual([['e2', { n: 2 }], ['e1', { n: 1 }]]);
+      expect(await store.getEventStats(['CRMID:a'])).toEqual([{ primaryKey: 'CRMID:a', count: 1, lastEventAt: 200, lastPosition: '4' }]);
+      await store.eraseSubjects({ identityKeys: ['CRMID:gone'], streams: [], rewrittenEvents: [stored('e1', 100, '3', { n: 'redacted' })] });
+      const after = await store.queryEvents({ primaryKeys: ['CRMID:a'], order: 'asc', limit: 10 });
+      expect(after.items.map((e) => e.doc)).toEqual([{ n: 'redacted' }, { n: 2 }]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stores a new file’s timeline without a key on event_id alone, each event still once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-rs-'));
+    const file = join(dir, 'read.db');
+    const store = await openReadStore({ kind: 'sqlite', file });
+    try {
+      const e: TimelineEvent = { eventId: 'e1', primaryKey: 'CRMID:a', timestamp: 100, type: 'view', source: 'web', position: '3', recordedAt: 9000, doc: opaque({ n: 1 }) };
+      await store.commit({ events: [e] }, { projector: 'p', position: '3' });
+      await store.commit({ events: [{ ...e, doc: opaque({ n: 'again' }) }] }, { projector: 'p', position: '4' });
+      expect((await store.queryEvents({ primaryKeys: ['CRMID:a'], order: 'asc', limit: 10 })).items.map((x) => x.doc)).toEqual([{ n: 1 }]);
+      expect((await store.getEventStats(['CRMID:a']))[0]?.count).toBe(1);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'v1_events'").pluck().all();
+      expect(indexes).toEqual(['v1_events_by_primary_time']);
+    } finally {
+      db.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

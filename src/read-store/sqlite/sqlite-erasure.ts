@@ -37,7 +37,8 @@ export function eraseInSqlite(db: Database.Database, p: string, erasure: Subject
     : `DELETE FROM ${p}item_index WHERE stream IN (SELECT value FROM json_each(@streams))`;
   const inKeys = (column: string) => `${column} IN (SELECT value FROM json_each(@keys))`;
   db.pragma('secure_delete = ON');
-  const rewrite = db.prepare(`UPDATE ${p}events SET doc = ? WHERE event_id = ?`);
+  // By the timeline index (an event's primary and time never change): the table has no key on event_id alone.
+  const rewrite = db.prepare(`UPDATE ${p}events SET doc = ? WHERE primary_key = ? AND ts = ? AND event_id = ?`);
   db.transaction(() => {
     for (const sql of [
       `DELETE FROM ${p}nodes WHERE ${inKeys('key')}`,
@@ -60,7 +61,7 @@ export function eraseInSqlite(db: Database.Database, p: string, erasure: Subject
       const params: Record<string, string> = { keys, streams, streamKeys };
       db.prepare(sql).run(Object.fromEntries(Object.entries(params).filter(([name]) => sql.includes(`@${name}`))));
     }
-    for (const event of erasure.rewrittenEvents) rewrite.run(JSON.stringify(event.doc), event.eventId);
+    for (const event of erasure.rewrittenEvents) rewrite.run(JSON.stringify(event.doc), event.primaryKey, event.timestamp, event.eventId);
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(SCRUBBED_MARKER)) return;

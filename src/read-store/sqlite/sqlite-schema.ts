@@ -26,12 +26,17 @@ CREATE TABLE IF NOT EXISTS ${p}profiles (
   doc TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- Timeline events by rowid, in the order they were stored (each batch appends at the end of the table).
 CREATE TABLE IF NOT EXISTS ${p}events (
-  event_id TEXT PRIMARY KEY, primary_key TEXT NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL,
+  event_id TEXT NOT NULL, primary_key TEXT NOT NULL, ts INTEGER NOT NULL, type TEXT NOT NULL,
   source TEXT NOT NULL, position TEXT NOT NULL, recorded_at INTEGER NOT NULL, doc TEXT NOT NULL
 );
--- Covers the timeline's first pass (sort keys and type filter) without touching the table.
-CREATE INDEX IF NOT EXISTS ${p}events_by_primary_time ON ${p}events (primary_key, ts, event_id, type);
+-- Covers the timeline's first pass (sort keys, type filter, and the rowid the second pass reads by) without
+-- touching the table. Unique, it also stores an event once: an event id always comes with the same primary and
+-- time. A key on event_id alone was one more b-tree, and one more page written, for every event (issue 17). A file
+-- written before keeps that key (event_id TEXT PRIMARY KEY) and a plain index here: the statements serve both, and
+-- a rebuild into a new model version writes this layout.
+CREATE UNIQUE INDEX IF NOT EXISTS ${p}events_by_primary_time ON ${p}events (primary_key, ts, event_id, type);
 
 CREATE TABLE IF NOT EXISTS ${p}event_stats (
   primary_key TEXT PRIMARY KEY, count INTEGER NOT NULL, last_event_at INTEGER NOT NULL,

@@ -86,11 +86,11 @@ export function prepareStatements(db: Database, p: string) {
 /**
  * The timeline in two passes. First, per identity of the graph, the sort keys of its next events in the window:
  * one range scan of the covering (primary_key, ts, event_id, type) index, capped at limit + 1. The adapter merges
- * those and then loads only the events of the page by id.
+ * those and then loads only the events of the page by rowid (the index holds it).
  */
 function timelineStatements(db: Database, p: string) {
   const typeFilter = `(@types IS NULL OR type IN (SELECT value FROM json_each(@types)))`;
-  const keys = `SELECT ts, event_id FROM ${p}events WHERE primary_key = @primaryKey`;
+  const keys = `SELECT ts, event_id, rowid AS row FROM ${p}events WHERE primary_key = @primaryKey`;
   return {
     eventKeysAsc: db.prepare(
       `${keys} AND (ts, event_id) > (@ts, @eventId) AND ts < @bound AND ${typeFilter}
@@ -100,9 +100,9 @@ function timelineStatements(db: Database, p: string) {
       `${keys} AND (ts, event_id) < (@ts, @eventId) AND ts >= @bound AND ${typeFilter}
        ORDER BY ts DESC, event_id DESC LIMIT @limit`,
     ),
-    eventsByIds: db.prepare(
+    eventsByRows: db.prepare(
       `SELECT event_id, primary_key, ts, type, source, position, recorded_at, doc FROM ${p}events
-       WHERE event_id IN (SELECT value FROM json_each(?))`,
+       WHERE rowid IN (SELECT value FROM json_each(?))`,
     ),
   };
 }

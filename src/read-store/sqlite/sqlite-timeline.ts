@@ -29,14 +29,14 @@ export function queryTimeline(s: SqliteStatements, query: EventsQuery): Page<Tim
     types: query.types && query.types.length > 0 ? JSON.stringify(query.types) : null,
     limit: query.limit + 1,
   };
-  const keys: EventsAfter[] = [];
+  const keys: (EventsAfter & { row: number })[] = [];
   for (const primaryKey of new Set(query.primaryKeys)) {
-    const rows = statement.all({ ...params, primaryKey }) as { ts: number; event_id: string }[];
-    for (const row of rows) keys.push({ timestamp: row.ts, eventId: row.event_id });
+    const rows = statement.all({ ...params, primaryKey }) as { ts: number; event_id: string; row: number }[];
+    for (const row of rows) keys.push({ timestamp: row.ts, eventId: row.event_id, row: row.row });
   }
   const order = compareEvents(query.order);
   const chosen = keys.sort(order).slice(0, query.limit + 1);
-  const rows = s.eventsByIds.all(JSON.stringify(chosen.map((k) => k.eventId))) as EventRow[];
+  const rows = s.eventsByRows.all(JSON.stringify(chosen.map((k) => k.row))) as EventRow[];
   return toEventsPage(rows.map(toEvent).sort(order), query);
 }
 
