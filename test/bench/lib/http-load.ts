@@ -69,14 +69,31 @@ export async function closedLoop(connections: number, count: number, maxSeconds:
   return { requests: latenciesMs.length, seconds: (performance.now() - started) / 1000, latenciesMs };
 }
 
+/** A span of the open loop's own event loop standing still: it woke this much later than its next send was due. */
+export interface ClientStall {
+  start: number;
+  end: number;
+}
+
+/** A send later than this behind its due time marks the client's own loop as stalled (setTimeout's jitter is ~1 ms). */
+export const CLIENT_STALL_MS = 2;
+
 /**
  * Starts call(i) at `rate` per second for `seconds`, whatever the answers (an open loop: latency includes queueing
- * when the service falls behind). Latency is measured by the call itself and returned in the result list.
+ * when the service falls behind). Latency is measured by the call itself and returned in the result list. `stalls`
+ * are the spans in which the loop itself stood still (a GC of the client, the scheduler giving its core away): it
+ * sent late, and an answer that came in then was timed late; `sendSlipMs[i]` is how late call(i) started.
  */
-export async function openLoop(rate: number, seconds: number, call: (i: number) => Promise<number | undefined>): Promise<{ sent: number; latenciesMs: number[]; seconds: number }> {
+export async function openLoop(
+  rate: number,
+  seconds: number,
+  call: (i: number) => Promise<number | undefined>,
+): Promise<{ sent: number; latenciesMs: number[]; seconds: number; stalls: ClientStall[]; sendSlipMs: number[] }> {
   const total = Math.max(1, Math.round(rate * seconds));
   const latenciesMs: number[] = [];
   const pending: Promise<void>[] = [];
+  const stalls: ClientStall[] = [];
+  const sendSlipMs: number[] = [];
   // Failures are held, not left unhandled while later calls are still being started; the first one is rethrown.
   let failure: { error: unknown } | undefined;
   const started = performance.now();
@@ -84,9 +101,16 @@ export async function openLoop(rate: number, seconds: number, call: (i: number) 
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
+    const now = performance.now();
+    sendSlipMs.push(Math.max(0, now - due));
+    if (now - due > CLIENT_STALL_MS) {
+      const last = stalls[stalls.length - 1];
+      if (last && due <= last.end) last.end = now;
+      else stalls.push({ start: due, end: now });
+    }
     pending.push(call(i).then((ms) => void (ms !== undefined && latenciesMs.push(ms)), (error: unknown) => void (failure ??= { error })));
   }
   await Promise.all(pending);
   if (failure) throw failure.error;
-  return { sent: total, latenciesMs, seconds: (performance.now() - started) / 1000 };
+  return { sent: total, latenciesMs, seconds: (performance.now() - started) / 1000, stalls, sendSlipMs };
 }

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { runFreshness } from '../scenarios/freshness';
 import type { BatchItem } from '../gen/workload';
-import { HttpClient, openLoop } from './http-load';
+import { CLIENT_STALL_MS, HttpClient, openLoop } from './http-load';
 import { summarise, type LatencySummary } from './stats';
 
 /**
@@ -101,18 +101,54 @@ async function closed(spec: Extract<LoadSpec, { kind: 'closed' }>, timed: boolea
   return { requests: latencies.length, seconds, rate: latencies.length / seconds, latency: summarise(latencies), failures, statuses, clientCpuSeconds: 0, lastPosition };
 }
 
+/**
+ * What the paced window's client did to its own figure: the spans its loop stood still (ClientStall) and the
+ * latency of the requests none of them touched (sent on time, answered outside every stall). The window's p99 stays
+ * the figure of all requests; this says how much of it was the client's.
+ */
+export interface PacedClientDetail {
+  stalls: number;
+  stalledMs: number;
+  longestStallMs: number;
+  /** Requests sent more than CLIENT_STALL_MS late, or in flight during a stall. */
+  touched: number;
+  untouched: LatencySummary;
+}
+
 async function paced(spec: Extract<LoadSpec, { kind: 'paced' }>): Promise<LoadResult> {
   const client = new HttpClient(spec.url, spec.connections);
   const statuses: Record<string, number> = {};
+  const spans: Array<[number, number]> = [];
   try {
     const loop = await openLoop(spec.rate, spec.seconds, async (i) => {
       const t = performance.now();
       const reply = await client.send(spec.method, spec.requests[i % spec.requests.length].path);
       statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
-      return performance.now() - t;
+      const end = performance.now();
+      spans[i] = [t, end];
+      return end - t;
     });
     const failures = loop.sent - (statuses[spec.expect] ?? 0);
-    return { requests: loop.sent, seconds: loop.seconds, rate: loop.sent / loop.seconds, latency: summarise(loop.latenciesMs), failures, statuses, clientCpuSeconds: 0 };
+    const untouched: number[] = [];
+    let touched = 0;
+    // Stalls are in time order and so are sends: one pointer walks them (a stall ending before a send touches none after).
+    let first = 0;
+    spans.forEach(([t, end], i) => {
+      while (first < loop.stalls.length && loop.stalls[first].end < t) first++;
+      let hit = loop.sendSlipMs[i] > CLIENT_STALL_MS;
+      for (let k = first; !hit && k < loop.stalls.length && loop.stalls[k].start <= end; k++) hit = loop.stalls[k].end >= t;
+      if (hit) touched++;
+      else untouched.push(end - t);
+    });
+    const lengths = loop.stalls.map((s) => s.end - s.start);
+    const detail: PacedClientDetail = {
+      stalls: lengths.length,
+      stalledMs: lengths.reduce((a, b) => a + b, 0),
+      longestStallMs: Math.max(0, ...lengths),
+      touched,
+      untouched: summarise(untouched),
+    };
+    return { requests: loop.sent, seconds: loop.seconds, rate: loop.sent / loop.seconds, latency: summarise(loop.latenciesMs), failures, statuses, clientCpuSeconds: 0, detail };
   } finally {
     client.close();
   }

@@ -4,6 +4,7 @@ import type { LookupResult } from '../scenarios/lookup';
 import type { RebuildResult } from '../scenarios/rebuild';
 import type { ScalingStep } from '../scenarios/scaling';
 import { cpuCell, loadCell, type MeasuredLoad } from './load';
+import type { PacedClientDetail } from './load-client';
 import type { Row } from './report';
 import { fmt } from './stats';
 
@@ -64,6 +65,14 @@ export function lookupRows(l: LookupResult): Row[] {
       target: 'p99 < 5 ms in each',
       met: worst < 5 && failures === 0,
       load: `${l.at2000[0]?.client}, ${l.at2000[0]?.connections} conns, ${l.at2000.length} × ${fmt(l.at2000[0]?.seconds, 1)} s`,
+    },
+    {
+      // The target is judged on the row above (every request). This one says how much of each p99 was the client's
+      // own loop standing still (load-client.ts PacedClientDetail), so a miss can be told from the service's.
+      scenario: '  same windows: client stalls; p99 of the requests no stall touched',
+      tessera: l.at2000.map((r) => { const d = r.detail as PacedClientDetail | undefined; return d ? pct(d.untouched.p99) : '—'; }).join(', '),
+      baseline: l.at2000.map((r) => { const d = r.detail as PacedClientDetail | undefined; return d ? `${d.stalls} stalls (longest ${pct(d.longestStallMs)}, ${d.touched} req touched)` : '—'; }).join('; '),
+      target: '',
     },
   ];
 }
