@@ -99,6 +99,9 @@ export class WalCheckpointer {
   /** Before the writer's connection closes: the last connection to close checkpoints and removes the WAL itself. */
   close(): Promise<void> {
     this.closed ??= this.exclusive.then(() => {
+      // Unref'd, the thread would let node exit in the middle of this close when nothing else is on the loop (a CLI
+      // command's or a bench's last await): the code after close() never ran and the WAL was left behind.
+      this.worker.ref();
       this.worker.postMessage('close');
       return this.exited;
     });
