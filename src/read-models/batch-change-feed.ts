@@ -37,7 +37,8 @@ export interface FeedMark {
  * for the same log entry with `contribute`; every entry's items are numbered in the order they were added.
  */
 export class BatchChangeFeed {
-  readonly items: ChangeItem[] = [];
+  /** The items added since the last take(). */
+  items: ChangeItem[] = [];
   private readonly tracker: ProfileChangeTracker;
   private readonly fragmentKeys = new Map<IdentityKey, Set<string>>();
   private readonly ordinals = new Map<string, number>();
@@ -81,6 +82,17 @@ export class BatchChangeFeed {
     const drafts = this.tracker.after(mark.before, graphIds, mark.mayChangeAttributes);
     this.contribute(mark.cause, drafts);
     return { graphIds, movedIdentities: drafts.some(movesIdentities) };
+  }
+
+  /**
+   * The items so far, for one part's writes; the feed goes on over the same scope for the next part (the projector
+   * carries a window's scope from part to part): its snapshots are that scope's as the last item left it, so the next
+   * part's items are those a feed of its own would give, without snapshotting again the graphs it comes back to.
+   */
+  take(): ChangeItem[] {
+    const items = this.items;
+    this.items = [];
+    return items;
   }
 
   /** Adds items caused by one log entry (or one moment), numbered after those it already has. */

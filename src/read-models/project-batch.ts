@@ -94,6 +94,11 @@ export interface SegmentOptions {
    * its feed items are numbered there whatever the batch sizes (a live timer commits it there too).
    */
   timerQueue?: { soonest?: number };
+  /**
+   * The change feed of the scope, carried from one part of a window to the next (BatchChangeFeed.take): the item a
+   * part ended before, and the graphs the next part comes back to, are not snapshotted again. Absent: one of its own.
+   */
+  feed?: BatchChangeFeed;
 }
 
 /** A segment's writes, and how many of its items they cover (the rest is folded as a segment of its own). */
@@ -118,7 +123,7 @@ export function projectSegment(scope: LoadedScope, events: readonly DecodedEvent
   const touchedLinks = new Set<string>();
   const changedFragments = new Set<string>();
   const timeline: TimelineEvent[] = [];
-  const feed = new BatchChangeFeed(scope, ctx.profileIdOf, fragmentKey);
+  const feed = options.feed ?? new BatchChangeFeed(scope, ctx.profileIdOf, fragmentKey);
   const computedFeed = scope.computed && ctx.computed ? new BatchComputedChanges({ ...scope, computed: scope.computed }, ctx.computed, ctx.profileIdOf) : undefined;
   const itemIndex: ItemIndexEntry[] = [];
   /** Per graph the segment touched, the log time of the last item that touched it: its values are as of then. */
@@ -174,7 +179,7 @@ export function projectSegment(scope: LoadedScope, events: readonly DecodedEvent
     ...(scope.computed && ctx.computed
       ? { computed: computedWritesOf(scope, scope.computed, ctx.computed, profiles, (g) => graphTimes.get(g) ?? lastAt) }
       : {}),
-    changes: feed.items,
+    changes: feed.take(),
   };
   return { writes, folded, lastItems };
 }
