@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { runFreshness } from '../scenarios/freshness';
 import type { BatchItem } from '../gen/workload';
-import { CLIENT_STALL_MS, HttpClient, openLoop } from './http-load';
+import { CLIENT_STALL_MS, openLoop } from './http-load';
+import { RawGetClient } from './raw-get';
 import { summarise, type LatencySummary } from './stats';
 
 /**
@@ -116,14 +117,14 @@ export interface PacedClientDetail {
 }
 
 async function paced(spec: Extract<LoadSpec, { kind: 'paced' }>): Promise<LoadResult> {
-  const client = new HttpClient(spec.url, spec.connections);
+  const client = new RawGetClient(spec.url, spec.connections);
   const statuses: Record<string, number> = {};
   const spans: Array<[number, number]> = [];
   try {
     const loop = await openLoop(spec.rate, spec.seconds, async (i) => {
       const t = performance.now();
-      const reply = await client.send(spec.method, spec.requests[i % spec.requests.length].path);
-      statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
+      const status = await client.get(spec.requests[i % spec.requests.length].path);
+      statuses[status] = (statuses[status] ?? 0) + 1;
       const end = performance.now();
       spans[i] = [t, end];
       return end - t;
