@@ -1,6 +1,8 @@
 /**
  * Audiences benchmark (issue 14), run by `npm run bench` (scenario `audiences`) or alone:
  *   npx tsc -p tsconfig.bench.json && node dist-bench/test/bench/audiences.bench.js [--items N] [--seconds S] [--previews P]
+ *   [--transitions-only] (the folds and the paced phases alone); AUDIENCE_TRACE=<file> writes each entry's latency and
+ *   each projector batch as NDJSON, in wall-clock ms beside lib/stall-trace.ts's lines.
  * Over the bench workload (gen/workload.ts, timestamps moved to end an hour ago, so windows hold events), in-process
  * Projector over SQLite files in a temp dir, no HTTP:
  * - per-event projection cost: the whole log folded with no audience and with the fifty of audiences/definitions.ts
@@ -11,7 +13,7 @@
  * - preview latency: POST /v1/audiences/preview's handler over the fifty-audience store, p50/p99 over P previews.
  */
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -43,11 +45,22 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     /** Only the folds, for a `--cpu-prof` of them. */
     'folds-only': { type: 'boolean', default: false },
+    /** The folds and the paced transitions, no preview or backfill (for tracing the transitions). */
+    'transitions-only': { type: 'boolean', default: false },
   },
 });
 
 /** Seconds since start, to cut a `--cpu-prof` profile to one phase (profile-top --from/--to). */
 const say = (text: string) => process.stderr.write(`[audiences +${process.uptime().toFixed(1)}s] ${text}\n`);
+
+/** AUDIENCE_TRACE=<file>: NDJSON of every transition (sent, latency) and every projector batch, wall-clock ms. */
+const TRACE = process.env.AUDIENCE_TRACE;
+const wall = () => performance.timeOrigin + performance.now();
+const traced: string[] = [];
+const trace = (entry: Record<string, unknown>) => {
+  if (TRACE) traced.push(JSON.stringify(entry));
+};
+if (TRACE) process.on('exit', () => appendFileSync(TRACE, traced.length ? `${traced.join('\n')}\n` : ''));
 
 const least = (xs: readonly number[]) => Math.min(...xs);
 
@@ -73,7 +86,8 @@ async function openStores(): Promise<Stores> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-audience-bench-'));
   const log = openSqliteEventStore(join(dir, 'events.sqlite'));
   const store = await openSqliteReadStore(join(dir, 'read-models.sqlite'));
-  return { dir, log, store, projector: new Projector(log, store, { profileIdOf: (g) => `p-${g}` }) };
+  const onCommit = TRACE ? (info: { events: number; ms: number }) => trace({ kind: 'batch', t: wall(), events: info.events, ms: info.ms }) : undefined;
+  return { dir, log, store, projector: new Projector(log, store, { profileIdOf: (g) => `p-${g}`, onCommit }) };
 }
 
 async function closeStores(s: Stores): Promise<void> {
@@ -102,16 +116,25 @@ async function fold(events: DomainEvent[], audiences: boolean): Promise<{ stores
  * New buyers at a paced rate (open loop: each append starts at its own moment, whatever the previous ones do). The
  * store's commit is watched: with audiences, for the entry of each buyer's primary identity; without (the baseline
  * beside it), for the buyer's profile. Also append called → append acknowledged, the log's own share.
+ *
+ * The client shares its event loop with the projector (in process, as the service runs it): while a batch folds, no
+ * append is sent, and the ones due meanwhile go out together afterwards. Latency from the call alone would leave
+ * out how late the call was (coordinated omission), so each entry's latency from the moment it was due is reported
+ * beside it (`fromDueMs`), and the client's own lateness (`sendLagMs`, call − due).
  */
 async function pacedBuyers({ log, store }: Stores, rate: number, seconds: number, watch: 'entry' | 'profile', tag: string) {
-  const sentAt = new Map<string, number>();
+  const sentAt = new Map<string, { sent: number; due: number }>();
   const latencies: number[] = [];
+  const fromDue: number[] = [];
+  const lags: number[] = [];
   const acks: number[] = [];
   const commit = store.commit.bind(store);
   const seen = (id: string | undefined, at: number) => {
-    const sent = id === undefined ? undefined : sentAt.get(id);
-    if (sent === undefined) return;
-    latencies.push(at - sent);
+    const entry = id === undefined ? undefined : sentAt.get(id);
+    if (entry === undefined) return;
+    latencies.push(at - entry.sent);
+    fromDue.push(at - entry.due);
+    trace({ kind: 'seen', tag, t: performance.timeOrigin + entry.sent, ms: at - entry.sent, lag: entry.sent - entry.due });
     sentAt.delete(id!);
   };
   // A commit inside a group of commits (the parts of a segment) is visible once the group is committed.
@@ -138,6 +161,7 @@ async function pacedBuyers({ log, store }: Stores, rate: number, seconds: number
     }
   };
   const count = Math.round(rate * seconds);
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const appends: Promise<unknown>[] = [];
   for (let i = 0; i < count; i++) {
@@ -147,16 +171,19 @@ async function pacedBuyers({ log, store }: Stores, rate: number, seconds: number
     const id = `${tag}-${i}`;
     const event = experience(Date.now(), [{ namespace: 'CRMID', id }], 'purchase', { commerce: { order: { total: 120, payment: 'card' } } });
     const sent = performance.now();
-    sentAt.set(id, sent);
+    sentAt.set(id, { sent, due });
+    lags.push(sent - due);
     appends.push(appendConcurrently(log, [event], `${tag}-${i % 16}`).then(() => acks.push(performance.now() - sent)));
   }
   await Promise.all(appends);
   const sending = (performance.now() - start) / 1000;
   const deadline = Date.now() + 30_000;
   while (sentAt.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const used = process.cpuUsage(cpu);
   store.commit = commit;
   store.groupCommits = groupCommits;
-  return { rate, seconds, appended: count, seen: latencies.length, achievedRate: count / sending, latencyMs: summarise(latencies), appendAckMs: summarise(acks) };
+  say(`paced ${tag} done`);
+  return { cpuUsPerEvent: (used.user + used.system) / count, rate, seconds, appended: count, seen: latencies.length, achievedRate: count / sending, latencyMs: summarise(latencies), fromDueMs: summarise(fromDue), sendLagMs: summarise(lags), appendAckMs: summarise(acks) };
 }
 
 /** The fifty saved at once on a store that holds the folded log: every profile evaluated for every audience. */
@@ -204,9 +231,30 @@ async function previewLatency(store: ReadStore, runs: number) {
   };
 }
 
+/**
+ * The workload as log events. The bench stands in for the service, which never holds its log in memory: once folded,
+ * the events and the items they were made from (217 MB of heap at 100k, 44 MB at 20k) must be garbage, or every
+ * major GC of the paced phases marks them on the loop that folds the buyers' entries.
+ */
+function workloadEvents(count: number): DomainEvent[] {
+  return domainEvents(takeItems(count, { persons: Math.ceil(count / 20), seed: 7 }));
+}
+
 async function main(): Promise<void> {
-  const items = takeItems(Number(values.items), { persons: Math.ceil(Number(values.items) / 20), seed: 7 });
-  const events = domainEvents(items);
+  // The stores' checkpoint threads are unref'd: while the last store closes nothing else holds the loop, and the
+  // process ended inside that close, before its temp dir (300 MB at 100k) was removed.
+  const alive = setInterval(() => undefined, 60_000);
+  try {
+    await run();
+  } finally {
+    clearInterval(alive);
+  }
+}
+
+async function run(): Promise<void> {
+  // Built in a function of its own, so that nothing holds the workload once the folds are done (see workloadEvents).
+  let events: DomainEvent[] | undefined = workloadEvents(Number(values.items));
+  const logEntries = events.length;
   const rounds = Number(values.rounds);
   const none: number[] = [];
   const fifty: number[] = [];
@@ -217,17 +265,18 @@ async function main(): Promise<void> {
   // Side by side: none, fifty (, none, fifty …); the last round's stores are kept for the other steps.
   for (let round = 0; round < rounds; round++) {
     const last = round === rounds - 1;
-    const a = await fold(events, false);
+    const a = await fold(events!, false);
     none.push(a.msPerEvent);
     noneCpu.push(a.cpuUsPerEvent);
     if (last) bare = a.stores;
     else await closeStores(a.stores);
-    const b = await fold(events, true);
+    const b = await fold(events!, true);
     fifty.push(b.msPerEvent);
     fiftyCpu.push(b.cpuUsPerEvent);
     if (last) withFifty = b.stores;
     else await closeStores(b.stores);
   }
+  events = undefined;
   if (values['folds-only']) {
     process.stdout.write(`${JSON.stringify({ cpuUs: { none: noneCpu, fifty: fiftyCpu } })}\n`);
     await closeStores(bare!);
@@ -237,10 +286,16 @@ async function main(): Promise<void> {
   // Side by side: the same paced load on the store without audiences (profile visible), then with the fifty.
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
-  say('paced buyers, no audience');
+  say(`paced buyers, no audience (heap used ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB)`);
   const profileVisible = await pacedBuyers(bare!, rate, seconds, 'profile', 'bare');
   say('paced buyers, fifty audiences');
   const transitions = await pacedBuyers(withFifty!, rate, seconds, 'entry', 'live');
+  if (values['transitions-only']) {
+    process.stdout.write(`${JSON.stringify({ transitions, profileVisibleWithoutAudiences: profileVisible }, null, 2)}\n`);
+    await closeStores(withFifty!);
+    await closeStores(bare!);
+    return;
+  }
   say('previews');
   const preview = await previewLatency(withFifty!.store, Number(values.previews));
   await closeStores(withFifty!);
@@ -249,7 +304,7 @@ async function main(): Promise<void> {
   say('done');
   await closeStores(bare!);
   const result = {
-    items: events.length,
+    items: logEntries,
     audiences: FIFTY.length,
     // The projector's own CPU per event (this process, user + system) is what the goal compares, each side's least
     // disturbed round (interference on a shared machine only adds); every round and wall time beside it.

@@ -15,8 +15,8 @@ import { isMainThread, threadId } from 'node:worker_threads';
  * the traces of several processes line up with the bench's per-change timeline (BENCH_TRACE):
  * - `loop`: the event loop came back that much later than a 5 ms interval asked (over STALL_TRACE_MIN_MS, 10);
  * - `gc`: a pause of the garbage collector over 2 ms, by kind (scavenge, mark-compact, ...);
- * - `sql`: a better-sqlite3 statement slower than STALL_TRACE_SQL_MS (5): a COMMIT that ran a WAL checkpoint or an
- *   fsync shows here, with its file and SQL;
+ * - `sql`: a better-sqlite3 statement (or `exec`, as the read store's commit group runs its COMMIT) slower than
+ *   STALL_TRACE_SQL_MS (5): a COMMIT that ran a WAL checkpoint or an fsync shows here, with its file and SQL;
  * - `sum`: every second, the thread's busy time in SQLite per file and statement kind, and its GC time.
  * A diagnostic for the bench, never loaded by the service itself.
  */
@@ -71,7 +71,7 @@ function start(file: string): void {
 
 /** Wraps the statement methods of better-sqlite3 (the prototype every prepared statement shares), if it is there. */
 function traceSqlite(emit: (entry: Record<string, unknown>) => void, add: (key: string, ms: number) => void): void {
-  let Database: new (file: string) => { prepare(sql: string): object; close(): void };
+  let Database: new (file: string) => { prepare(sql: string): object; exec(sql: string): unknown; close(): void };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     Database = require('better-sqlite3');
@@ -80,13 +80,27 @@ function traceSqlite(emit: (entry: Record<string, unknown>) => void, add: (key: 
   }
   const probe = new Database(':memory:');
   const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, unknown>;
-  probe.close();
   // The per-second key of a statement, made once (the wrapper runs for every statement of the service).
   const keys = new WeakMap<object, string>();
   const keyOf = (statement: { source: string; database: { name: string } }) => {
     let key = keys.get(statement);
     if (key === undefined) keys.set(statement, (key = `sql ${statement.database.name.split('/').at(-1)} ${verb(statement.source)}`));
     return key;
+  };
+  // exec: the read store's commit group runs its BEGIN and COMMIT so (sqlite-commit-group.ts), and a COMMIT that
+  // takes the WAL past its auto-checkpoint runs that checkpoint inside it, on the loop.
+  const dbProto = Object.getPrototypeOf(probe) as Record<string, unknown>;
+  probe.close();
+  const exec = dbProto.exec as (sql: string) => unknown;
+  dbProto.exec = function (this: { name: string }, sql: string) {
+    const t = performance.now();
+    try {
+      return exec.call(this, sql);
+    } finally {
+      const ms = performance.now() - t;
+      add(`sql ${this.name.split('/').at(-1)} exec ${verb(sql)}`, ms);
+      if (ms > minSql) emit({ kind: 'sql', t: wall(t), ms: round(ms), db: this.name.split('/').at(-1), sql: `exec ${sql.replace(/\s+/g, ' ').slice(0, 75)}` });
+    }
   };
   for (const method of ['run', 'get', 'all']) {
     const original = proto[method] as (...args: unknown[]) => unknown;
