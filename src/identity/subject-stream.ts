@@ -6,8 +6,18 @@ import { identityKey, IdentityRef } from '../../projections/model';
  * logs and URLs of the store's own tools, so they must never carry the raw value (PII). Keyed, so nobody without
  * the key can confirm a guessed e-mail address by hashing it.
  */
-export const SUBJECT_STREAM_PREFIX = 'subject-';
-
 export function subjectStream(hashKey: string, identity: IdentityRef): string {
-  return `${SUBJECT_STREAM_PREFIX}${createHmac('sha256', hashKey).update(identityKey(identity)).digest('hex')}`;
+  return subjectStreamOf(createHmac('sha256', hashKey).update(identityKey(identity)).digest('hex'));
+}
+
+const PREFIX = 'subject-';
+
+/** The stream named by a subject id (the keyed hash above, or the log seal's cached copy of it). */
+export function subjectStreamOf(subjectId: string): string {
+  return `${PREFIX}${subjectId}`;
+}
+
+/** The subject id a subject stream is named by: the owner of the items it holds; undefined for any other stream. */
+export function subjectIdOfStream(stream: string): string | undefined {
+  return stream.startsWith(PREFIX) ? stream.slice(PREFIX.length) : undefined;
 }

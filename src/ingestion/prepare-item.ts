@@ -4,7 +4,7 @@ import { AppError, checkItemPayload, type ErrorCode, unprocessable, validateBody
 import { deriveEventId, DomainEvent, ItemEventType } from '../events';
 import type { IdentityRef, IdentitySettings } from '../../projections/model';
 import { tooManyIdentities } from '../../projections/identity-graph';
-import { SUBJECT_STREAM_PREFIX, subjectStream } from '../identity';
+import { subjectStream, subjectStreamOf } from '../identity';
 import { EventDto, LinkDto, RecordDto } from './ingestion.dto';
 import { ItemKind, parseItemTimestamp, resolveIdentities, Warning } from './item-rules';
 
@@ -51,7 +51,7 @@ export function prepareItem(kind: ItemKind, raw: unknown, ctx: IngestContext): P
   const itemId = (dto as { id?: string }).id ?? ctx.newId();
   const base = { itemId, source: dto.source, timestamp, identities };
   const event = buildEvent(kind, base, primary, dto, body);
-  const stream = ctx.subjectOf ? `${SUBJECT_STREAM_PREFIX}${ctx.subjectOf(primary)}` : subjectStream(ctx.hashKey, primary);
+  const stream = ctx.subjectOf ? subjectStreamOf(ctx.subjectOf(primary)) : subjectStream(ctx.hashKey, primary);
   return { kind, itemId, stream, eventId: deriveEventId(kind, dto.source, itemId), event, identities, warnings };
 }
 

@@ -18,10 +18,10 @@ import type {
 } from '../event-store/event-store.port';
 import type { Position } from '../event-store';
 import type { IdentityRef } from '../../projections/model';
+import { subjectIdOfStream } from '../identity';
 import { SubjectCipher } from './subject-cipher';
 import type { SubjectKeys } from './subject-keys';
 
-const SUBJECT_STREAM = 'subject-';
 const EMPTY_KEYS: Map<string, Buffer> = new Map();
 /** Metadata flag of a sealed event: only these are opened, so a plain value that looks sealed is left alone. */
 const SEALED_FLAG = 'sealed';
@@ -50,7 +50,7 @@ export class EncryptingEventStore implements EventStore {
       return this.inner.append(stream, events, expectedRevision);
     }
     const naming = new SubjectCipher(this.hashKey, new Map(), this.keys.cipherCache);
-    const owner = ownerOfStream(stream);
+    const owner = subjectIdOfStream(stream);
     const subjects = new Set<string>(owner !== undefined ? [owner] : []);
     for (const e of events) personalIdentitiesOf(e.type, e.data).forEach((ref) => subjects.add(naming.subjectOf(ref)));
     const cipher = new SubjectCipher(this.hashKey, await this.keys.ensure([...subjects]), this.keys.cipherCache);
@@ -148,10 +148,6 @@ export class EncryptingEventStore implements EventStore {
   }
 }
 
-/** The subject id a subject stream is named by (subject-<keyed hash>): the owner of the items it holds. */
-function ownerOfStream(stream: string): string | undefined {
-  return stream.startsWith(SUBJECT_STREAM) ? stream.slice(SUBJECT_STREAM.length) : undefined;
-}
 
 /** The owner recorded when the event was sealed (metadata), so reading never depends on the stream's name. */
 function ownerOf(recorded: RecordedEvent): string | undefined {

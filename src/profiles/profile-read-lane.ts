@@ -5,7 +5,8 @@ import type { Scope } from '../config';
 import type { RequestObserver } from '../metrics';
 import { GetProfileQuery, type GetProfileHandler } from './get-profile/get-profile.query';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+/** The content type fastify writes for the profile JSON, on the lane and on the fastify routes alike. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
 const PREFIX = '/v1/profiles/';
 export const PROFILE_BY_PATH_ROUTE = '/v1/profiles/:namespace/:id';
 /** find-my-way's parameter limit as the app sets it (MAX_PATH_PARAM_LENGTH): a longer raw segment is fastify's. */

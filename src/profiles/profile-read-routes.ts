@@ -7,9 +7,7 @@ import type { RequestObserver } from '../metrics';
 import { GetProfileController, profileReadByPath } from './get-profile/get-profile.controller';
 import { GetProfileHandler, type GetProfileQuery } from './get-profile/get-profile.query';
 import { LookupProfileController, profileReadByQuery } from './lookup-profile/lookup-profile.controller';
-import { PROFILE_BY_PATH_ROUTE, ProfileReadLane } from './profile-read-lane';
-
-const JSON_TYPE = 'application/json; charset=utf-8';
+import { JSON_TYPE, PROFILE_BY_PATH_ROUTE, ProfileReadLane } from './profile-read-lane';
 
 type ReadOf = (request: FastifyRequest) => GetProfileQuery;
 
