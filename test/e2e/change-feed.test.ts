@@ -57,7 +57,9 @@ describe.each(['worker', 'inline'])('change feed and destinations, delivering on
     expect(feed[3]).toMatchObject({ profileId: ada.profileId, changed: ['identities'] });
     expect(merged).toMatchObject({ profileId: ada.profileId, mergedFrom: [cookieProfile.profileId] });
     expect(split).toMatchObject({ profileId: ada.profileId, into: [ada.profileId, bob.profileId].sort() });
-    expect(JSON.stringify(feed)).not.toMatch(/ada|bob|gold|platinum|silver/);
+    // Profile and change ids are keyed hashes (base64url) that may spell "ada" by chance: leave them out of the search.
+    const withoutIds = feed.map(({ id, profileId, mergedFrom, into, ...rest }: Record<string, unknown>) => rest);
+    expect(JSON.stringify(withoutIds)).not.toMatch(/ada|bob|gold|platinum|silver/);
     await hook.until(feed.length);
     const bodies = hook.verified(put.body.secret);
     expect(bodies.map((b) => b.data)).toEqual(feed);
