@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { EVENT_STORE } from '../event-store/event-store.port';
+import { ReadinessRegistry } from '../health';
 import { IdentityModule } from '../identity/identity.module';
 import type { EncryptingEventStore } from './encrypting-event-store';
 import { SuppressionList } from './erasure/suppression-list';
@@ -22,4 +23,17 @@ import { SubjectKeys } from './subject-keys';
   ],
   exports: [SuppressionList],
 })
-export class PrivacyModule {}
+export class PrivacyModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly keys: SubjectKeys,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Every append of something personal needs its subject's key: a key store that cannot answer stops ingestion.
+    this.readiness.register('keyStore', async () => {
+      await this.keys.store.check();
+      return {};
+    });
+  }
+}

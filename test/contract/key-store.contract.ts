@@ -39,5 +39,11 @@ export function describeKeyStoreContract(name: string, open: () => Promise<{ sto
       await store.addSuppressed(['h2', 'h3']);
       expect((await store.listSuppressed()).sort()).toEqual(['h1', 'h2', 'h3']);
     });
+
+    it('answers the readiness check while it serves, and refuses it once closed', async () => {
+      await expect(store.check()).resolves.toBeUndefined();
+      await store.close();
+      await expect(store.check()).rejects.toThrow();
+    });
   });
 }

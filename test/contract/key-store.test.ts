@@ -115,6 +115,22 @@ describe('SQLite key store: a write resolves once its commit is on disk', () => 
   });
 });
 
+describe('SQLite key store: a failed fsync', () => {
+  it('fails every later write and the readiness check, naming the WAL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-ks-'));
+    const store = new SqliteKeyStore(new Database(join(dir, 'keys.sqlite')), () => Promise.reject(new Error('EIO: i/o error, fsync')));
+    try {
+      await expect(store.check()).resolves.toBeUndefined();
+      await expect(store.ensureKeys(['a'], () => Buffer.alloc(32, 1))).rejects.toThrow('EIO');
+      await expect(store.check()).rejects.toThrow(/WAL could not be synced: EIO/);
+      await expect(store.addSuppressed(['h'])).rejects.toThrow('EIO');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('MongoDB key store: durability across a failover', () => {
   it('writes keys with majority write concern (journaled) and reads them with majority read concern', async () => {
     const client = new MongoClient(jongodb!.uri, { monitorCommands: true });

@@ -9,10 +9,10 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 describe('operations endpoints', () => {
-  it('GET /v1/health reports the event store up with its head position', async () => {
+  it('GET /v1/health reports the event store up with its head position, and the key store up', async () => {
     const res = await app.call('GET', '/v1/health');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up', head: null } } });
+    expect(res.body).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up', head: null }, keyStore: { status: 'up' } } });
   });
 
   it('GET /metrics counts ingested items by kind and status and times requests by route pattern', async () => {

@@ -18,6 +18,11 @@ export interface KeyStore {
   suppressionSalt(create: () => Buffer): Promise<Buffer>;
   addSuppressed(hashes: string[]): Promise<void>;
   listSuppressed(): Promise<string[]>;
+  /**
+   * Readiness: resolves when keys can be read and created now, rejects with the reason when they cannot. Without
+   * keys nothing personal can be sealed or opened, so the service is not ready (GET /v1/health names this store).
+   */
+  check(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import { Binary, MongoClient, MongoServerError, type Collection } from 'mongodb';
+import { Binary, MongoClient, MongoServerError, type Collection, type Db } from 'mongodb';
 import { AppError } from '../../../common';
 import type { KeyStore } from '../key-store.port';
 
@@ -32,8 +32,10 @@ export class MongoKeyStore implements KeyStore {
   private readonly secrets: Collection<SecretDoc>;
   private readonly suppressed: Collection<{ _id: string }>;
 
+  private readonly db: Db;
+
   constructor(private readonly client: MongoClient, dbName?: string) {
-    const db = client.db(dbName);
+    const db = (this.db = client.db(dbName));
     this.keys = db.collection<KeyDoc>('subject_keys', DURABLE);
     this.secrets = db.collection<SecretDoc>('privacy_secrets', DURABLE);
     this.suppressed = db.collection<{ _id: string }>('suppressed_identities', DURABLE);
@@ -71,6 +73,12 @@ export class MongoKeyStore implements KeyStore {
 
   listSuppressed(): Promise<string[]> {
     return translated(async () => (await this.suppressed.find({}).toArray()).map((d) => d._id));
+  }
+
+  check(): Promise<void> {
+    return translated(async () => {
+      await this.db.command({ ping: 1 });
+    });
   }
 
   async close(): Promise<void> {

@@ -96,6 +96,13 @@ export class SqliteKeyStore implements KeyStore {
     return (this.db.prepare('SELECT hash FROM suppressed').all() as Array<{ hash: string }>).map((r) => r.hash);
   }
 
+  async check(): Promise<void> {
+    // A failed fsync fails every later write (WalSync): no new subject could be given a key until a restart.
+    const failed = this.wal.failed;
+    if (failed) throw new Error(`the key store's WAL could not be synced: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`);
+    this.db.prepare('SELECT count(*) FROM secrets').get();
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     await this.wal.close();
