@@ -7,7 +7,12 @@ import { identityKey, IdentityRef } from '../../projections/model';
  * the key can confirm a guessed e-mail address by hashing it.
  */
 export function subjectStream(hashKey: string, identity: IdentityRef): string {
-  return subjectStreamOf(createHmac('sha256', hashKey).update(identityKey(identity)).digest('hex'));
+  return subjectStreamOf(subjectIdOf(hashKey, identity));
+}
+
+/** The subject an identity names: the owner of its stream and of the key its personal fields are sealed with. */
+export function subjectIdOf(hashKey: string, identity: IdentityRef): string {
+  return createHmac('sha256', hashKey).update(identityKey(identity)).digest('hex');
 }
 
 const PREFIX = 'subject-';

@@ -1,5 +1,4 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomFillSync } from 'node:crypto';
-import { identityKey, type IdentityRef } from '../../projections/model';
 
 /**
  * AES-256-GCM over one personal field. The sealed form is one string,
@@ -12,9 +11,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** The subject id of an identity: the same keyed hash its stream name carries, so no raw value names a key. */
-export function subjectIdOf(hashKey: string, identity: IdentityRef): string {
-  return createHmac('sha256', hashKey).update(identityKey(identity)).digest('hex');
-}
+export { subjectIdOf } from '../identity';
 
 export function newSubjectKey(): Buffer {
   return randomBytes(KEY_BYTES);
