@@ -15,6 +15,7 @@ import { ConfigError, TesseraConfig } from './config/config';
 import { loadConfig } from './config/load-config';
 import { MetricsService } from './metrics/metrics.service';
 import { RequestObserver } from './metrics/request-observer';
+import { IngestLaneRoutes } from './ingestion/ingest-lane';
 import { ProfileReadRoutes } from './profiles/profile-read-routes';
 
 export interface AppOptions {
@@ -23,6 +24,8 @@ export interface AppOptions {
   logger?: Logger;
   /** false: the profile GETs run through Nest as declared (profile-read-routes.ts, profile-read-lane.ts), to compare. */
   profileReadRoutes?: boolean;
+  /** false: the single-item POSTs run through Nest as declared (ingestion/ingest-lane.ts), to compare. */
+  ingestLane?: boolean;
 }
 
 export interface RunningApp {
@@ -53,6 +56,8 @@ export async function createApp(config: TesseraConfig, options: AppOptions = {})
   routes.attach(fastify);
   const profileReads = new ProfileReadRoutes();
   if (options.profileReadRoutes !== false) profileReads.attach(fastify);
+  const ingestLane = new IngestLaneRoutes();
+  if (options.ingestLane !== false) ingestLane.attach(fastify);
   const observer = new RequestObserver(app.get(MetricsService), logger);
   observeRequests(fastify, observer);
   // Nest routes fastify's own errors (body parsing, media type, 404) through its filters too: one place for all.
@@ -62,6 +67,7 @@ export async function createApp(config: TesseraConfig, options: AppOptions = {})
   await app.init();
   profileReads.bind(app, errors, observer);
   if (options.profileReadRoutes !== false) profileReads.front(fastify);
+  if (options.ingestLane !== false) ingestLane.front(app, fastify, errors, observer);
   return app;
 }
 

@@ -22,14 +22,20 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   /** The answer to `error`: also for routes fastify runs without Nest (profile-read-routes.ts). */
   respond(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    const mapped = this.mapped(error);
+    const wrongMethod = this.wrongMethod(mapped, request, reply);
+    void reply.status(wrongMethod?.status ?? mapped.status).send(wrongMethod?.body ?? mapped.body);
+  }
+
+  /**
+   * The status and body for `error` on a route that matched (no 405 to tell): also for the ingest lane, which
+   * answers before fastify (ingestion/ingest-lane.ts). A server fault is logged here and answered with a generic 500.
+   */
+  mapped(error: unknown): MappedError {
     const mapped = mapError(error);
-    if (mapped) {
-      const wrongMethod = this.wrongMethod(mapped, request, reply);
-      void reply.status(wrongMethod?.status ?? mapped.status).send(wrongMethod?.body ?? mapped.body);
-      return;
-    }
+    if (mapped) return mapped;
     this.logger.error({ err: error }, 'unhandled error while serving a request');
-    void reply.status(500).send(errorBody('INTERNAL', 'The service failed to handle the request'));
+    return { status: 500, body: errorBody('INTERNAL', 'The service failed to handle the request') };
   }
 
   /** A route-not-found whose path other methods answer: 405 with `Allow`, naming them. */
