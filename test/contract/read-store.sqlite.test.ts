@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { changeId } from '../../projections/change-feed';
-import { openReadStore, type ReadModelBatch, type ReadStore, type TimelineEvent } from '../../src/read-store';
+import { openReadStore, type ProfileRecord, type ReadModelBatch, type ReadStore, type TimelineEvent } from '../../src/read-store';
 import { positionKey } from '../../src/read-store/position-key';
 import { describeReadStoreContract, fullBatch } from './read-store.contract';
 import { opaque } from './read-store.fixtures';
@@ -140,6 +140,33 @@ describe('SQLite read store: a group of commits is one transaction', () => {
     });
     expect(await open()).toEqual(['buyers@120', 'vip@100']);
     expect((await fresh.store.listMembers({ audienceId: 'vip', limit: 10 })).items.map((m) => m.graphId)).toEqual(['CRMID:a']);
+  });
+
+  it('defers a whole group\'s keyed rows to its end, and every read inside it sees them (one row per key, stats summed)', async () => {
+    const profile = (graphId: string, name: string) => ({ graphId, createdAt: 1, updatedAt: 2, doc: { profileId: `p_${graphId}`, graphId, attributes: { name } } }) as unknown as ProfileRecord;
+    const stats = (primaryKey: string, eventId: string, position: string) => ({ ...fullBatch().events![0]!, primaryKey, eventId, position, timestamp: Number(position) });
+    await fresh.store.groupCommits(async () => {
+      await fresh.store.commit({ ...graph('CRMID:d'), profiles: { upsert: [profile('CRMID:d', 'one')] }, events: [stats('CRMID:d', 'e1', '5')], computed: { values: { upsert: [{ graphId: 'CRMID:d', values: { n: 1 }, dueAt: 50 }] } } }, { projector: 'graph', position: '5' });
+      expect((await fresh.store.getNodes(['CRMID:d'])).map((n) => n.key)).toEqual(['CRMID:d']);
+      expect((await fresh.store.getProfile('CRMID:d'))?.doc).toMatchObject({ attributes: { name: 'one' } });
+      await fresh.store.commit({ profiles: { upsert: [profile('CRMID:d', 'two')] }, events: [stats('CRMID:d', 'e2', '6')], computed: { values: { upsert: [{ graphId: 'CRMID:d', values: { n: 2 } }] } } }, { projector: 'graph', position: '6' });
+      expect((await fresh.store.getDueComputed(100, 10)).map((v) => v.graphId)).not.toContain('CRMID:d');
+      await fresh.store.commit({ nodes: { delete: ['CRMID:d'] }, events: [stats('CRMID:d', 'e3', '7')] }, { projector: 'graph', position: '7' });
+      expect(await fresh.store.getNodes(['CRMID:d'])).toEqual([]);
+      expect((await fresh.store.getEventStats(['CRMID:d']))[0]).toMatchObject({ count: 3, lastPosition: '7' });
+    }, { wholeOnly: true });
+    expect(await fresh.store.getNodes(['CRMID:d'])).toEqual([]);
+    expect((await fresh.store.getProfile('CRMID:d'))?.doc).toMatchObject({ attributes: { name: 'two' } });
+    expect((await fresh.store.getComputedValues(['CRMID:d']))[0]).toMatchObject({ values: { n: 2 } });
+    expect((await fresh.store.getEventStats(['CRMID:d']))[0]).toMatchObject({ count: 3, lastPosition: '7' });
+    // A whole group that fails keeps none of them.
+    await expect(
+      fresh.store.groupCommits(async () => {
+        await fresh.store.commit({ profiles: { upsert: [profile('CRMID:d', 'three')] } }, { projector: 'graph', position: '8' });
+        throw new Error('no');
+      }, { wholeOnly: true }),
+    ).rejects.toThrow('no');
+    expect((await fresh.store.getProfile('CRMID:d'))?.doc).toMatchObject({ attributes: { name: 'two' } });
   });
 
   it('holds the checkpoint, the change feed and erasures back until the group is committed', async () => {

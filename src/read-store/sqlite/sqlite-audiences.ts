@@ -101,7 +101,13 @@ export function openAudienceTables(db: Database.Database, p: string) {
     }
     return (s.sets.all(JSON.stringify(graphIds)) as { graph_id: string; doc: string }[]).map((r) => [r.graph_id, JSON.parse(r.doc) as MembershipSet]);
   };
-  const write = (writes: AudienceWrites | undefined) => {
+  /**
+   * Inside a whole commit group (`defer`), the sets rewritten wait in the cache for `flush` (the group's end): a graph
+   * moved by several parts of a segment had its set rewritten after each. Reads of the sets go through the cache
+   * meanwhile; the narrow rows are written at once (one per transition, nothing to share).
+   */
+  const unwritten = new Set<IdentityKey>();
+  const write = (writes: AudienceWrites | undefined, defer = false) => {
     if (!writes) return;
     for (const [graphId, { exits, enters }] of writesByGraph(writes)) {
       const set = setOf(graphId);
@@ -111,7 +117,8 @@ export function openAudienceTables(db: Database.Database, p: string) {
       cached?.delete(graphId);
       for (const c of closed) s.exit.run(c.exitedAt, c.audienceId, graphId, c.enteredAt);
       for (const o of opened) s.enter.run(o.audienceId, graphId, o.enteredAt);
-      s.putSet.run(graphId, JSON.stringify(set));
+      if (defer && cached) unwritten.add(graphId);
+      else s.putSet.run(graphId, JSON.stringify(set));
       cached?.set(graphId, set);
     }
     for (const b of writes.backfills?.upsert ?? []) s.putBackfill.run(b.audienceId, JSON.stringify(b));
@@ -138,10 +145,27 @@ export function openAudienceTables(db: Database.Database, p: string) {
     /** The group ended (committed or rolled back): nothing kept outlives its transaction. */
     dropCache(): void {
       cached = undefined;
+      unwritten.clear();
     },
-    /** A write failed inside the group: its savepoint rolled back writes the kept sets may hold. */
+    /**
+     * A write failed inside the group: its savepoint rolled back writes the kept sets may hold. (Sets wait unwritten
+     * only in a whole group, which a failed write takes back whole.)
+     */
     forgetCached(): void {
       cached?.clear();
+      unwritten.clear();
+    },
+    get pending(): boolean {
+      return unwritten.size > 0;
+    },
+    /** Writes the sets a whole group deferred, from the cache (inside the group's transaction). */
+    flush(): void {
+      const graphIds = [...unwritten];
+      unwritten.clear();
+      for (const graphId of graphIds) s.putSet.run(graphId, JSON.stringify(cached!.get(graphId)));
+    },
+    discard(): void {
+      unwritten.clear();
     },
     /** Open memberships, by graph id then audience id. */
     ofGraphs: (graphIds: IdentityKey[]): MembershipRow[] =>

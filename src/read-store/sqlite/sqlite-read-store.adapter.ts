@@ -46,7 +46,7 @@ import { computedSchemaSql, openComputedTables, type ComputedTables } from './sq
 import { audienceSchemaSql, openAudienceTables, type AudienceTables } from './sqlite-audiences';
 import { changeFeedSchemaSql, migrateItemRefs, openChangeFeedTables, type ChangeFeedTables } from './sqlite-change-feed';
 import { eraseInSqlite, holdsNoReadModels, markScrubbed } from './sqlite-erasure';
-import { createBatchWriter } from './sqlite-batch-writer';
+import { createBatchWriter, type DeferredTable } from './sqlite-batch-writer';
 import { SqliteCommitGroup } from './sqlite-commit-group';
 import { settle } from './sqlite-errors';
 import { schemaSql } from './sqlite-schema';
@@ -99,7 +99,7 @@ export class SqliteReadStore implements ReadStore {
     // The feed items go in the batch's transaction, and only when the batch itself is applied (not skipped).
     const commitWithFeed = (batch: ReadModelBatch, checkpoint: Checkpoint) => {
       this.lease.assertFence();
-      if (!this.writeBatch(batch, checkpoint)) return;
+      if (!this.writeBatch.write(batch, checkpoint, this.group.bare)) return;
       this.feed.write(batch.changes);
       this.feed.appendAfterCheckpoint(batch.changesAfterCheckpoint ?? []);
     };
@@ -136,11 +136,37 @@ export class SqliteReadStore implements ReadStore {
     return this.group.run(async () => {
       const opened = this.db.inTransaction && this.audiences.openCache();
       try {
-        return await work();
+        const result = await work();
+        // A whole group's deferred rows, before its COMMIT (a failure here takes the group back, as any write's).
+        if (opened) this.flushDeferred();
+        return result;
       } finally {
-        if (opened) this.audiences.dropCache();
+        if (opened) {
+          this.writeBatch.discard();
+          this.audiences.dropCache();
+        }
       }
     }, options?.wholeOnly === true);
+  }
+
+  /**
+   * The rows a whole group deferred (sqlite-graph-rows.ts, the computed tables, the membership sets), written before
+   * anything reads their tables on this connection: so every read inside the group (a scope load, the values and
+   * states, the due query) sees every commit before it, as when each commit wrote its rows. Reads of the sets go
+   * through the group's cache instead and need none.
+   */
+  private flushDeferred(tables?: readonly DeferredTable[]): void {
+    if (!this.writeBatch.pending(tables)) return;
+    this.group.assertIntact();
+    this.guarded(() => this.writeBatch.flush(tables));
+  }
+
+  /** A read of tables (undefined: any) whose rows a whole group may defer: their deferred rows are written first. */
+  private reading<T>(tables: readonly DeferredTable[] | undefined, read: () => T): Promise<T> {
+    return settle(() => {
+      this.flushDeferred(tables);
+      return read();
+    });
   }
 
   /**
@@ -165,14 +191,14 @@ export class SqliteReadStore implements ReadStore {
   }
 
   listNodeKeys(after: IdentityKey | undefined, limit: number): Promise<IdentityKey[]> {
-    return settle(() => this.s.nodeKeysAfter.all(after ?? '', limit) as IdentityKey[]);
+    return this.reading(['nodes'], () => this.s.nodeKeysAfter.all(after ?? '', limit) as IdentityKey[]);
   }
 
   /** A commit is one transaction: a crash leaves all of it or none, so nothing is ever left half done. */
   async completeInterruptedCommit(): Promise<void> {}
 
   getNodes(keys: IdentityKey[]): Promise<IdentityNode[]> {
-    return settle(() => {
+    return this.reading(['nodes'], () => {
       if (keys.length !== 1) return parseAll(this.s.nodesByKeys.all(JSON.stringify(keys)));
       const doc = this.s.nodeByKey.get(keys[0]) as string | undefined;
       return doc === undefined ? [] : [JSON.parse(doc) as IdentityNode];
@@ -180,18 +206,18 @@ export class SqliteReadStore implements ReadStore {
   }
 
   getNodesOfGraphs(graphIds: IdentityKey[]): Promise<IdentityNode[]> {
-    return settle(() => parseAll(this.s.nodesByGraphs.all(JSON.stringify(graphIds))));
+    return this.reading(['nodes'], () => parseAll(this.s.nodesByGraphs.all(JSON.stringify(graphIds))));
   }
 
   getLinksTouching(keys: IdentityKey[]): Promise<LinkState[]> {
-    return settle(() => {
+    return this.reading(['links'], () => {
       const list = JSON.stringify(keys);
       return parseAll(this.s.linksTouching.all(list, list));
     });
   }
 
   getFragmentsOfPrimaries(primaryKeys: IdentityKey[]): Promise<Fragment[]> {
-    return settle(() => {
+    return this.reading(['fragments'], () => {
       const rows = this.s.fragmentsOf.all(JSON.stringify(primaryKeys)) as {
         primary_key: string;
         source: string;
@@ -202,7 +228,7 @@ export class SqliteReadStore implements ReadStore {
   }
 
   getEventStats(primaryKeys: IdentityKey[]): Promise<EventStats[]> {
-    return settle(() => {
+    return this.reading(['stats'], () => {
       const rows = this.s.statsOf.all(JSON.stringify(primaryKeys)) as {
         primary_key: string;
         count: number;
@@ -242,25 +268,26 @@ export class SqliteReadStore implements ReadStore {
   }
 
   getProfile(graphId: IdentityKey): Promise<ProfileRecord | undefined> {
-    return settle(() => {
+    return this.reading(['profiles'], () => {
       const row = this.s.profile.get(graphId) as ProfileRow | undefined;
       return row && toProfile(row);
     });
   }
 
   getProfileJson(graphId: IdentityKey): Promise<string | undefined> {
-    return settle(() => {
+    return this.reading(['profiles'], () => {
       const doc = this.s.profileDoc.get(graphId) as string | undefined;
       return doc === undefined ? undefined : profileJsonOf(doc, graphId);
     });
   }
 
   getProfileView(key: IdentityKey, withComputed: boolean): Promise<ProfileView | undefined> {
-    return settle(() => this.profileView.read(key, withComputed));
+    // On a file the view reads on a connection of its own, which sees committed rows only (sqlite-profile-view.ts).
+    return this.db.memory ? this.reading(undefined, () => this.profileView.read(key, withComputed)) : settle(() => this.profileView.read(key, withComputed));
   }
 
   listProfiles(query: ListProfilesQuery): Promise<Page<ProfileRecord>> {
-    return settle(() => {
+    return this.reading(['profiles'], () => {
       assertLimit(query.limit);
       const after = decodeProfilesCursor(query.cursor) ?? '';
       const rows = this.s.profilesAfter.all(after, query.limit + 1) as ProfileRow[];
@@ -321,15 +348,15 @@ export class SqliteReadStore implements ReadStore {
   }
 
   getComputedStates(primaryKeys: IdentityKey[]): Promise<ComputedStateRow[]> {
-    return settle(() => this.computed.states(primaryKeys));
+    return this.reading(['states'], () => this.computed.states(primaryKeys));
   }
 
   getComputedValues(graphIds: IdentityKey[]): Promise<ComputedValuesRow[]> {
-    return settle(() => this.computed.values(graphIds));
+    return this.reading(['values'], () => this.computed.values(graphIds));
   }
 
   getDueComputed(now: number, limit: number): Promise<ComputedValuesRow[]> {
-    return settle(() => this.computed.due(now, limit));
+    return this.reading(['values'], () => this.computed.due(now, limit));
   }
 
   getComputedBackfills(): Promise<ComputedBackfill[]> {
@@ -337,11 +364,11 @@ export class SqliteReadStore implements ReadStore {
   }
 
   commitComputed(writes: ComputedWrites): Promise<void> {
-    return this.commitAfterCheckpoint(writes.changes, () => this.computed.write(writes));
+    return this.commitAfterCheckpoint(writes.changes, (defer) => this.computed.write(writes, defer));
   }
 
   countProfiles(): Promise<number> {
-    return settle(() => this.computed.countProfiles());
+    return this.reading(['profiles'], () => this.computed.countProfiles());
   }
 
   getMemberships(graphIds: IdentityKey[]): Promise<MembershipRow[]> {
@@ -369,22 +396,25 @@ export class SqliteReadStore implements ReadStore {
   }
 
   commitAudiences(writes: AudienceWrites): Promise<void> {
-    return this.commitAfterCheckpoint(writes.changes, () => this.audiences.write(writes));
+    return this.commitAfterCheckpoint(writes.changes, (defer) => this.audiences.write(writes, defer));
   }
 
   /**
    * A write outside the projector's batches (commitComputed, commitAudiences): fenced by the lease, with its feed
    * items numbered after the checkpoint, in one transaction (a savepoint inside a commit group, checked intact).
+   * Inside a whole group its rows wait with the group's (`defer`): written at once, an older deferred row of the same
+   * key would overwrite it when the group flushes.
    */
-  private commitAfterCheckpoint(changes: readonly TimedDraft[] | undefined, write: () => void): Promise<void> {
+  private commitAfterCheckpoint(changes: readonly TimedDraft[] | undefined, write: (defer: boolean) => void): Promise<void> {
     return settle(() => {
       this.group.assertIntact();
+      const bare = this.group.bare;
       const commit = () => {
         this.lease.assertFence();
-        write();
+        write(bare);
         this.feed.appendAfterCheckpoint(changes ?? []);
       };
-      this.guarded(() => (this.group.bare ? commit() : this.db.transaction(commit)()));
+      this.guarded(() => (bare ? commit() : this.db.transaction(commit)()));
     });
   }
 
