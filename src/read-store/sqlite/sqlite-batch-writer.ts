@@ -5,7 +5,7 @@ import type { Checkpoint, ReadModelBatch, RederiveJob } from '../read-store.port
 import type { AudienceTables } from './sqlite-audiences';
 import type { ComputedTables } from './sqlite-computed';
 import type { SqliteStatements } from './sqlite-statements';
-import { directRows, GRAPH_TABLES, PendingGraphRows, type GraphRowWriter, type GraphTable } from './sqlite-graph-rows';
+import { addToStats, directRows, GRAPH_TABLES, PendingGraphRows, type GraphRowWriter, type GraphTable, type StatsSum } from './sqlite-graph-rows';
 
 /** The tables whose rows a whole commit group defers. */
 export type DeferredTable = GraphTable | 'states' | 'values' | 'sets';
@@ -100,7 +100,7 @@ function writeProfiles(rows: GraphRowWriter, batch: ReadModelBatch, pos: string)
  * statements and page rewrites as events; the sums are the same).
  */
 function writeEvents(s: SqliteStatements, rows: GraphRowWriter, batch: ReadModelBatch): void {
-  const added = new Map<string, { count: number; lastEventAt: number; lastPosition: string; lastPos: string }>();
+  const added = new Map<string, StatsSum>();
   for (const e of batch.events ?? []) {
     const stored = s.insertEvent.run(
       e.eventId,
@@ -113,14 +113,7 @@ function writeEvents(s: SqliteStatements, rows: GraphRowWriter, batch: ReadModel
       JSON.stringify(e.doc),
     );
     if (stored.changes !== 1) continue;
-    const pos = positionKey(e.position);
-    const sum = added.get(e.primaryKey);
-    if (!sum) added.set(e.primaryKey, { count: 1, lastEventAt: e.timestamp, lastPosition: e.position, lastPos: pos });
-    else {
-      sum.count++;
-      sum.lastEventAt = Math.max(sum.lastEventAt, e.timestamp);
-      if (pos > sum.lastPos) [sum.lastPosition, sum.lastPos] = [e.position, pos];
-    }
+    addToStats(added, e.primaryKey, 1, e.timestamp, e.position, positionKey(e.position));
   }
   for (const [primaryKey, sum] of added) rows.stats(primaryKey, sum.count, sum.lastEventAt, sum.lastPosition, sum.lastPos);
 }

@@ -34,9 +34,31 @@ export function directRows(s: SqliteStatements): GraphRowWriter {
   };
 }
 
+/** What a primary's newly stored timeline events add to its stats row. */
+export interface StatsSum {
+  count: number;
+  lastEventAt: number;
+  lastPosition: string;
+  /** positionKey(lastPosition): compares in log order. */
+  lastPos: string;
+}
+
+/** Adds to a primary's running sum (count, newest time, newest position): one rule for a batch's events and a group's batches. */
+export function addToStats(sums: Map<string, StatsSum>, primaryKey: string, count: number, lastEventAt: number, lastPosition: string, lastPos: string): void {
+  const sum = sums.get(primaryKey);
+  if (!sum) {
+    sums.set(primaryKey, { count, lastEventAt, lastPosition, lastPos });
+    return;
+  }
+  sum.count += count;
+  sum.lastEventAt = Math.max(sum.lastEventAt, lastEventAt);
+  if (lastPos > sum.lastPos) [sum.lastPosition, sum.lastPos] = [lastPosition, lastPos];
+}
+
 type Write = (to: GraphRowWriter) => void;
-type DeferredTable = 'nodes' | 'links' | 'fragments' | 'profiles';
-export type GraphTable = DeferredTable | 'stats';
+/** The tables whose rows are kept one per key (last write wins); stats are summed instead. */
+type KeyedTable = 'nodes' | 'links' | 'fragments' | 'profiles';
+export type GraphTable = KeyedTable | 'stats';
 export const GRAPH_TABLES: readonly GraphTable[] = ['nodes', 'links', 'fragments', 'profiles', 'stats'];
 
 /**
@@ -51,8 +73,8 @@ export const GRAPH_TABLES: readonly GraphTable[] = ['nodes', 'links', 'fragments
  * group is all-or-nothing: nothing here outlives it (flush, or discard when it fails).
  */
 export class PendingGraphRows implements GraphRowWriter {
-  private readonly tables: Record<DeferredTable, Map<string, Write>> = { nodes: new Map(), links: new Map(), fragments: new Map(), profiles: new Map() };
-  private readonly sums = new Map<string, { count: number; lastEventAt: number; lastPosition: string; lastPos: string }>();
+  private readonly tables: Record<KeyedTable, Map<string, Write>> = { nodes: new Map(), links: new Map(), fragments: new Map(), profiles: new Map() };
+  private readonly sums = new Map<string, StatsSum>();
 
   /** Whether rows of these tables (all: any) wait to be written. */
   pending(tables?: readonly GraphTable[]): boolean {
@@ -92,14 +114,7 @@ export class PendingGraphRows implements GraphRowWriter {
   }
 
   stats(primaryKey: string, count: number, lastEventAt: number, lastPosition: string, lastPos: string): void {
-    const sum = this.sums.get(primaryKey);
-    if (!sum) {
-      this.sums.set(primaryKey, { count, lastEventAt, lastPosition, lastPos });
-      return;
-    }
-    sum.count += count;
-    sum.lastEventAt = Math.max(sum.lastEventAt, lastEventAt);
-    if (lastPos > sum.lastPos) [sum.lastPosition, sum.lastPos] = [lastPosition, lastPos];
+    addToStats(this.sums, primaryKey, count, lastEventAt, lastPosition, lastPos);
   }
 
   /**
