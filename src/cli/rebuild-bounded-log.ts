@@ -90,26 +90,38 @@ export class BoundedLog implements EventStore {
   }
 }
 
-/** Delivers the prefix, then stays open and silent until closed, like a live subscription on a quiet log. */
+/**
+ * Delivers the prefix, then stays open and silent until closed, like a live subscription on a quiet log.
+ * `caughtUp` resolves as the event at the bound is handed over (or the inner subscription caught up with a log that
+ * lost it): a rebuild fills its batches until then (fillBatchesUntilCaughtUp). Resolved at once, every batch of the
+ * CLI's rebuild ended at the subscription's first turn (16 pages, 4,096 events), whatever its batch size said.
+ */
 function boundedSubscription(inner: EventStore, head: Position | undefined, after: Position | undefined): LogSubscription {
   let release!: () => void;
   const closed = new Promise<void>((resolve) => (release = resolve));
+  let markCaughtUp!: () => void;
+  const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
   const done = head === undefined || (after !== undefined && comparePositions(after, head) >= 0);
   const source = done ? undefined : inner.subscribeToAll({ after });
+  if (source) void source.caughtUp.then(markCaughtUp, markCaughtUp);
+  else markCaughtUp();
   async function* events(): AsyncGenerator<RecordedEvent> {
     if (source) {
       for await (const recorded of source) {
-        if (comparePositions(recorded.position, head!) > 0) break;
+        const order = comparePositions(recorded.position, head!);
+        if (order > 0) break;
+        if (order === 0) markCaughtUp();
         yield recorded;
-        if (comparePositions(recorded.position, head!) === 0) break;
+        if (order === 0) break;
       }
       await source.close();
     }
+    markCaughtUp();
     await closed;
   }
   const iterable = events();
   return {
-    caughtUp: Promise.resolve(),
+    caughtUp,
     [Symbol.asyncIterator]: () => iterable,
     close: async () => {
       release();
