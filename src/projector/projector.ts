@@ -8,7 +8,7 @@ import { comparePositions, type Position } from '../event-store';
 import { isPermanentStoreError, ReadModelFencedError, type ReadModelBatch, type ReadStore } from '../read-store';
 import { BatchChangeFeed, carryScope, evolveRules, fragmentKey, isRuleEvent, projectSegment, rejectedPairs, type LoadedScope, type ProjectionContext, type ProjectionRules, type SegmentOptions } from '../read-models';
 import { ComputedRuntime, isComputedDefinitionEvent } from '../computed-attributes';
-import { AudienceRuntime, isAudienceDefinitionEvent } from '../audiences/runtime';
+import { AudienceRuntime, isAudienceDefinitionEvent, type HeldMemberships } from '../audiences/runtime';
 import { loadScope } from './batch-scope';
 import { parkOnRefusal, ProjectorParkedError, type ParkedAt } from './projector-parked';
 import { loadRules } from './load-rules';
@@ -392,15 +392,16 @@ export class Projector {
   /**
    * Events that change no read model (merge policies, unknown types) still move the checkpoint. The items fold in
    * parts (projectSegment ends one early where a lapse must go first, or, with audiences, where a graph an item
-   * that could move its memberships touched comes again), each after the lapses due by its first item's log time:
-   * so memberships and values are the same whatever the batch boundaries, live or in a rebuild.
+   * that could move its memberships touched comes again and those memberships would move: the window's held
+   * memberships answer that without a read), each after the lapses due by its first item's log time: so memberships
+   * and values are the same whatever the batch boundaries, live or in a rebuild.
    */
   private async commitSegment(segment: DecodedEvent[], end: Position, whole: boolean): Promise<void> {
     if (segment.length === 0) return this.commit({}, end);
     // Parts can be short: the scope is loaded for a window of items and kept from one part to the next.
     const partial = this.context().computed !== undefined || this.audiences.active;
     let rest = segment;
-    let window: { scope: LoadedScope; left: number; feed: BatchChangeFeed } | undefined;
+    let window: { scope: LoadedScope; left: number; feed: BatchChangeFeed; held?: HeldMemberships } | undefined;
     const head = new TimerHead(this.store);
     while (rest.length > 0) {
       const until = rest[0]!.recordedAt.getTime();
@@ -417,10 +418,18 @@ export class Projector {
           head.forget();
           scope = await this.scopeOf(items, ctx);
         }
-        window = { scope, left: items.length, feed: new BatchChangeFeed(scope, ctx.profileIdOf, fragmentKey) };
-      } else if (applied > 0) await this.computed.reloadValues(window.scope);
+        const held = this.audiences.active ? await this.audiences.holding(scopeGraphIds(scope.graph.nodes.values())) : undefined;
+        window = { scope, left: items.length, feed: new BatchChangeFeed(scope, ctx.profileIdOf, fragmentKey), held };
+      } else if (applied > 0) {
+        await this.computed.reloadValues(window.scope);
+        await window.held?.reload(scopeGraphIds(window.scope.graph.nodes.values()));
+      }
       const options: SegmentOptions = { feed: window.feed };
-      if (this.audiences.active) options.movesMemberships = (d) => this.audiences.mayMove(d);
+      const held = window.held;
+      if (held) {
+        options.movesMemberships = (d) => this.audiences.mayMove(d);
+        options.settled = (question) => this.audiences.stands(held, question);
+      }
       if (ctx.computed) options.timerQueue = { soonest: await head.soonest() };
       const { writes, folded, lastItems } = projectSegment(window.scope, rest.slice(0, window.left), ctx, options);
       const part = rest.slice(0, folded);
@@ -428,13 +437,14 @@ export class Projector {
       window.left -= folded;
       // The stored values before the part, as the scope holds them: audiences compare with them (no second read).
       const stored = window.scope.computedValues;
-      writes.audiences = await withAudienceChanges(this.audiences, writes, () => this.audiences.afterBatch(writes, part, stored, lastItems));
+      writes.audiences = await withAudienceChanges(this.audiences, writes, () => this.audiences.afterBatch(writes, part, stored, lastItems, held));
       const kept = await this.commitPart(part, writes, rest.length === 0 ? end : part[part.length - 1]!.position, whole);
       if (!kept) {
         window = undefined;
         head.forget();
       } else {
         head.committed(writes.computed?.values);
+        window.held?.committed(writes.audiences);
         if (window.left > 0) carryScope(window.scope, writes);
       }
       this.folding(part[part.length - 1]!.recordedAt.getTime());

@@ -11,6 +11,7 @@ export { graphItemOf, logSeqOf, profileRecordOf, timelineEventOf } from './log-i
 export { BatchChangeFeed, snapshotOfStoredProfile } from './batch-change-feed';
 export { profileIdOf } from './profile-id';
 export { nodesAfterBatch } from './nodes-after-batch';
+export type { SettledQuestion } from './unsettled-graphs';
 export {
   carryScope,
   fragmentKey,

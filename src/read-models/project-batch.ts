@@ -15,6 +15,7 @@ import type {
 import { BatchChangeFeed } from './batch-change-feed';
 import { BatchComputedChanges } from './batch-computed-changes';
 import { graphItemOf, profileRecordOf, timelineEventOf } from './log-items';
+import { UnsettledGraphs, type GraphNow, type SettledQuestion } from './unsettled-graphs';
 
 /**
  * The part of the read models one batch can change, loaded before the batch (src/projector/batch-scope.ts): the
@@ -82,10 +83,18 @@ export function projectBatch(scope: LoadedScope, events: readonly DecodedEvent[]
 export interface SegmentOptions {
   /**
    * Whether an item can move memberships (some audience reads what it changes). With it, the segment stops before
-   * an item that touches a graph an earlier such item (or one that reshaped it) touched: audiences evaluate each
-   * graph once per segment, so it is evaluated exactly as after the item that moved it, whatever the batch sizes.
+   * an item that touches a graph an earlier such item (or one that reshaped it) touched, unless `settled` finds its
+   * memberships standing: audiences evaluate each graph once per segment, so it is evaluated exactly as after the
+   * item that moved it, whatever the batch sizes.
    */
   movesMemberships?: (decoded: DecodedEvent) => boolean;
+  /**
+   * With `movesMemberships`: whether the memberships the store holds for a graph stand, asked at a later item on a
+   * graph an earlier item could have moved, with what a part ending there would evaluate (unsettled-graphs.ts). If
+   * they do, the segment goes on: that part would have written no transition for it, so every membership, its time
+   * and its cause come out as parts would give them. A graph an item reshaped (created, merged, split) always ends it.
+   */
+  settled?: (question: SettledQuestion) => boolean;
   /**
    * The soonest window change due in any graph (the projector's timer queue, once the lapses due by the first item
    * are applied). With it, the segment also stops before an item logged at or after it, or at or after a change the
@@ -129,6 +138,7 @@ export function projectSegment(scope: LoadedScope, events: readonly DecodedEvent
   /** Per graph the segment touched, the log time of the last item that touched it: its values are as of then. */
   const graphTimes = new Map<IdentityKey, number>();
   const lastItems = new Map<IdentityKey, DecodedEvent>();
+  const unsettled = new UnsettledGraphs(graphNow(scope, ctx), options.settled);
   let folded = 0;
   let soonest = options.timerQueue?.soonest;
   for (const decoded of events) {
@@ -136,7 +146,7 @@ export function projectSegment(scope: LoadedScope, events: readonly DecodedEvent
     const at = decoded.recordedAt.getTime();
     const mark = feed.before(decoded);
     if (folded > 0 && soonest !== undefined && soonest <= at) break;
-    if (folded > 0 && mustStopBefore(scope, ctx, mark.before.snapshots.keys(), at, options.movesMemberships ? lastItems : undefined)) break;
+    if (folded > 0 && mustStopBefore(scope, ctx, mark.before.snapshots.keys(), at, options.movesMemberships ? (g) => unsettled.endsBefore(g, graphTimes.get(g)!) : undefined)) break;
     folded++;
     const item = graphItemOf(decoded);
     if (item) {
@@ -162,6 +172,7 @@ export function projectSegment(scope: LoadedScope, events: readonly DecodedEvent
     for (const graphId of [...mark.before.snapshots.keys(), ...touched.graphIds]) {
       graphTimes.set(graphId, at);
       if (moves) lastItems.set(graphId, decoded);
+      unsettled.touched(graphId, decoded, moves, touched.movedIdentities);
     }
     if (computedFeed) feed.contribute(mark.cause, computedFeed.after(touched.graphIds, counted || touched.movedIdentities, at));
     if (options.timerQueue && counted) soonest = soonestChange(scope, ctx, touched.graphIds, soonest);
@@ -204,15 +215,33 @@ function mustStopBefore(
   ctx: ProjectionContext,
   graphIds: Iterable<IdentityKey>,
   at: number,
-  moved: ReadonlyMap<IdentityKey, unknown> | undefined,
+  endsBefore: ((graphId: IdentityKey) => boolean) | undefined,
 ): boolean {
   for (const graphId of graphIds) {
-    if (moved?.has(graphId)) return true;
+    if (endsBefore?.(graphId)) return true;
     if (!scope.computed || !ctx.computed) continue;
     const states = [...(scope.graph.members.get(graphId) ?? [])].map((k) => scope.computed!.states.get(k)).filter((s) => s !== undefined);
     if (changesBy(states, ctx.computed.definitions, at)) return true;
   }
   return false;
+}
+
+/** A graph's profile and values as the scope holds them, built as a part's writes would build them. */
+function graphNow(scope: LoadedScope, ctx: ProjectionContext): GraphNow {
+  return {
+    profileOf(graphId) {
+      const members = scope.graph.members.get(graphId);
+      if (!members || members.size === 0) return undefined;
+      const nodes = [...members].map((k) => scope.graph.nodes.get(k)!);
+      const fragments = groupFragments([...scope.fragments.values()].filter((f) => members.has(f.primaryKey)));
+      return profileRecordFor(graphId, nodes, fragments, scope.stats, ctx);
+    },
+    valuesOf(graphId, at) {
+      if (!scope.computed || !ctx.computed) return this.storedValuesOf(graphId);
+      return computeGraph(scope.computed, { ...ctx.computed, now: at }, graphId, scope.graph.members.get(graphId) ?? []).values;
+    },
+    storedValuesOf: (graphId) => scope.computedValues?.get(graphId)?.values ?? {},
+  };
 }
 
 /** The sooner of `soonest` and the next window change of these graphs (after an item that counted an event). */

@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS } from '../../projections/model';
 import { compileDefinition, computedScopeOf } from '../../projections/computed-attributes';
 import type { DecodedEvent } from '../events';
 import { carryScope, projectSegment, type LoadedScope, type ProjectionContext } from './project-batch';
+import type { SettledQuestion } from './unsettled-graphs';
 
 /**
  * The projector's fold of a segment, by log time: events count as of their item's log time, and the segment ends
@@ -69,5 +70,37 @@ describe('projectSegment: folding by log time', () => {
     const part = projectSegment(scope, later, ctx, { movesMemberships: reads });
     expect(part.folded).toBe(3);
     expect(part.lastItems.get('CRMID:ann')!.eventId).toBe(later[2]!.eventId);
+  });
+
+  it('goes on past a later item on a moved graph whose memberships stand, asking with its profile as of then', () => {
+    const scope = fresh();
+    carryScope(scope, projectSegment(scope, [record(T0, 'ann')], ctx, { movesMemberships: () => true }).writes);
+    const later = [view(T0 + 1, 'ann'), record(T0 + 2, 'ann'), view(T0 + 3, 'ann')];
+    const asked: Array<[string, number | undefined, unknown, unknown, string[]]> = [];
+    const standing = (stands: boolean) => (q: SettledQuestion) => {
+      asked.push([q.graphId, (q.profile?.doc as { eventCount?: number } | undefined)?.eventCount, q.valuesBefore.views, q.values.views, q.items.map((i) => i.eventId)]);
+      return stands;
+    };
+    const on = projectSegment(scope, later, ctx, { movesMemberships: () => true, settled: standing(true) });
+    expect(on.folded).toBe(3);
+    // Asked before each later item, with the items since the last question (the view, then the record) and the
+    // values then and now: the view before it counted, nothing after it.
+    expect(asked).toEqual([
+      ['CRMID:ann', 1, 0, 1, [later[0]!.eventId]],
+      ['CRMID:ann', 1, 1, 1, [later[1]!.eventId]],
+    ]);
+    expect(on.lastItems.get('CRMID:ann')!.eventId).toBe(later[2]!.eventId);
+  });
+
+  it('ends there when they would move, and at once after an item that reshaped the graph', () => {
+    const scope = fresh();
+    carryScope(scope, projectSegment(scope, [record(T0, 'ann')], ctx, { movesMemberships: () => true }).writes);
+    const later = [view(T0 + 1, 'ann'), record(T0 + 2, 'ann')];
+    expect(projectSegment(scope, later, ctx, { movesMemberships: () => true, settled: () => false }).folded).toBe(1);
+    // Ben's first item creates his profile: the next item on him ends the segment without asking.
+    let asked = 0;
+    const created = [record(T0 + 3, 'ben'), view(T0 + 4, 'ben')];
+    const cut = projectSegment(fresh(), created, ctx, { movesMemberships: () => true, settled: () => ++asked > 0 });
+    expect([cut.folded, asked]).toEqual([1, 0]);
   });
 });

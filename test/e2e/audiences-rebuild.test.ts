@@ -159,6 +159,58 @@ describe.each([
     }
   }, 30_000);
 
+  it('items of one profile that move nothing do not cut a batch, and those that do keep their own times, whatever the batch sizes', async () => {
+    const own = openSqliteEventStore(join(dir, `${randomUUID()}-events.sqlite`));
+    try {
+      await defineAudience(own, 'gold', { attribute: 'tier', op: 'eq', value: 'gold' });
+      await defineAudience(own, 'buyer', { event: { type: 'purchase' }, window: { last: '1h' } });
+      await defineAudience(own, 'goldBuyer', { and: [{ audience: 'gold', op: 'member' }, { audience: 'buyer', op: 'member' }] });
+      const start = Date.now();
+      // Each its own log time. Silver again, the view and gold again leave every membership as it was; the
+      // purchase, the first gold and the last silver move some: each transition is dated at its own item.
+      const items = [
+        record('crm', start, ids('CRMID:gus'), { tier: 'silver' }),
+        record('crm', start, ids('CRMID:gus'), { tier: 'silver' }),
+        experience(start, ids('CRMID:gus'), 'purchase'),
+        experience(start, ids('CRMID:gus'), 'view'),
+        record('crm', start, ids('CRMID:gus'), { tier: 'gold' }),
+        record('crm', start, ids('CRMID:gus'), { tier: 'gold' }),
+        record('crm', start, ids('CRMID:gus'), { tier: 'silver' }),
+      ];
+      const loggedAt: number[] = [];
+      for (const item of items) {
+        await new Promise((resolve) => setTimeout(resolve, 3));
+        await appendAll(own, [item]);
+        loggedAt.push((await own.readStream('subject-test')).at(-1)!.recordedAt.getTime());
+      }
+      const dumps = [];
+      const feeds: ChangeItem[][] = [];
+      for (const batchSize of [1, 1000]) {
+        const store = await open();
+        const projector = new Projector(own, store, { name: `moves-${batchSize}`, profileIdOf, batchSize });
+        projector.start();
+        try {
+          expect(await projector.whenIdle()).toBe(true);
+        } finally {
+          await projector.stop();
+        }
+        const [gus] = await dumpReadModels(store);
+        const intervals = (gus!.memberships ?? []).map((m) => [m.audienceId, m.enteredAt, m.exitedAt ?? null]);
+        expect(intervals.sort()).toEqual([
+          ['buyer', loggedAt[2], null],
+          ['gold', loggedAt[4], loggedAt[6]],
+          ['goldBuyer', loggedAt[4], loggedAt[6]],
+        ]);
+        dumps.push(await dumpReadModels(store));
+        feeds.push(await storedFeed(store));
+      }
+      expect(dumps[1]).toEqual(dumps[0]);
+      expect(feeds[1]).toEqual(feeds[0]);
+    } finally {
+      await own.close();
+    }
+  }, 30_000);
+
   it('a lapse between two items of other profiles keeps its feed ids whatever the batch sizes', async () => {
     const own = openSqliteEventStore(join(dir, `${randomUUID()}-events.sqlite`));
     try {

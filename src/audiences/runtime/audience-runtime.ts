@@ -17,9 +17,11 @@ import { decode, type DecodedEvent } from '../../events';
 import type { EventStore } from '../../event-store/event-store.port';
 import { comparePositions, type Position } from '../../event-store';
 import type { AudienceBackfill, AudienceWrites, ComputedWrites, ReadModelBatch, ReadStore } from '../../read-store/read-store.port';
+import type { SettledQuestion } from '../../read-models';
 import { decodeProfilesCursor } from '../../read-store';
 import { AUDIENCES_STREAM } from '../audience-definitions.service';
 import { changeOfItems, itemsByGraph, movedValues, reshapedProfiles } from './batch-change';
+import { HeldMemberships } from './held-memberships';
 import { membershipStep, mergeWrites, type Gone, type MembershipStep, type ProfileAfter } from './membership-writes';
 
 const BACKFILL_PAGE = 100;
@@ -107,6 +109,8 @@ export class AudienceRuntime {
     stored?: ReadonlyMap<string, { values: Record<string, unknown> }>,
     /** Per graph id (before or after), the item its transitions are dated at (the projector's parts give it). */
     lastItems?: ReadonlyMap<string, DecodedEvent>,
+    /** The memberships the store holds for the batch's graphs, when the projector's window keeps them (else read). */
+    held?: HeldMemberships,
   ): Promise<AudienceWrites | undefined> {
     if (this.definitions.byId.size === 0 || segment.length === 0) return undefined;
     const last = segment[segment.length - 1]!;
@@ -139,7 +143,7 @@ export class AudienceRuntime {
       const item = lastItems?.get(graphId) ?? last;
       return { graphId, at: item.recordedAt.getTime(), cause: cause('merge', item) };
     });
-    return this.step(after, goneAt, last.recordedAt.getTime(), cause(gone.length > 0 ? 'merge' : 'item'));
+    return this.step(after, goneAt, last.recordedAt.getTime(), cause(gone.length > 0 ? 'merge' : 'item'), undefined, held);
   }
 
   /**
@@ -280,13 +284,30 @@ export class AudienceRuntime {
     return directlyAffected(this.engine.index, this.definitions, changeOfItems([decoded])).size > 0;
   }
 
+  /** The open memberships of a projector window's graphs, kept by the window from part to part. */
+  holding(graphIds: readonly string[]): Promise<HeldMemberships> {
+    return HeldMemberships.load(this.store, graphIds);
+  }
+
+  /**
+   * Whether a graph's held memberships stand against its profile and values as they are now (the projector's
+   * SegmentOptions.settled): the audiences that read what its items since the last question changed (attribute
+   * paths, namespaces, event types, computed values that moved) are evaluated, as a part ending here would evaluate
+   * them, and with them those naming an audience that moves.
+   */
+  stands(held: HeldMemberships, { graphId, profile, values, valuesBefore, items }: SettledQuestion): boolean {
+    if (!profile) return held.of(graphId).length === 0;
+    const change = { ...changeOfItems(items), computed: movedValues(valuesBefore, values) };
+    return membershipStep(this.engine, held.of(graphId), [{ record: profile, values, change }], [], 0, { kind: 'item' }).transitions.length === 0;
+  }
+
   get settled(): boolean {
     return [...this.backfills.values()].every((b) => b.status === 'ready');
   }
 
-  private async step(after: ProfileAfter[], gone: readonly Gone[], at: number, cause: TransitionCause, audiences?: string[]): Promise<AudienceWrites> {
+  private async step(after: ProfileAfter[], gone: readonly Gone[], at: number, cause: TransitionCause, audiences?: string[], held?: HeldMemberships): Promise<AudienceWrites> {
     const graphIds = [...after.map((p) => p.record.graphId), ...gone.map((g) => (typeof g === 'string' ? g : g.graphId))];
-    const before = await this.store.getMemberships(graphIds);
+    const before = held ? graphIds.flatMap((g) => held.of(g)) : await this.store.getMemberships(graphIds);
     const step: MembershipStep = membershipStep(this.engine, before, after, gone, at, cause, audiences);
     if (step.transitions.length > 0) this.onTransitions?.(step.transitions);
     return step.writes;

@@ -1,1 +1,2 @@
 export { AudienceRuntime, isAudienceDefinitionEvent, type WindowEngine } from './audience-runtime';
+export { HeldMemberships } from './held-memberships';
