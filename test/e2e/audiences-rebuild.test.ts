@@ -62,6 +62,18 @@ describe.each([
     stores.push(store);
     return store;
   };
+  /** The whole log folded into a fresh store by a projector of this batch size, until idle. */
+  const foldedWith = async (own: EventStore, name: string, batchSize: number) => {
+    const store = await open();
+    const projector = new Projector(own, store, { name, profileIdOf, batchSize });
+    projector.start();
+    try {
+      expect(await projector.whenIdle()).toBe(true);
+    } finally {
+      await projector.stop();
+    }
+    return store;
+  };
 
   it('memberships (entries, lapse exits, re-entries) and history are the same', async () => {
     // Defined before any profile exists: no backfill, so every move is an item's or a lapse's.
@@ -136,14 +148,7 @@ describe.each([
       const dumps = [];
       const feeds: ChangeItem[][] = [];
       for (const batchSize of [1, 1000]) {
-        const store = await open();
-        const projector = new Projector(own, store, { name: `same-ms-${batchSize}`, profileIdOf, batchSize });
-        projector.start();
-        try {
-          expect(await projector.whenIdle()).toBe(true);
-        } finally {
-          await projector.stop();
-        }
+        const store = await foldedWith(own, `same-ms-${batchSize}`, batchSize);
         const [gus] = await dumpReadModels(store);
         expect((gus!.memberships ?? []).map((m) => [m.audienceId, m.enteredAt === m.exitedAt, m.exitedAt === null])).toEqual([['gold', true, false], ['gold', false, true]]);
         expect(await store.countMembers(['gold'])).toEqual(new Map([['gold', 1]]));
@@ -186,14 +191,7 @@ describe.each([
       const dumps = [];
       const feeds: ChangeItem[][] = [];
       for (const batchSize of [1, 1000]) {
-        const store = await open();
-        const projector = new Projector(own, store, { name: `moves-${batchSize}`, profileIdOf, batchSize });
-        projector.start();
-        try {
-          expect(await projector.whenIdle()).toBe(true);
-        } finally {
-          await projector.stop();
-        }
+        const store = await foldedWith(own, `moves-${batchSize}`, batchSize);
         const [gus] = await dumpReadModels(store);
         const intervals = (gus!.memberships ?? []).map((m) => [m.audienceId, m.enteredAt, m.exitedAt ?? null]);
         expect(intervals.sort()).toEqual([
@@ -228,14 +226,7 @@ describe.each([
       await clockPast(Date.now() + WINDOW_MS);
       const feeds: ChangeItem[][] = [];
       for (const batchSize of [1, 1000]) {
-        const store = await open();
-        const projector = new Projector(own, store, { name: `rebuild-${batchSize}`, profileIdOf, batchSize });
-        projector.start();
-        try {
-          expect(await projector.whenIdle()).toBe(true);
-        } finally {
-          await projector.stop();
-        }
+        const store = await foldedWith(own, `rebuild-${batchSize}`, batchSize);
         feeds.push(await storedFeed(store));
       }
       const exits = feeds[0]!.filter((i) => i.type === 'audience.exited');
