@@ -138,7 +138,8 @@ export function projectSegment(scope: LoadedScope, events: readonly DecodedEvent
   /** Per graph the segment touched, the log time of the last item that touched it: its values are as of then. */
   const graphTimes = new Map<IdentityKey, number>();
   const lastItems = new Map<IdentityKey, DecodedEvent>();
-  const unsettled = new UnsettledGraphs(graphNow(scope, ctx), options.settled);
+  // Only audiences end a segment at a graph's later item: without them nothing is tracked.
+  const unsettled = options.movesMemberships ? new UnsettledGraphs(graphNow(scope, ctx), options.settled) : undefined;
   let folded = 0;
   let soonest = options.timerQueue?.soonest;
   for (const decoded of events) {
@@ -146,7 +147,7 @@ export function projectSegment(scope: LoadedScope, events: readonly DecodedEvent
     const at = decoded.recordedAt.getTime();
     const mark = feed.before(decoded);
     if (folded > 0 && soonest !== undefined && soonest <= at) break;
-    if (folded > 0 && mustStopBefore(scope, ctx, mark.before.snapshots.keys(), at, options.movesMemberships ? (g) => unsettled.endsBefore(g, graphTimes.get(g)!) : undefined)) break;
+    if (folded > 0 && mustStopBefore(scope, ctx, mark.before.snapshots.keys(), at, unsettled && ((g) => unsettled.endsBefore(g, graphTimes.get(g)!)))) break;
     folded++;
     const item = graphItemOf(decoded);
     if (item) {
@@ -172,7 +173,7 @@ export function projectSegment(scope: LoadedScope, events: readonly DecodedEvent
     for (const graphId of [...mark.before.snapshots.keys(), ...touched.graphIds]) {
       graphTimes.set(graphId, at);
       if (moves) lastItems.set(graphId, decoded);
-      unsettled.touched(graphId, decoded, moves, touched.movedIdentities);
+      unsettled?.touched(graphId, decoded, moves, touched.movedIdentities);
     }
     if (computedFeed) feed.contribute(mark.cause, computedFeed.after(touched.graphIds, counted || touched.movedIdentities, at));
     if (options.timerQueue && counted) soonest = soonestChange(scope, ctx, touched.graphIds, soonest);
