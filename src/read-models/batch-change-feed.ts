@@ -13,7 +13,7 @@ import { identityKey, type IdentityKey, type IdentityRef } from '../../projectio
 import type { Fragment } from '../../projections/unified-profile';
 import type { DecodedEvent } from '../events';
 import { positionKey } from '../read-store';
-import { graphItemOf, profileRecordOf, timelineEventOf } from './log-items';
+import type { LogItemParts } from './log-items';
 
 /** The part of the batch's loaded scope the feed reads (project-batch.ts LoadedScope fits). */
 export interface FeedScope {
@@ -57,10 +57,7 @@ export class BatchChangeFeed {
     });
   }
 
-  before(decoded: DecodedEvent): FeedMark {
-    const item = graphItemOf(decoded);
-    const record = profileRecordOf(decoded);
-    const event = timelineEventOf(decoded);
+  before(decoded: DecodedEvent, { item, record, event }: LogItemParts): FeedMark {
     const keys = new Set<IdentityKey>([...(item?.identities ?? []), ...(item?.unlinked ?? [])].map(identityKey));
     if (record) keys.add(record.primaryKey);
     if (event) keys.add(event.primaryKey);
@@ -71,12 +68,11 @@ export class BatchChangeFeed {
   }
 
   /**
-   * The item is folded: its fragments are in the scope (a record may have added one) and the graph is updated.
+   * The item (the parts `before` was given) is folded: its fragments are in the scope (a record may have added one) and the graph is updated.
    * Answers the graphs it could have changed and whether it moved identities between profiles (what the
    * computed-value items need to know).
    */
-  after(mark: FeedMark, decoded: DecodedEvent): { graphIds: Set<IdentityKey>; movedIdentities: boolean } {
-    const record = profileRecordOf(decoded);
+  after(mark: FeedMark, { record }: LogItemParts): { graphIds: Set<IdentityKey>; movedIdentities: boolean } {
     if (record) this.indexFragment(record.primaryKey, this.fragmentKey(record.source, record.primaryKey));
     const graphIds = new Set([...mark.keys, ...mark.members].map((k) => this.graphOf(k)));
     const drafts = this.tracker.after(mark.before, graphIds, mark.mayChangeAttributes);

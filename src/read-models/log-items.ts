@@ -43,6 +43,17 @@ export function profileRecordOf(decoded: DecodedEvent): ProfileRecord | undefine
   };
 }
 
+/** What each pure projection folds of one log entry, derived once per entry (the fold and the change feed read it). */
+export interface LogItemParts {
+  item: GraphItem | undefined;
+  record: ProfileRecord | undefined;
+  event: TimelineEvent | undefined;
+}
+
+export function logItemPartsOf(decoded: DecodedEvent): LogItemParts {
+  return { item: graphItemOf(decoded), record: profileRecordOf(decoded), event: timelineEventOf(decoded) };
+}
+
 /** The timeline row of an experience event; `doc` is the API's event item, served as stored. */
 export function timelineEventOf(decoded: DecodedEvent): TimelineEvent | undefined {
   const { event } = decoded;

@@ -14,7 +14,7 @@ import type {
 } from '../read-store/read-store.port';
 import { BatchChangeFeed } from './batch-change-feed';
 import { BatchComputedChanges } from './batch-computed-changes';
-import { graphItemOf, profileRecordOf, timelineEventOf } from './log-items';
+import { logItemPartsOf } from './log-items';
 import { UnsettledGraphs, type GraphNow, type SettledQuestion } from './unsettled-graphs';
 
 /**
@@ -145,30 +145,29 @@ export function projectSegment(scope: LoadedScope, events: readonly DecodedEvent
   for (const decoded of events) {
     let counted = false;
     const at = decoded.recordedAt.getTime();
-    const mark = feed.before(decoded);
+    const parts = logItemPartsOf(decoded);
+    const mark = feed.before(decoded, parts);
     if (folded > 0 && soonest !== undefined && soonest <= at) break;
     if (folded > 0 && mustStopBefore(scope, ctx, mark.before.snapshots.keys(), at, unsettled && ((g) => unsettled.endsBefore(g, graphTimes.get(g)!)))) break;
     folded++;
-    const item = graphItemOf(decoded);
+    const { item, record, event } = parts;
     if (item) {
       itemIndex.push(...indexRowsOf(decoded, item));
       const outcome = applyItem(scope.graph, ctx.settings, item, ctx.rejected);
       outcome.touchedNodes.forEach((k) => touchedNodes.add(k));
       outcome.touchedLinks.forEach((k) => touchedLinks.add(k));
     }
-    const record = profileRecordOf(decoded);
     if (record) {
       const key = fragmentKey(record.source, record.primaryKey);
       scope.fragments.set(key, applyRecordToFragment(scope.fragments.get(key), record));
       changedFragments.add(key);
     }
-    const event = timelineEventOf(decoded);
     if (event) {
       timeline.push(event);
       countEvent(scope.stats, event);
       if (scope.computed && ctx.computed) counted = foldComputedEvent(scope.computed, { ...ctx.computed, now: at }, event.primaryKey, computedEventOf(event));
     }
-    const touched = feed.after(mark, decoded);
+    const touched = feed.after(mark, parts);
     const moves = !options.movesMemberships || touched.movedIdentities || options.movesMemberships(decoded);
     for (const graphId of [...mark.before.snapshots.keys(), ...touched.graphIds]) {
       graphTimes.set(graphId, at);
