@@ -143,7 +143,7 @@ export class AudienceRuntime {
       const item = lastItems?.get(graphId) ?? last;
       return { graphId, at: item.recordedAt.getTime(), cause: cause('merge', item) };
     });
-    return this.step(after, goneAt, last.recordedAt.getTime(), cause(gone.length > 0 ? 'merge' : 'item'), undefined, held);
+    return this.step(after, goneAt, last.recordedAt.getTime(), cause(gone.length > 0 ? 'merge' : 'item'), { held });
   }
 
   /**
@@ -207,7 +207,7 @@ export class AudienceRuntime {
     const after = page.items.map((record) => ({ record, values: values.get(record.graphId) ?? {} }));
     for (const backfill of group) {
       const cause: TransitionCause = { kind: 'definition', version: backfill.version, ...(backfill.cause ?? {}) };
-      const step = await this.step(after, [], backfill.definedAt ?? now, cause, [backfill.audienceId]);
+      const step = await this.step(after, [], backfill.definedAt ?? now, cause, { audiences: [backfill.audienceId] });
       const done = backfill.done + page.items.length;
       const next: AudienceBackfill = page.nextCursor
         ? { ...backfill, done, cursor: page.nextCursor }
@@ -242,7 +242,7 @@ export class AudienceRuntime {
       await this.store.commitComputed(computed);
       const values = new Map((computed.values?.upsert ?? []).map((v) => [v.graphId, v.values]));
       const cause: TransitionCause = { kind: 'definition', version: backfill.version, ...(backfill.cause ?? {}) };
-      const step = await this.step(records.map((record) => ({ record, values: values.get(record.graphId) ?? {} })), [], backfill.definedAt, cause, [backfill.audienceId]);
+      const step = await this.step(records.map((record) => ({ record, values: values.get(record.graphId) ?? {} })), [], backfill.definedAt, cause, { audiences: [backfill.audienceId] });
       if (step.enter!.length + step.exit!.length > 0) await this.store.commitAudiences(step);
       wrote = true;
     }
@@ -305,7 +305,12 @@ export class AudienceRuntime {
     return [...this.backfills.values()].every((b) => b.status === 'ready');
   }
 
-  private async step(after: ProfileAfter[], gone: readonly Gone[], at: number, cause: TransitionCause, audiences?: string[], held?: HeldMemberships): Promise<AudienceWrites> {
+  /**
+   * `audiences`: only these are evaluated (a backfill's); `held`: the window's copy of the memberships the store
+   * holds for these graphs, read instead of the store.
+   */
+  private async step(after: ProfileAfter[], gone: readonly Gone[], at: number, cause: TransitionCause, options: { audiences?: string[]; held?: HeldMemberships } = {}): Promise<AudienceWrites> {
+    const { audiences, held } = options;
     const graphIds = [...after.map((p) => p.record.graphId), ...gone.map((g) => (typeof g === 'string' ? g : g.graphId))];
     const before = held ? graphIds.flatMap((g) => held.of(g)) : await this.store.getMemberships(graphIds);
     const step: MembershipStep = membershipStep(this.engine, before, after, gone, at, cause, audiences);
