@@ -51,7 +51,7 @@ export class BatchChangeFeed {
     for (const [key, fragment] of scope.fragments) this.indexFragment(fragment.primaryKey, key);
     this.tracker = new ProfileChangeTracker({
       members: (graphId) => scope.graph.members.get(graphId),
-      fragmentsOf: (primaryKey) => [...(this.fragmentKeys.get(primaryKey) ?? [])].map((k) => scope.fragments.get(k)!).filter(isFragment),
+      fragmentsOf: (primaryKey) => this.fragmentsOf(primaryKey),
       eventCount: (primaryKey) => scope.stats.get(primaryKey)?.count ?? 0,
       profileIdOf,
     });
@@ -97,6 +97,11 @@ export class BatchChangeFeed {
     const first = this.ordinals.get(cause.key) ?? 0;
     this.items.push(...numberChanges(cause, drafts, first));
     this.ordinals.set(cause.key, first + drafts.length);
+  }
+
+  /** The scope's fragments of one primary identity as they stand now, from the feed's index (no scan of the scope). */
+  fragmentsOf(primaryKey: IdentityKey): Fragment[] {
+    return [...(this.fragmentKeys.get(primaryKey) ?? [])].map((k) => this.scope.fragments.get(k)!).filter(isFragment);
   }
 
   private graphOf(key: IdentityKey): IdentityKey {

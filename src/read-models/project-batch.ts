@@ -139,7 +139,7 @@ export function projectSegment(scope: LoadedScope, events: readonly DecodedEvent
   const graphTimes = new Map<IdentityKey, number>();
   const lastItems = new Map<IdentityKey, DecodedEvent>();
   // Only audiences end a segment at a graph's later item: without them nothing is tracked.
-  const unsettled = options.movesMemberships ? new UnsettledGraphs(graphNow(scope, ctx), options.settled) : undefined;
+  const unsettled = options.movesMemberships ? new UnsettledGraphs(graphNow(scope, ctx, { get: (k) => feed.fragmentsOf(k) }), options.settled) : undefined;
   let folded = 0;
   let soonest = options.timerQueue?.soonest;
   for (const decoded of events) {
@@ -227,15 +227,10 @@ function mustStopBefore(
 }
 
 /** A graph's profile and values as the scope holds them, built as a part's writes would build them. */
-function graphNow(scope: LoadedScope, ctx: ProjectionContext): GraphNow {
+/** `fragmentsByPrimary`: the scope's fragments by primary identity as they stand at each question (the feed's index). */
+function graphNow(scope: LoadedScope, ctx: ProjectionContext, fragmentsByPrimary: FragmentsByPrimary): GraphNow {
   return {
-    profileOf(graphId) {
-      const members = scope.graph.members.get(graphId);
-      if (!members || members.size === 0) return undefined;
-      const nodes = [...members].map((k) => scope.graph.nodes.get(k)!);
-      const fragments = groupFragments([...scope.fragments.values()].filter((f) => members.has(f.primaryKey)));
-      return profileRecordFor(graphId, nodes, fragments, scope.stats, ctx);
-    },
+    profileOf: (graphId) => profileOfGraph(scope, ctx, graphId, fragmentsByPrimary),
     valuesOf(graphId, at) {
       if (!scope.computed || !ctx.computed) return this.storedValuesOf(graphId);
       return computeGraph(scope.computed, { ...ctx.computed, now: at }, graphId, scope.graph.members.get(graphId) ?? []).values;
@@ -307,8 +302,7 @@ export function profilesOf(scope: LoadedScope, ctx: ProjectionContext, only?: Re
   const fragmentsByPrimary = groupFragments(scope.fragments.values());
   for (const [graphId, members] of scope.graph.members) {
     if (members.size === 0 || (only && !only.has(graphId))) continue;
-    const nodes = [...members].map((k) => scope.graph.nodes.get(k)!);
-    const profile = profileRecordFor(graphId, nodes, fragmentsByPrimary, scope.stats, ctx);
+    const profile = profileOfGraph(scope, ctx, graphId, fragmentsByPrimary);
     if (profile) upsert.push(profile);
     else remove.push(graphId);
   }
@@ -317,6 +311,13 @@ export function profilesOf(scope: LoadedScope, ctx: ProjectionContext, only?: Re
     if (!live.has(graphId) && !remove.includes(graphId) && (!only || only.has(graphId))) remove.push(graphId);
   }
   return { upsert, delete: remove };
+}
+
+/** A graph's profile as the scope holds it; undefined when it has none (or no identity is left in it). */
+function profileOfGraph(scope: LoadedScope, ctx: ProjectionContext, graphId: IdentityKey, fragmentsByPrimary: FragmentsByPrimary): ProfileRecord | undefined {
+  const members = scope.graph.members.get(graphId);
+  if (!members || members.size === 0) return undefined;
+  return profileRecordFor(graphId, [...members].map((k) => scope.graph.nodes.get(k)!), fragmentsByPrimary, scope.stats, ctx);
 }
 
 function groupFragments(fragments: Iterable<Fragment>): Map<IdentityKey, Fragment[]> {
@@ -333,10 +334,13 @@ function groupFragments(fragments: Iterable<Fragment>): Map<IdentityKey, Fragmen
  * A graph has a profile when it joins two or more identities, or when its lone identity has records or events
  * (DESIGN.md: "an identity alone still has a profile if it has records or events").
  */
+/** The fragments of each primary identity: a map of them, or an index that looks them up. */
+export type FragmentsByPrimary = Pick<ReadonlyMap<IdentityKey, readonly Fragment[]>, 'get'>;
+
 export function profileRecordFor(
   graphId: IdentityKey,
   nodes: readonly IdentityNode[],
-  fragmentsByPrimary: ReadonlyMap<IdentityKey, Fragment[]>,
+  fragmentsByPrimary: FragmentsByPrimary,
   stats: ReadonlyMap<IdentityKey, PrimaryStats>,
   ctx: Omit<ProjectionContext, 'rejected'>,
   policy?: AttributeMerge,
