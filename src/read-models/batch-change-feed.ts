@@ -68,9 +68,9 @@ export class BatchChangeFeed {
   }
 
   /**
-   * The item (the parts `before` was given) is folded: its fragments are in the scope (a record may have added one) and the graph is updated.
-   * Answers the graphs it could have changed and whether it moved identities between profiles (what the
-   * computed-value items need to know).
+   * The item (the parts `before` was given) is folded: its fragments are in the scope (a record may have added one)
+   * and the graph is updated. Answers the graphs it could have changed and whether it moved identities between
+   * profiles (what the computed-value items need to know).
    */
   after(mark: FeedMark, { record }: LogItemParts): { graphIds: Set<IdentityKey>; movedIdentities: boolean } {
     if (record) this.indexFragment(record.primaryKey, this.fragmentKey(record.source, record.primaryKey));
