@@ -307,8 +307,9 @@ export function profilesOf(scope: LoadedScope, ctx: ProjectionContext, only?: Re
     else remove.push(graphId);
   }
   const live = new Set(upsert.map((p) => p.graphId));
+  const removed = new Set(remove);
   for (const graphId of scope.graphsBefore) {
-    if (!live.has(graphId) && !remove.includes(graphId) && (!only || only.has(graphId))) remove.push(graphId);
+    if (!live.has(graphId) && !removed.has(graphId) && (!only || only.has(graphId))) remove.push(graphId);
   }
   return { upsert, delete: remove };
 }
