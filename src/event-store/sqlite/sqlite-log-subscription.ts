@@ -14,9 +14,22 @@ export interface LogSource {
 
 export interface SubscriptionOptions {
   pageSize: number;
-  /** How often to look for appends by another process (the in-process ones wake the subscription at once). */
+  /**
+   * How often an idle subscription looks for appends by another process (the in-process ones wake it at once). While
+   * another process is appending (a look found entries in the last BUSY_WINDOW_MS), it looks every BUSY_POLL_MS;
+   * then the wait doubles back to this.
+   */
   pollIntervalMs: number;
 }
+
+/**
+ * The look after one that found another process's appends: an external projector (PROJECTOR=external on SQLite)
+ * otherwise handed each event over up to pollIntervalMs late, about 120 ms at the median under load (BENCHMARKS.md,
+ * session 13), where the in-process one takes a few milliseconds.
+ */
+export const BUSY_POLL_MS = 10;
+/** How long after a look last found another process's appends the looks stay short (at most 100 looks a second). */
+export const BUSY_WINDOW_MS = 1000;
 
 /** Pages read back to back before the event loop gets a turn (a turn is also had whenever the reader waits). */
 const PAGES_PER_TURN = 16;
@@ -39,6 +52,13 @@ export class SqliteLogSubscription extends SerialSubscription {
   private closed = false;
   private wake?: () => void;
   private pagesWithoutTurn = 0;
+  /**
+   * The next wait for another process's appends; whether the last wait ended by that look (not by a wake); when a
+   * look last found some.
+   */
+  private pollMs: number;
+  private looked = false;
+  private foundAt?: number;
 
   constructor(
     private readonly source: LogSource,
@@ -48,6 +68,7 @@ export class SqliteLogSubscription extends SerialSubscription {
   ) {
     super();
     this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve));
+    this.pollMs = options.pollIntervalMs;
     this.startHead = source.headNumber();
     this.readPosition = after;
     if (this.startHead <= after) this.markCaughtUp();
@@ -84,6 +105,7 @@ export class SqliteLogSubscription extends SerialSubscription {
         if (this.closed || !this.source.isOpen()) return DONE;
       }
       const page = this.source.readAfter(this.readPosition, this.options.pageSize);
+      if (this.looked) this.nextLook(page.length > 0);
       if (page.length > 0) {
         const last = Number(page[page.length - 1].position);
         await this.source.durable(last);
@@ -97,6 +119,16 @@ export class SqliteLogSubscription extends SerialSubscription {
     }
   }
 
+  /** After a look: short ones while another process appended within BUSY_WINDOW_MS, then doubling to the interval. */
+  private nextLook(found: boolean): void {
+    this.looked = false;
+    const now = Date.now();
+    if (found) this.foundAt = now;
+    const busy = this.foundAt !== undefined && now - this.foundAt < BUSY_WINDOW_MS;
+    const short = Math.min(BUSY_POLL_MS, this.options.pollIntervalMs);
+    this.pollMs = busy ? short : Math.min(this.options.pollIntervalMs, Math.max(short, this.pollMs) * 2);
+  }
+
   private waitForAppend(): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -105,7 +137,10 @@ export class SqliteLogSubscription extends SerialSubscription {
         this.wake = undefined;
         resolve();
       };
-      const timer = setTimeout(done, this.options.pollIntervalMs);
+      const timer = setTimeout(() => {
+        this.looked = true;
+        done();
+      }, this.pollMs);
       const off = this.source.signal.on(done);
       this.wake = done;
     });
