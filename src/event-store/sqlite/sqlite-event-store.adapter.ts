@@ -30,7 +30,10 @@ export interface SqliteEventStoreOptions {
   maxPageSize?: number;
   /** Page a subscription reads at a time (default 256). */
   subscriptionPageSize?: number;
-  /** How often an idle subscription looks for appends made by another process (default 200 ms; every 10 ms while they come). */
+  /**
+   * How often an idle subscription looks for appends made by another process (default 200 ms; every 10 ms while
+   * they come: sqlite-log-subscription.ts).
+   */
   pollIntervalMs?: number;
   /** How long to wait for another process's write lock before failing (default 5000 ms). */
   busyTimeoutMs?: number;
