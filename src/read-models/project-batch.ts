@@ -226,8 +226,10 @@ function mustStopBefore(
   return false;
 }
 
-/** A graph's profile and values as the scope holds them, built as a part's writes would build them. */
-/** `fragmentsByPrimary`: the scope's fragments by primary identity as they stand at each question (the feed's index). */
+/**
+ * A graph's profile and values as the scope holds them, built as a part's writes would build them.
+ * `fragmentsByPrimary`: the scope's fragments by primary identity as they stand at each question (the feed's index).
+ */
 function graphNow(scope: LoadedScope, ctx: ProjectionContext, fragmentsByPrimary: FragmentsByPrimary): GraphNow {
   return {
     profileOf: (graphId) => profileOfGraph(scope, ctx, graphId, fragmentsByPrimary),
@@ -331,13 +333,13 @@ function groupFragments(fragments: Iterable<Fragment>): Map<IdentityKey, Fragmen
   return byPrimary;
 }
 
+/** The fragments of each primary identity: a map of them, or an index that looks them up. */
+export type FragmentsByPrimary = Pick<ReadonlyMap<IdentityKey, readonly Fragment[]>, 'get'>;
+
 /**
  * A graph has a profile when it joins two or more identities, or when its lone identity has records or events
  * (DESIGN.md: "an identity alone still has a profile if it has records or events").
  */
-/** The fragments of each primary identity: a map of them, or an index that looks them up. */
-export type FragmentsByPrimary = Pick<ReadonlyMap<IdentityKey, readonly Fragment[]>, 'get'>;
-
 export function profileRecordFor(
   graphId: IdentityKey,
   nodes: readonly IdentityNode[],
